@@ -1,0 +1,40 @@
+//! Finds mentions of known entities (people, places, organisations,
+//! agreements) in text, for an in-browser highlighter.
+//!
+//! The crate has three parts:
+//!
+//! - [`Dictionary`]: loads a JSON dictionary of entities and validates all
+//!   of it, refusing it whole with every problem located when anything is
+//!   wrong ([`DictionaryError`]).
+//! - [`Matcher`]: compiles a dictionary's names into one Aho-Corasick
+//!   automaton and finds [`Mention`]s in text: whole words only,
+//!   leftmost-longest, capitalisation-aware, robust to typographic variants
+//!   (dashes, apostrophes, white space, invisible characters, NFC/NFD,
+//!   diacritics), with offsets in UTF-16 code units for JavaScript.
+//! - In WebAssembly builds, `wasm` exposes both to JavaScript.
+//!
+//! ```
+//! use entity_highlighter::{Dictionary, Matcher, MatchOptions};
+//!
+//! let dictionary = Dictionary::from_json(r#"{"entities": [
+//!   {"id": "city:baku-az", "name": "Baku", "type": "city", "summary": "Capital of Azerbaijan."}
+//! ]}"#).unwrap();
+//! let matcher = Matcher::new(&dictionary, MatchOptions::default()).unwrap();
+//! let text = "Talks in “Baku” ended.";
+//! let mentions = matcher.find(text);
+//! assert_eq!(mentions[0].text(text), "Baku");
+//! assert_eq!((mentions[0].start, mentions[0].end), (10, 14));
+//! ```
+#![deny(missing_docs)]
+
+mod dictionary;
+mod matcher;
+mod normalize;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub use dictionary::BUNDLED_JSON;
+pub use dictionary::{CaseRule, Dictionary, DictionaryError, Entity, Limits, Location, Name, NameOptions, Problem};
+pub use matcher::{MatchError, MatchOptions, Matcher, Mention};
+pub use normalize::BLOCK_SEPARATOR;

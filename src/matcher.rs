@@ -1,0 +1,409 @@
+//! Finding mentions of a dictionary's names in text.
+//!
+//! [`Matcher`] compiles every name of a [`Dictionary`] into one Aho-Corasick
+//! automaton over folded names (see the `normalize` module) and searches the
+//! folded text with it. Search reports every occurrence, overlapping ones
+//! included; each is then tested against the rules a reader expects (whole
+//! words, capitalisation, not an ordinary word at a sentence start), and the
+//! leftmost-longest *valid* occurrences are kept. Testing before choosing is
+//! what lets `Paris` survive in "Paris Hiltonville" when the longer name
+//! `Paris Hilton` fails the word-boundary test.
+//!
+//! Offsets are reported twice: UTF-16 code units (as JavaScript strings and
+//! DOM ranges count) and UTF-8 bytes (for slicing the Rust string).
+
+use std::collections::HashMap;
+use std::fmt;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use crate::dictionary::{CaseRule, Dictionary, NameOptions};
+use crate::normalize::{fold_name, is_unspaced_script, is_word_char, FoldOptions, Folded, BLOCK_SEPARATOR, MAX_TEXT_BYTES};
+
+/// How a [`Matcher`] compares names with text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MatchOptions {
+    /// Treat letters with and without diacritics as equal, so that
+    /// `Erdogan` finds `Erdoğan` and the other way round. On by default.
+    pub fold_diacritics: bool,
+}
+
+impl Default for MatchOptions {
+    fn default() -> MatchOptions {
+        MatchOptions { fold_diacritics: true }
+    }
+}
+
+/// One mention of one or more entities in a text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mention {
+    /// Start, in UTF-16 code units from the start of the text.
+    pub start: usize,
+    /// End (exclusive), in UTF-16 code units.
+    pub end: usize,
+    /// Start, in UTF-8 bytes.
+    pub byte_start: usize,
+    /// End (exclusive), in UTF-8 bytes.
+    pub byte_end: usize,
+    /// Indices into the dictionary's entities of every entity this mention
+    /// may refer to, in dictionary order; more than one when the name is
+    /// ambiguous (`Georgia`).
+    pub entities: Vec<usize>,
+}
+
+impl Mention {
+    /// The mention's text, exactly as it stands in `text` (the text it was
+    /// found in).
+    pub fn text<'t>(&self, text: &'t str) -> &'t str {
+        text.get(self.byte_start..self.byte_end).unwrap_or("")
+    }
+}
+
+/// Why a matcher could not be built or a text searched.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MatchError {
+    message: String,
+}
+
+impl fmt::Display for MatchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for MatchError {}
+
+/// One name as the automaton's pattern stands for it.
+#[derive(Clone, Debug)]
+struct NameRef {
+    entity: u32,
+    /// The name normalised like text but with its capitalisation kept.
+    cased: String,
+    options: NameOptions,
+}
+
+/// A compiled dictionary, ready to search texts.
+#[derive(Clone, Debug)]
+pub struct Matcher {
+    automaton: AhoCorasick,
+    /// For each pattern, every name that folds to it.
+    names: Vec<Vec<NameRef>>,
+    fold: FoldOptions,
+}
+
+impl Matcher {
+    /// Compiles every name of `dictionary`.
+    pub fn new(dictionary: &Dictionary, options: MatchOptions) -> Result<Matcher, MatchError> {
+        let fold = FoldOptions { case: true, diacritics: options.fold_diacritics };
+        let keep_case = FoldOptions { case: false, ..fold };
+        let mut patterns: Vec<String> = Vec::new();
+        let mut names: Vec<Vec<NameRef>> = Vec::new();
+        let mut index_of: HashMap<String, usize> = HashMap::new();
+        for (entity, record) in dictionary.entities().iter().enumerate() {
+            let entity = u32::try_from(entity).map_err(|_| MatchError { message: "too many entities".into() })?;
+            for name in &record.names {
+                let key = fold_name(&name.text, fold);
+                if key.is_empty() {
+                    continue;
+                }
+                let name_ref = NameRef { entity, cased: fold_name(&name.text, keep_case), options: name.options };
+                match index_of.get(&key) {
+                    Some(&pattern) => names[pattern].push(name_ref),
+                    None => {
+                        index_of.insert(key.clone(), patterns.len());
+                        patterns.push(key);
+                        names.push(vec![name_ref]);
+                    }
+                }
+            }
+        }
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            .map_err(|error| MatchError { message: format!("could not build the automaton for {} names: {error}", patterns.len()) })?;
+        Ok(Matcher { automaton, names, fold })
+    }
+
+    /// How many distinct (folded) names the automaton holds.
+    pub fn pattern_count(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Finds every mention in `text`, in order, none overlapping.
+    ///
+    /// Texts longer than 2 GiB are refused; use [`Matcher::try_find`] to get
+    /// the error instead of an empty result.
+    pub fn find(&self, text: &str) -> Vec<Mention> {
+        self.try_find(text).unwrap_or_default()
+    }
+
+    /// Like [`Matcher::find`], but says why a text was refused.
+    pub fn try_find(&self, text: &str) -> Result<Vec<Mention>, MatchError> {
+        if text.len() > MAX_TEXT_BYTES {
+            return Err(MatchError { message: format!("the text is {} bytes; the limit is {MAX_TEXT_BYTES}", text.len()) });
+        }
+        let folded = Folded::new(text, self.fold);
+        let mut hits: Vec<(usize, usize, usize)> =
+            self.automaton.find_overlapping_iter(&folded.text).map(|hit| (hit.start(), hit.end(), hit.pattern().as_usize())).collect();
+        // Leftmost first, and at one start the longest first.
+        hits.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        let mut mentions = Vec::new();
+        let mut taken_until = 0;
+        for (start, end, pattern) in hits {
+            if start < taken_until {
+                continue;
+            }
+            if let Some(mention) = self.accept(text, &folded, start, end, pattern) {
+                taken_until = end;
+                mentions.push(mention);
+            }
+        }
+        Ok(mentions)
+    }
+
+    /// Tests one occurrence against the rules; returns it as a mention with
+    /// the entities whose names accept it, or `None`.
+    fn accept(&self, text: &str, folded: &Folded, start: usize, end: usize, pattern: usize) -> Option<Mention> {
+        let from = folded.start_origin(start)?;
+        let to = folded.end_origin(end)?;
+        let inner = folded.text.get(start..end)?;
+        let before = folded.text[..start].chars().next_back();
+        let after = folded.text[end..].chars().next();
+        if !is_boundary(before, inner.chars().next()) || !is_boundary(inner.chars().next_back(), after) {
+            return None;
+        }
+        let original = text.get(from.byte..to.byte)?;
+        let mut written: Option<String> = None;
+        let mut sentence_start: Option<bool> = None;
+        let mut entities: Vec<usize> = Vec::new();
+        for name in self.names.get(pattern)? {
+            let entity = name.entity as usize;
+            if entities.contains(&entity) {
+                continue;
+            }
+            if name.options.case != CaseRule::Any {
+                let written = written.get_or_insert_with(|| fold_name(original, FoldOptions { case: false, ..self.fold }));
+                if !case_matches(&name.cased, written, name.options.case) {
+                    continue;
+                }
+            }
+            if !name.options.sentence_start && *sentence_start.get_or_insert_with(|| starts_sentence(&text[..from.byte])) {
+                continue;
+            }
+            entities.push(entity);
+        }
+        if entities.is_empty() {
+            return None;
+        }
+        entities.sort_unstable();
+        Some(Mention { start: from.utf16, end: to.utf16, byte_start: from.byte, byte_end: to.byte, entities })
+    }
+}
+
+/// Whether a name may begin or end between `outside` and `edge`: only when
+/// they are not both letters or digits of a script that separates words
+/// with spaces.
+fn is_boundary(outside: Option<char>, edge: Option<char>) -> bool {
+    match (outside, edge) {
+        (Some(outside), Some(edge)) => {
+            !(is_word_char(outside) && is_word_char(edge)) || is_unspaced_script(outside) || is_unspaced_script(edge)
+        }
+        _ => true,
+    }
+}
+
+/// `written` is the text's spelling, `cased` the name's, both normalised
+/// with capitalisation kept.
+fn case_matches(cased: &str, written: &str, rule: CaseRule) -> bool {
+    match rule {
+        CaseRule::Any => true,
+        CaseRule::Exact => cased == written,
+        CaseRule::Default => {
+            if !written.chars().any(char::is_lowercase) {
+                // All capitals, as in a headline.
+                return true;
+            }
+            let mut name_chars = cased.chars();
+            let mut text_chars = written.chars();
+            loop {
+                match (name_chars.next(), text_chars.next()) {
+                    (None, None) => return true,
+                    (Some(n), Some(t)) => {
+                        if n.is_uppercase() && t.is_lowercase() {
+                            return false;
+                        }
+                    }
+                    // Different lengths (Straße, STRASSE) with some lower
+                    // case in the text: too unlike the name to trust.
+                    _ => return false,
+                }
+            }
+        }
+    }
+}
+
+/// Whether a mention right after `before` is the first word of a sentence
+/// or block: nothing but spaces and opening punctuation since the start, a
+/// block separator, a blank line or a sentence-ending mark.
+fn starts_sentence(before: &str) -> bool {
+    let mut line_breaks = 0;
+    for c in before.chars().rev() {
+        match c {
+            '\n' => {
+                line_breaks += 1;
+                if line_breaks >= 2 {
+                    return true;
+                }
+            }
+            BLOCK_SEPARATOR => return true,
+            '"' | '\'' | '(' | '[' | '{' | '«' | '“' | '‘' | '„' | '¿' | '¡' | '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{FEFF}' => {}
+            c if c.is_whitespace() => {}
+            '.' | '!' | '?' | '…' | '。' | '！' | '？' => return true,
+            _ => return false,
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A dictionary from (id, names) pairs; a name written `=NAME` is exact
+    /// case, `~NAME` any case, `^NAME` not at a sentence start.
+    pub(crate) fn dictionary(entries: &[(&str, &[&str])]) -> Dictionary {
+        let entities: Vec<String> = entries
+            .iter()
+            .map(|(id, names)| {
+                let mut aliases = Vec::new();
+                let mut first = String::new();
+                for (i, name) in names.iter().enumerate() {
+                    let (text, options) = match name.chars().next() {
+                        Some('=') => (&name[1..], r#","case":"exact""#),
+                        Some('~') => (&name[1..], r#","case":"any""#),
+                        Some('^') => (&name[1..], r#","sentence_start":false"#),
+                        _ => (&name[..], ""),
+                    };
+                    let object = format!(r#"{{"name":{}{options}}}"#, serde_json::to_string(text).unwrap());
+                    if i == 0 {
+                        first = object;
+                    } else {
+                        aliases.push(object);
+                    }
+                }
+                // The first name is the canonical one; its options ride on
+                // an alias-shaped object turned into the entity default.
+                let first: serde_json::Value = serde_json::from_str(&first).unwrap();
+                let mut options = first.as_object().unwrap().clone();
+                let name = options.remove("name").unwrap();
+                format!(
+                    r#"{{"id":{},"name":{},"type":"test","summary":"s","aliases":[{}]{}}}"#,
+                    serde_json::to_string(id).unwrap(),
+                    name,
+                    aliases.join(","),
+                    if options.is_empty() { String::new() } else { format!(r#","match":{}"#, serde_json::Value::Object(options)) }
+                )
+            })
+            .collect();
+        Dictionary::from_json(&format!(r#"{{"entities":[{}]}}"#, entities.join(","))).unwrap()
+    }
+
+    /// (entity id list joined by '|', matched text) for each mention.
+    fn found(dictionary: &Dictionary, options: MatchOptions, text: &str) -> Vec<(String, String)> {
+        let matcher = Matcher::new(dictionary, options).unwrap();
+        matcher
+            .find(text)
+            .iter()
+            .map(|m| {
+                let ids: Vec<&str> = m.entities.iter().map(|&e| dictionary.entities()[e].id.as_str()).collect();
+                (ids.join("|"), m.text(text).to_owned())
+            })
+            .collect()
+    }
+
+    struct Case {
+        rule: &'static str,
+        names: &'static [(&'static str, &'static [&'static str])],
+        text: &'static str,
+        expected: &'static [(&'static str, &'static str)],
+    }
+
+    const CASES: &[Case] = &[
+        // Leftmost-longest.
+        Case { rule: "longest wins", names: &[("chamber", &["U.S. Chamber of Commerce"]), ("us", &["U.S."])], text: "The U.S. Chamber of Commerce said", expected: &[("chamber", "U.S. Chamber of Commerce")] },
+        Case { rule: "shorter name when longer is absent", names: &[("chamber", &["U.S. Chamber of Commerce"]), ("us", &["U.S."])], text: "The U.S. Chamber said", expected: &[("us", "U.S.")] },
+        Case { rule: "failed longest does not hide a shorter valid one", names: &[("paris", &["Paris"]), ("hilton", &["Paris Hilton"])], text: "Paris Hiltonville", expected: &[("paris", "Paris")] },
+        Case { rule: "leftmost wins over longer later", names: &[("a", &["New York"]), ("b", &["York University"])], text: "New York University", expected: &[("a", "New York")] },
+        // Whole words.
+        Case { rule: "not inside a longer word (suffix)", names: &[("iran", &["Iran"])], text: "Iranian officials", expected: &[] },
+        Case { rule: "not inside a longer word (middle)", names: &[("asia", &["Asia"])], text: "Eurasian trade, Asia", expected: &[("asia", "Asia")] },
+        Case { rule: "surname not inside a word", names: &[("may", &["May"])], text: "Mayor Mayhew", expected: &[] },
+        Case { rule: "hyphen is a boundary", names: &[("dc", &["Washington"])], text: "a Washington-brokered deal", expected: &[("dc", "Washington")] },
+        Case { rule: "en dash is a boundary", names: &[("us", &["U.S."]), ("az", &["Azerbaijan"])], text: "U.S.–Azerbaijan ties", expected: &[("us", "U.S."), ("az", "Azerbaijan")] },
+        Case { rule: "curly possessive", names: &[("az", &["Azerbaijan"])], text: "Azerbaijan’s capital", expected: &[("az", "Azerbaijan")] },
+        Case { rule: "straight possessive", names: &[("am", &["Armenia"])], text: "Armenia's capital", expected: &[("am", "Armenia")] },
+        Case { rule: "brackets and quotes", names: &[("nato", &["=NATO"]), ("baku", &["Baku"])], text: "(NATO) met in “Baku”.", expected: &[("nato", "NATO"), ("baku", "Baku")] },
+        Case { rule: "digits are word characters", names: &[("g20", &["G20"])], text: "G200 and G20.", expected: &[("g20", "G20")] },
+        Case { rule: "CJK names need no spaces", names: &[("beijing", &["北京"])], text: "我在北京工作", expected: &[("beijing", "北京")] },
+        Case { rule: "Cyrillic whole words", names: &[("moscow", &["Москва"])], text: "Москва, Москвао", expected: &[("moscow", "Москва")] },
+        // Case.
+        Case { rule: "own capitalisation", names: &[("tr", &["Turkey"])], text: "Turkey and TURKEY", expected: &[("tr", "Turkey"), ("tr", "TURKEY")] },
+        Case { rule: "lower case ordinary word does not match", names: &[("tr", &["Turkey"]), ("cn", &["China"])], text: "roast turkey on fine china", expected: &[] },
+        Case { rule: "capitals added inside a name", names: &[("boe", &["Bank of England"])], text: "Bank Of England", expected: &[("boe", "Bank Of England")] },
+        Case { rule: "acronym only as written", names: &[("us", &["US"]), ("who", &["WHO"])], text: "us and who; Us; the US and the WHO", expected: &[("us", "US"), ("who", "WHO")] },
+        Case { rule: "Unicode full case folding in capitals", names: &[("strasse", &["Straße"])], text: "STRASSE", expected: &[("strasse", "STRASSE")] },
+        Case { rule: "Unicode capitals", names: &[("az", &["Azərbaycan"])], text: "AZƏRBAYCAN", expected: &[("az", "AZƏRBAYCAN")] },
+        Case { rule: "Turkish dotted capital I", names: &[("ist", &["Istanbul"])], text: "İSTANBUL", expected: &[("ist", "İSTANBUL")] },
+        Case { rule: "exact override", names: &[("x", &["=Apple"])], text: "APPLE Apple", expected: &[("x", "Apple")] },
+        Case { rule: "any override", names: &[("x", &["~eBay"])], text: "ebay", expected: &[("x", "ebay")] },
+        Case { rule: "ordinary word not at sentence start", names: &[("nice", &["^Nice"])], text: "Nice to see you. We flew to Nice.", expected: &[("nice", "Nice")] },
+        Case { rule: "ordinary word after an opening quote at sentence start", names: &[("nice", &["^Nice"])], text: "“Nice work,” she said in Nice.", expected: &[("nice", "Nice")] },
+        Case { rule: "ordinary word at block start", names: &[("chad", &["^Chad"])], text: "x\u{2029}Chad said", expected: &[] },
+        // Normalisation.
+        Case { rule: "NBSP inside a name", names: &[("ia", &["Ilham Aliyev"])], text: "Ilham\u{00A0}Aliyev spoke", expected: &[("ia", "Ilham\u{00A0}Aliyev")] },
+        Case { rule: "line break inside a name", names: &[("ia", &["Ilham Aliyev"])], text: "Ilham\n  Aliyev", expected: &[("ia", "Ilham\n  Aliyev")] },
+        Case { rule: "soft hyphen inside a name", names: &[("ia", &["Aliyev"])], text: "Ali\u{00AD}yev", expected: &[("ia", "Ali\u{00AD}yev")] },
+        Case { rule: "zero-width characters inside a name", names: &[("ia", &["Aliyev"])], text: "Ali\u{200B}y\u{200D}ev", expected: &[("ia", "Ali\u{200B}y\u{200D}ev")] },
+        Case { rule: "NFD text, NFC name", names: &[("re", &["Erdoğan"])], text: "Erdog\u{0306}an", expected: &[("re", "Erdog\u{0306}an")] },
+        Case { rule: "NFC text, NFD name", names: &[("re", &["Erdog\u{0306}an"])], text: "Erdoğan", expected: &[("re", "Erdoğan")] },
+        Case { rule: "diacritics folded", names: &[("re", &["Erdoğan"])], text: "Erdogan", expected: &[("re", "Erdogan")] },
+        Case { rule: "dash variants in a name", names: &[("btc", &["Baku-Tbilisi-Ceyhan"])], text: "Baku–Tbilisi—Ceyhan", expected: &[("btc", "Baku–Tbilisi—Ceyhan")] },
+        Case { rule: "apostrophe variants in a name", names: &[("ci", &["Côte d'Ivoire"])], text: "Côte d’Ivoire", expected: &[("ci", "Côte d’Ivoire")] },
+        Case { rule: "no match across a block separator", names: &[("ia", &["Ilham Aliyev"])], text: "Ilham\u{2029}Aliyev", expected: &[] },
+        Case { rule: "whitespace around trailing soft hyphen excluded", names: &[("ia", &["Aliyev"])], text: "Aliyev\u{00AD} x", expected: &[("ia", "Aliyev")] },
+        // Ambiguity.
+        Case { rule: "one name, two entities", names: &[("country:georgia", &["Georgia"]), ("region:us-ga", &["Georgia"])], text: "Georgia", expected: &[("country:georgia|region:us-ga", "Georgia")] },
+        Case { rule: "one entity listed once for two of its names", names: &[("tr", &["Türkiye", "Turkiye"])], text: "Turkiye", expected: &[("tr", "Turkiye")] },
+    ];
+
+    #[test]
+    fn matching_rules() {
+        for case in CASES {
+            let dictionary = dictionary(case.names);
+            let got = found(&dictionary, MatchOptions::default(), case.text);
+            let expected: Vec<(String, String)> = case.expected.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+            assert_eq!(got, expected, "rule: {}\nnames: {:?}\ntext: {:?}", case.rule, case.names, case.text);
+        }
+    }
+
+    #[test]
+    fn diacritic_folding_can_be_turned_off() {
+        let dictionary = dictionary(&[("re", &["Erdoğan"])]);
+        let exact = MatchOptions { fold_diacritics: false };
+        assert_eq!(found(&dictionary, exact, "Erdogan"), vec![]);
+        assert_eq!(found(&dictionary, exact, "Erdog\u{0306}an").len(), 1);
+    }
+
+    #[test]
+    fn offsets_are_utf16_after_astral_characters() {
+        let dictionary = dictionary(&[("baku", &["Baku"])]);
+        let matcher = Matcher::new(&dictionary, MatchOptions::default()).unwrap();
+        let text = "😀🇦🇿 é Baku";
+        let mention = &matcher.find(text)[0];
+        // 😀 is 2 units, each flag letter 2, space 1, é 1, space 1.
+        assert_eq!((mention.start, mention.end), (9, 13));
+        let utf16: Vec<u16> = text.encode_utf16().collect();
+        assert_eq!(String::from_utf16(&utf16[mention.start..mention.end]).unwrap(), "Baku");
+        assert_eq!(mention.text(text), "Baku");
+    }
+}

@@ -1,0 +1,368 @@
+//! Text folding with an exact map back to the original text.
+//!
+//! Names and page text are compared in a *folded* form: Unicode case folded,
+//! canonically decomposed (so NFC and NFD agree), with every dash written as
+//! `-`, every apostrophe as `'`, every double quote as `"`, each run of white
+//! space as one space, invisible characters (soft hyphens, zero-width and
+//! bidi controls) removed and, optionally, Latin, Greek, Cyrillic, Arabic and
+//! Hebrew diacritics removed. Matching a case-sensitive automaton over the
+//! folded text is both simpler and faster than asking the automaton to fold.
+//!
+//! Folding works segment by segment: a segment is one base character with
+//! the combining marks after it, or one run of white space. Every folded byte
+//! belongs to exactly one segment, so a folded span that starts and ends on
+//! segment edges maps back to one exact span of the original text, in UTF-8
+//! bytes and in UTF-16 code units.
+
+use unicode_normalization::char::canonical_combining_class;
+use unicode_normalization::UnicodeNormalization;
+
+/// Separates blocks (paragraphs, list items, table cells) in a text buffer:
+/// no name matches across it, and it starts a sentence. U+2029 PARAGRAPH
+/// SEPARATOR is kept as itself by folding and can never occur in a name.
+pub const BLOCK_SEPARATOR: char = '\u{2029}';
+
+/// How text is folded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct FoldOptions {
+    pub case: bool,
+    pub diacritics: bool,
+}
+
+/// One stretch of the folded text and where it came from. A `unit` piece is
+/// a run of ASCII characters, each its own segment of one byte that folds to
+/// one byte; any other piece is a single segment.
+#[derive(Clone, Copy, Debug)]
+struct Piece {
+    folded: u32,
+    byte: u32,
+    utf16: u32,
+    unit: bool,
+}
+
+/// A position in the original text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Origin {
+    pub byte: usize,
+    pub utf16: usize,
+}
+
+/// Folded text plus the map back to the original.
+pub(crate) struct Folded {
+    pub text: String,
+    pieces: Vec<Piece>,
+}
+
+/// The largest text that offsets can describe; longer input is refused by
+/// the matcher before folding.
+pub(crate) const MAX_TEXT_BYTES: usize = u32::MAX as usize / 2;
+
+enum Class {
+    Space,
+    Invisible,
+    Apostrophe,
+    Quote,
+    Dash,
+    Other,
+}
+
+fn classify(c: char) -> Class {
+    match c {
+        '\'' | '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{02BC}' | '\u{02BB}' | '\u{2032}'
+        | '\u{FF07}' => Class::Apostrophe,
+        '"' | '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{00AB}' | '\u{00BB}'
+        | '\u{2033}' | '\u{FF02}' => Class::Quote,
+        '-' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{2E3A}' | '\u{2E3B}' | '\u{FE58}'
+        | '\u{FE63}' | '\u{FF0D}' | '\u{058A}' | '\u{05BE}' => Class::Dash,
+        '\u{00AD}' | '\u{034F}' | '\u{0640}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}'
+        | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' => Class::Invisible,
+        BLOCK_SEPARATOR => Class::Other,
+        c if c.is_whitespace() => Class::Space,
+        _ => Class::Other,
+    }
+}
+
+/// Marks that readers treat as optional decoration of a letter.
+fn is_foldable_diacritic(c: char) -> bool {
+    matches!(c,
+        '\u{0300}'..='\u{036F}'
+        | '\u{1AB0}'..='\u{1AFF}'
+        | '\u{1DC0}'..='\u{1DFF}'
+        | '\u{20D0}'..='\u{20FF}'
+        | '\u{FE20}'..='\u{FE2F}'
+        | '\u{0591}'..='\u{05C7}'
+        | '\u{064B}'..='\u{065F}'
+        | '\u{0670}')
+}
+
+/// Letters with a stroke or other mark that Unicode does not decompose, but
+/// which English-language news writes without it.
+fn strip_undecomposable(c: char) -> char {
+    match c {
+        'ı' => 'i',
+        'ł' => 'l',
+        'Ł' => 'L',
+        'ø' => 'o',
+        'Ø' => 'O',
+        'đ' => 'd',
+        'Đ' => 'D',
+        'ħ' => 'h',
+        'Ħ' => 'H',
+        'ŧ' => 't',
+        'Ŧ' => 'T',
+        _ => c,
+    }
+}
+
+/// Is `c` part of a word? Letters, digits and combining marks are.
+pub(crate) fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || canonical_combining_class(c) != 0 || is_mark(c)
+}
+
+fn is_mark(c: char) -> bool {
+    // Spacing and enclosing marks with combining class 0 (Devanagari vowel
+    // signs and the like) still belong to the word they follow.
+    matches!(c,
+        '\u{0300}'..='\u{036F}'
+        | '\u{0483}'..='\u{0489}'
+        | '\u{0591}'..='\u{05BD}'
+        | '\u{0610}'..='\u{061A}'
+        | '\u{064B}'..='\u{065F}'
+        | '\u{0900}'..='\u{0903}'
+        | '\u{093A}'..='\u{094F}'
+        | '\u{20D0}'..='\u{20FF}')
+}
+
+/// Scripts written without spaces between words: a name in them may touch
+/// the text around it, so they never block a word boundary.
+pub(crate) fn is_unspaced_script(c: char) -> bool {
+    matches!(c,
+        '\u{0E00}'..='\u{0EFF}'
+        | '\u{1000}'..='\u{109F}'
+        | '\u{1780}'..='\u{17FF}'
+        | '\u{3040}'..='\u{30FF}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{AC00}'..='\u{D7AF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{3FFFF}')
+}
+
+/// Appends the folded form of one segment (a base character and the
+/// combining marks after it) to `out`.
+fn fold_segment(segment: &str, options: FoldOptions, out: &mut String) {
+    let mut first = segment.chars();
+    if let (Some(c), None) = (first.next(), first.next()) {
+        match classify(c) {
+            Class::Apostrophe => return out.push('\''),
+            Class::Quote => return out.push('"'),
+            Class::Dash => return out.push('-'),
+            Class::Invisible => return,
+            Class::Space => return out.push(' '),
+            Class::Other => {}
+        }
+    }
+    let keep = |c: &char| !(options.diacritics && is_foldable_diacritic(*c));
+    let finish = |c: char| if options.diacritics { strip_undecomposable(c) } else { c };
+    if options.case {
+        // Canonical caseless matching: NFD, case fold, NFD again.
+        let folded: String = caseless::Caseless::default_case_fold(segment.nfd()).collect();
+        out.extend(folded.nfd().filter(keep).map(finish));
+    } else {
+        out.extend(segment.nfd().filter(keep).map(finish));
+    }
+}
+
+fn to_u32(n: usize) -> u32 {
+    // Callers refuse texts over MAX_TEXT_BYTES, and folding at most doubles a
+    // text's size, so this saturating conversion never saturates in practice.
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl Folded {
+    /// Folds `text`. The caller guarantees `text.len() <= MAX_TEXT_BYTES`.
+    pub fn new(text: &str, options: FoldOptions) -> Folded {
+        let mut folded = String::with_capacity(text.len() + 8);
+        let mut pieces: Vec<Piece> = Vec::with_capacity(text.len() / 64 + 2);
+        let bytes = text.as_bytes();
+        let mut utf16 = 0usize;
+        let mut i = 0usize;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii() && !(b.is_ascii_whitespace() && is_space_run(bytes, i)) {
+                // A run of ASCII that folds byte for byte.
+                let run_start = i;
+                pieces.push(Piece {
+                    folded: to_u32(folded.len()),
+                    byte: to_u32(i),
+                    utf16: to_u32(utf16),
+                    unit: true,
+                });
+                while i < bytes.len() && bytes[i].is_ascii() && !(bytes[i].is_ascii_whitespace() && is_space_run(bytes, i)) {
+                    let c = bytes[i];
+                    let folded_byte = if c.is_ascii_whitespace() {
+                        b' '
+                    } else if options.case {
+                        c.to_ascii_lowercase()
+                    } else {
+                        c
+                    };
+                    folded.push(folded_byte as char);
+                    i += 1;
+                }
+                utf16 += i - run_start;
+                continue;
+            }
+            let segment_start = i;
+            let segment_utf16 = utf16;
+            let rest = &text[i..];
+            let mut chars = rest.char_indices();
+            let Some((_, first)) = chars.next() else { break };
+            let mut end = first.len_utf8();
+            utf16 += first.len_utf16();
+            let class = classify(first);
+            if matches!(class, Class::Space) {
+                for (offset, c) in chars {
+                    if !matches!(classify(c), Class::Space | Class::Invisible) {
+                        break;
+                    }
+                    end = offset + c.len_utf8();
+                    utf16 += c.len_utf16();
+                }
+            } else if matches!(class, Class::Other) {
+                for (offset, c) in chars {
+                    if canonical_combining_class(c) == 0 {
+                        break;
+                    }
+                    end = offset + c.len_utf8();
+                    utf16 += c.len_utf16();
+                }
+            }
+            pieces.push(Piece {
+                folded: to_u32(folded.len()),
+                byte: to_u32(segment_start),
+                utf16: to_u32(segment_utf16),
+                unit: false,
+            });
+            let segment = &rest[..end];
+            if matches!(class, Class::Space) {
+                folded.push(' ');
+            } else {
+                fold_segment(segment, options, &mut folded);
+            }
+            i = segment_start + end;
+        }
+        pieces.push(Piece {
+            folded: to_u32(folded.len()),
+            byte: to_u32(text.len()),
+            utf16: to_u32(utf16),
+            unit: false,
+        });
+        Folded { text: folded, pieces }
+    }
+
+    /// Index of the last piece whose folded start is at or before `at`.
+    fn piece_at(&self, at: usize) -> usize {
+        let at = to_u32(at);
+        self.pieces.partition_point(|p| p.folded <= at).saturating_sub(1)
+    }
+
+    /// Where the segment that produced folded byte `at` starts, if a segment
+    /// starts exactly there.
+    pub fn start_origin(&self, at: usize) -> Option<Origin> {
+        let index = self.piece_at(at);
+        let piece = self.pieces.get(index)?;
+        let offset = at.checked_sub(piece.folded as usize)?;
+        if offset != 0 && !piece.unit {
+            return None;
+        }
+        Some(Origin { byte: piece.byte as usize + offset, utf16: piece.utf16 as usize + offset })
+    }
+
+    /// Where the segment that produced folded byte `at - 1` ends, if a
+    /// segment ends exactly at folded byte `at`.
+    pub fn end_origin(&self, at: usize) -> Option<Origin> {
+        let last = at.checked_sub(1)?;
+        let index = self.piece_at(last);
+        let piece = self.pieces.get(index)?;
+        let next = self.pieces.get(index + 1)?;
+        if piece.unit {
+            let offset = at - piece.folded as usize;
+            return Some(Origin { byte: piece.byte as usize + offset, utf16: piece.utf16 as usize + offset });
+        }
+        if next.folded as usize != at {
+            return None;
+        }
+        Some(Origin { byte: next.byte as usize, utf16: next.utf16 as usize })
+    }
+}
+
+/// An ASCII white-space byte that is not a lone plain space: it starts a run
+/// that folds to one space and so cannot be part of a byte-for-byte piece.
+fn is_space_run(bytes: &[u8], i: usize) -> bool {
+    bytes[i] != b' ' || bytes.get(i + 1).is_some_and(|b| b.is_ascii_whitespace() || *b >= 0x80)
+}
+
+/// Folds a name the way text is folded, without leading or trailing space.
+pub(crate) fn fold_name(name: &str, options: FoldOptions) -> String {
+    let folded = Folded::new(name, options);
+    folded.text.trim_matches(' ').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FOLD: FoldOptions = FoldOptions { case: true, diacritics: true };
+    const KEEP_MARKS: FoldOptions = FoldOptions { case: true, diacritics: false };
+
+    #[test]
+    fn folding_table() {
+        let cases: &[(&str, FoldOptions, &str)] = &[
+            ("Azerbaijan’s", FOLD, "azerbaijan's"),
+            ("U.S.\u{2013}Azerbaijan", FOLD, "u.s.-azerbaijan"),
+            ("Ilham\u{00A0}Aliyev", FOLD, "ilham aliyev"),
+            ("Ilham \n\t Aliyev", FOLD, "ilham aliyev"),
+            ("Ali\u{00AD}yev", FOLD, "aliyev"),
+            ("Ali\u{200B}yev", FOLD, "aliyev"),
+            ("Erdog\u{0306}an", FOLD, "erdogan"),
+            ("Erdoğan", FOLD, "erdogan"),
+            ("Erdoğan", KEEP_MARKS, "erdog\u{0306}an"),
+            ("Erdog\u{0306}an", KEEP_MARKS, "erdog\u{0306}an"),
+            ("STRASSE", FOLD, "strasse"),
+            ("Straße", FOLD, "strasse"),
+            ("İstanbul", FOLD, "istanbul"),
+            ("Łódź", FOLD, "lodz"),
+            ("“Baku”", FOLD, "\"baku\""),
+            ("ΑΘΗΝΑ", FOLD, "αθηνα"),
+            ("a\u{2029}b", FOLD, "a\u{2029}b"),
+        ];
+        for (input, options, expected) in cases {
+            assert_eq!(&Folded::new(input, *options).text, expected, "folding {input:?}");
+        }
+    }
+
+    #[test]
+    fn origins_map_back_exactly() {
+        let text = "😀 Ali\u{00AD}yev\u{00A0} x";
+        let folded = Folded::new(text, FOLD);
+        assert_eq!(folded.text, "😀 aliyev x");
+        let start = folded.text.find("aliyev").unwrap();
+        let end = start + "aliyev".len();
+        let from = folded.start_origin(start).unwrap();
+        let to = folded.end_origin(end).unwrap();
+        assert_eq!(&text[from.byte..to.byte], "Ali\u{00AD}yev");
+        assert_eq!((from.utf16, to.utf16), (3, 10));
+    }
+
+    #[test]
+    fn spans_inside_a_segment_have_no_origin() {
+        let text = "Straße";
+        let folded = Folded::new(text, FOLD);
+        // "stras" ends inside the two bytes that ß folds to.
+        assert!(folded.end_origin(5).is_none());
+        assert!(folded.end_origin(6).is_some());
+        assert!(folded.start_origin(5).is_none());
+    }
+}
