@@ -1,0 +1,250 @@
+//! Property tests: the matcher against a slow reference that is correct by
+//! inspection, and against itself on typographic variants of one text.
+
+use entity_highlighter::{Dictionary, MatchOptions, Matcher, Mention};
+use proptest::prelude::*;
+
+/// Letters with one-to-one case mappings, in three scripts, plus
+/// separators and an astral character.
+const ALPHABET: &[char] = &['a', 'b', 'c', 'A', 'B', 'C', 'é', 'É', 'д', 'Д', 'ж', 'Ж', ' ', '-', '\'', '.', '😀'];
+const NAME_LETTERS: &[char] = &['a', 'b', 'c', 'A', 'B', 'C', 'é', 'É', 'д', 'Д', 'ж', 'Ж'];
+
+#[derive(Clone, Debug)]
+struct TestName {
+    text: String,
+    case: &'static str,
+}
+
+fn name_strategy() -> impl Strategy<Value = TestName> {
+    let word = proptest::collection::vec(proptest::sample::select(NAME_LETTERS), 1..4).prop_map(|chars| chars.into_iter().collect::<String>());
+    let separator = proptest::sample::select(&[" ", "-", "'", ". "][..]);
+    (word.clone(), proptest::option::of((separator, word)), proptest::sample::select(&["default", "exact", "any"][..])).prop_map(|(first, rest, case)| {
+        let text = match rest {
+            Some((separator, second)) => format!("{first}{separator}{second}"),
+            None => first,
+        };
+        TestName { text, case }
+    })
+}
+
+fn dictionary_json(entities: &[Vec<TestName>]) -> String {
+    let mut out = Vec::new();
+    for (index, names) in entities.iter().enumerate() {
+        let aliases: Vec<String> = names[1..]
+            .iter()
+            .filter(|alias| alias.text != names[0].text)
+            .map(|alias| format!(r#"{{"name":{},"case":"{}"}}"#, serde_json::to_string(&alias.text).unwrap(), alias.case))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        out.push(format!(
+            r#"{{"id":"e{index}","name":{},"type":"test","summary":"s","match":{{"case":"{}"}},"aliases":[{}]}}"#,
+            serde_json::to_string(&names[0].text).unwrap(),
+            names[0].case,
+            aliases.join(",")
+        ));
+    }
+    format!(r#"{{"entities":[{}]}}"#, out.join(","))
+}
+
+/// The reference: try every name at every character position.
+fn reference(entities: &[Vec<TestName>], text: &str) -> Vec<(usize, usize, Vec<usize>)> {
+    let chars: Vec<char> = text.chars().collect();
+    let utf16_at: Vec<usize> = std::iter::once(0).chain(chars.iter().scan(0, |n, c| { *n += c.len_utf16(); Some(*n) })).collect();
+    let is_word = |c: char| c.is_alphanumeric();
+    let mut valid: Vec<(usize, usize, Vec<usize>)> = Vec::new();
+    for start in 0..chars.len() {
+        let mut by_end: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+        for (entity, names) in entities.iter().enumerate() {
+            for name in names {
+                let Some(end) = match_at(&chars, start, name) else { continue };
+                let name_first = name.text.chars().next().unwrap();
+                let name_last = name.text.chars().last().unwrap();
+                if start > 0 && is_word(chars[start - 1]) && is_word(name_first) {
+                    continue;
+                }
+                if end < chars.len() && is_word(chars[end]) && is_word(name_last) {
+                    continue;
+                }
+                let entry = by_end.entry(end).or_default();
+                if !entry.contains(&entity) {
+                    entry.push(entity);
+                }
+            }
+        }
+        for (end, mut found) in by_end {
+            found.sort_unstable();
+            valid.push((start, end, found));
+        }
+    }
+    valid.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    let mut chosen = Vec::new();
+    let mut taken_until = 0;
+    for (start, end, found) in valid {
+        if start >= taken_until {
+            taken_until = end;
+            chosen.push((utf16_at[start], utf16_at[end], found));
+        }
+    }
+    chosen
+}
+
+/// Where `name` ends if it matches at `start` under its case rule; a space
+/// in a name matches a run of spaces.
+fn match_at(chars: &[char], start: usize, name: &TestName) -> Option<usize> {
+    let mut at = start;
+    let mut written = Vec::new();
+    for n in name.text.chars() {
+        let t = *chars.get(at)?;
+        if n == ' ' {
+            if t != ' ' {
+                return None;
+            }
+            while chars.get(at) == Some(&' ') {
+                at += 1;
+            }
+            written.push(' ');
+            continue;
+        }
+        if t.to_lowercase().ne(n.to_lowercase()) {
+            return None;
+        }
+        written.push(t);
+        at += 1;
+    }
+    let name_chars: Vec<char> = name.text.chars().collect();
+    let accepted = match name.case {
+        "any" => true,
+        "exact" => written == name_chars,
+        _ => !written.iter().any(|c| c.is_lowercase()) || name_chars.iter().zip(&written).all(|(n, t)| !(n.is_uppercase() && t.is_lowercase())),
+    };
+    accepted.then_some(at)
+}
+
+fn as_triples(mentions: &[Mention]) -> Vec<(usize, usize, Vec<usize>)> {
+    mentions.iter().map(|m| (m.start, m.end, m.entities.clone())).collect()
+}
+
+fn utf16_slice(text: &str, start: usize, end: usize) -> String {
+    let units: Vec<u16> = text.encode_utf16().collect();
+    String::from_utf16(&units[start..end]).unwrap()
+}
+
+fn text_strategy() -> impl Strategy<Value = String> {
+    proptest::collection::vec(proptest::sample::select(ALPHABET), 0..60).prop_map(|chars| chars.into_iter().collect())
+}
+
+fn entities_strategy() -> impl Strategy<Value = Vec<Vec<TestName>>> {
+    proptest::collection::vec(proptest::collection::vec(name_strategy(), 1..3), 1..6)
+}
+
+/// Texts built mostly from the dictionary's own names, so that matches are
+/// common rather than rare.
+fn text_with_names(entities: &[Vec<TestName>], noise: &str, picks: &[(usize, usize, u8)]) -> String {
+    let mut text = String::new();
+    for (i, &(entity, name, style)) in picks.iter().enumerate() {
+        let names = &entities[entity % entities.len()];
+        let name = &names[name % names.len()].text;
+        let written = match style % 4 {
+            0 => name.clone(),
+            1 => name.to_uppercase(),
+            2 => name.to_lowercase(),
+            _ => name.replace(' ', "  "),
+        };
+        text.push_str(&written);
+        let noise_chars: Vec<char> = noise.chars().collect();
+        if !noise_chars.is_empty() {
+            text.push(noise_chars[i % noise_chars.len()]);
+        }
+    }
+    text
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn matcher_equals_reference(entities in entities_strategy(), noise in text_strategy(), picks in proptest::collection::vec((0usize..8, 0usize..3, 0u8..4), 0..8), random in text_strategy()) {
+        let json = dictionary_json(&entities);
+        let dictionary = Dictionary::from_json(&json).unwrap();
+        let matcher = Matcher::new(&dictionary, MatchOptions { fold_diacritics: false }).unwrap();
+        for text in [text_with_names(&entities, &noise, &picks), random] {
+            let mentions = matcher.find(&text);
+            prop_assert_eq!(as_triples(&mentions), reference(&entities, &text), "text {:?}\ndictionary {}", text, json);
+            let mut previous_end = 0;
+            for mention in &mentions {
+                // Offsets slice the input to exactly the mention's text, and
+                // mentions never overlap.
+                prop_assert_eq!(utf16_slice(&text, mention.start, mention.end), mention.text(&text));
+                prop_assert!(mention.start >= previous_end);
+                previous_end = mention.end;
+            }
+        }
+    }
+
+    #[test]
+    fn typographic_variants_find_the_same_mentions(entities in entities_strategy(), noise in text_strategy(), picks in proptest::collection::vec((0usize..8, 0usize..3, 0u8..2), 0..8), seed in any::<u64>()) {
+        let json = dictionary_json(&entities);
+        let dictionary = Dictionary::from_json(&json).unwrap();
+        let matcher = Matcher::new(&dictionary, MatchOptions::default()).unwrap();
+        let text = text_with_names(&entities, &noise, &picks);
+        let (variant, map) = typographic_variant(&text, seed);
+        let plain = matcher.find(&text);
+        let varied = matcher.find(&variant);
+        let expected: Vec<(usize, usize, Vec<usize>)> = plain.iter().map(|m| (map.start[m.start], map.end[m.end], m.entities.clone())).collect();
+        prop_assert_eq!(as_triples(&varied), expected, "text {:?}\nvariant {:?}\ndictionary {}", text, variant, json);
+    }
+}
+
+/// UTF-16 offsets of the variant for each UTF-16 offset of the original:
+/// `start[i]` where a mention starting at `i` starts, `end[i]` where one
+/// ending at `i` ends.
+struct OffsetMap {
+    start: Vec<usize>,
+    end: Vec<usize>,
+}
+
+/// Rewrites `text` with the variants a web page may use for the same words:
+/// NBSP or a line break for a space, typographic dashes and apostrophes,
+/// NFD accents, and soft hyphens or zero-width spaces inside words.
+fn typographic_variant(text: &str, seed: u64) -> (String, OffsetMap) {
+    let mut state = seed | 1;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::new();
+    let mut start = Vec::new();
+    let mut end = vec![0];
+    let mut out_len = 0;
+    for (i, &c) in chars.iter().enumerate() {
+        let replacement: String = match c {
+            ' ' => ["\u{00A0}", "\n", " "][(next() % 3) as usize].into(),
+            '-' => ["\u{2013}", "\u{2011}", "-"][(next() % 3) as usize].into(),
+            '\'' => ["\u{2019}", "'"][(next() % 2) as usize].into(),
+            'é' => ["e\u{0301}", "é"][(next() % 2) as usize].into(),
+            'É' => ["E\u{0301}", "É"][(next() % 2) as usize].into(),
+            _ => c.to_string(),
+        };
+        for _ in 0..c.len_utf16() {
+            start.push(out_len);
+        }
+        out.push_str(&replacement);
+        out_len += replacement.encode_utf16().count();
+        for _ in 0..c.len_utf16() {
+            end.push(out_len);
+        }
+        // An invisible character between two letters of one word.
+        let inside_word = c.is_alphabetic() && chars.get(i + 1).is_some_and(|n| n.is_alphabetic());
+        if inside_word && next() % 4 == 0 {
+            let invisible = ["\u{00AD}", "\u{200B}"][(next() % 2) as usize];
+            out.push_str(invisible);
+            out_len += 1;
+        }
+    }
+    start.push(out_len);
+    (out, OffsetMap { start, end })
+}
