@@ -31,7 +31,7 @@ mod dictionary;
 mod matcher;
 mod normalize;
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub use dictionary::BUNDLED_JSON;

@@ -1,0 +1,179 @@
+//! The command-line tool: the native face of the matching core.
+//!
+//! `match` prints one JSON object a line for each mention; `check` validates
+//! a dictionary and lists every problem. Errors go to stderr; the exit
+//! status is 0 on success, 1 when the input or dictionary is bad, 2 when the
+//! command line is.
+
+use std::io::{self, BufWriter, Read, Write};
+use std::process::ExitCode;
+
+use entity_highlighter::{Dictionary, Limits, MatchOptions, Matcher};
+use serde::Serialize;
+
+const USAGE: &str = "\
+usage:
+  entity-highlighter match [--dict FILE] [--keep-diacritics] [--max-size BYTES] [FILE|-]
+      Print each mention in FILE (or standard input) as a JSON line with
+      entity, name, type, text, start and end (UTF-16 code units), and
+      candidates when the mention is ambiguous. Without --dict, the bundled
+      world-news dictionary.
+  entity-highlighter check [--max-size BYTES] FILE
+      Validate a dictionary; print every problem; exit 1 if there is any.
+  entity-highlighter help";
+
+enum Failure {
+    Usage(String),
+    Input(String),
+}
+
+pub fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("match") => run_match(&args[1..]),
+        Some("check") => run_check(&args[1..]),
+        Some("help" | "--help" | "-h") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(Failure::Usage(format!("unknown command \"{other}\""))),
+        None => Err(Failure::Usage("no command given".into())),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Usage(message)) => {
+            eprintln!("entity-highlighter: {message}\n{USAGE}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Input(message)) => {
+            eprintln!("entity-highlighter: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Options shared by the commands, parsed from the words after the command.
+struct Options {
+    dictionary: Option<String>,
+    keep_diacritics: bool,
+    limits: Limits,
+    input: Option<String>,
+}
+
+fn parse_options(args: &[String], allow_dictionary: bool) -> Result<Options, Failure> {
+    let mut options = Options { dictionary: None, keep_diacritics: false, limits: Limits::default(), input: None };
+    let mut words = args.iter();
+    while let Some(word) = words.next() {
+        match word.as_str() {
+            "--dict" if allow_dictionary => {
+                let file = words.next().ok_or_else(|| Failure::Usage("--dict needs a file".into()))?;
+                options.dictionary = Some(file.clone());
+            }
+            "--keep-diacritics" if allow_dictionary => options.keep_diacritics = true,
+            "--max-size" => {
+                let size = words.next().ok_or_else(|| Failure::Usage("--max-size needs a number of bytes".into()))?;
+                options.limits.max_bytes = size.parse().map_err(|_| Failure::Usage(format!("--max-size: \"{size}\" is not a number of bytes")))?;
+            }
+            "-" => set_input(&mut options, word)?,
+            flag if flag.starts_with('-') => return Err(Failure::Usage(format!("unknown option \"{flag}\""))),
+            _ => set_input(&mut options, word)?,
+        }
+    }
+    Ok(options)
+}
+
+fn set_input(options: &mut Options, word: &str) -> Result<(), Failure> {
+    if options.input.is_some() {
+        return Err(Failure::Usage(format!("more than one input file (\"{word}\")")));
+    }
+    options.input = Some(word.to_owned());
+    Ok(())
+}
+
+fn read_bytes(path: &str) -> Result<Vec<u8>, Failure> {
+    if path == "-" {
+        let mut bytes = Vec::new();
+        io::stdin().read_to_end(&mut bytes).map_err(|error| Failure::Input(format!("cannot read standard input: {error}")))?;
+        return Ok(bytes);
+    }
+    std::fs::read(path).map_err(|error| Failure::Input(format!("cannot read \"{path}\": {error}")))
+}
+
+fn load_dictionary(path: &str, limits: &Limits) -> Result<Dictionary, Failure> {
+    let bytes = read_bytes(path)?;
+    Dictionary::from_bytes(&bytes, limits).map_err(|error| Failure::Input(format!("{path}: {error}")))
+}
+
+#[derive(Serialize)]
+struct Candidate<'a> {
+    entity: &'a str,
+    name: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+}
+
+#[derive(Serialize)]
+struct Line<'a> {
+    entity: &'a str,
+    name: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    text: &'a str,
+    start: usize,
+    end: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    candidates: Option<Vec<Candidate<'a>>>,
+}
+
+fn run_match(args: &[String]) -> Result<(), Failure> {
+    let options = parse_options(args, true)?;
+    let dictionary = match &options.dictionary {
+        Some(path) => load_dictionary(path, &options.limits)?,
+        None => Dictionary::bundled(),
+    };
+    let matcher = Matcher::new(&dictionary, MatchOptions { fold_diacritics: !options.keep_diacritics }).map_err(|error| Failure::Input(error.to_string()))?;
+    let input = options.input.as_deref().unwrap_or("-");
+    let bytes = read_bytes(input)?;
+    let text = String::from_utf8(bytes).map_err(|error| {
+        let at = error.utf8_error().valid_up_to();
+        let line = error.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
+        Failure::Input(format!("{input}: not valid UTF-8 at byte {at} (line {line}); convert the text to UTF-8 first"))
+    })?;
+    let mentions = matcher.try_find(&text).map_err(|error| Failure::Input(format!("{input}: {error}")))?;
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    for mention in &mentions {
+        let entities: Vec<_> = mention.entities.iter().filter_map(|&index| dictionary.entity(index)).collect();
+        let Some(first) = entities.first() else { continue };
+        let candidates = (entities.len() > 1)
+            .then(|| entities.iter().map(|e| Candidate { entity: &e.id, name: &e.name, kind: &e.kind }).collect());
+        let line = Line { entity: &first.id, name: &first.name, kind: &first.kind, text: mention.text(&text), start: mention.start, end: mention.end, candidates };
+        let written = serde_json::to_writer(&mut out, &line).map_err(io::Error::from).and_then(|()| out.write_all(b"\n"));
+        if let Err(error) = written {
+            return write_failed(error);
+        }
+    }
+    out.flush().or_else(write_failed)
+}
+
+/// A closed pipe (`| head`) is the reader's choice, not an error.
+fn write_failed(error: io::Error) -> Result<(), Failure> {
+    if error.kind() == io::ErrorKind::BrokenPipe {
+        return Ok(());
+    }
+    Err(Failure::Input(format!("cannot write the output: {error}")))
+}
+
+fn run_check(args: &[String]) -> Result<(), Failure> {
+    let options = parse_options(args, false)?;
+    let path = options.input.ok_or_else(|| Failure::Usage("check needs a dictionary file".into()))?;
+    let bytes = read_bytes(&path)?;
+    match Dictionary::from_bytes(&bytes, &options.limits) {
+        Ok(dictionary) => {
+            let names: usize = dictionary.entities().iter().map(|e| e.names.len()).sum();
+            println!("{path}: ok, {} entities, {names} names", dictionary.entities().len());
+            Ok(())
+        }
+        Err(error) => Err(Failure::Input(format!("{path}: {error}"))),
+    }
+}
