@@ -1,0 +1,174 @@
+//! The JavaScript face of the core, for WebAssembly builds.
+//!
+//! One [`Engine`] holds a validated dictionary and its compiled automaton
+//! behind an opaque handle. A page crosses the boundary once per pass: the
+//! shell hands [`Engine::find`] one string holding all of the page's text,
+//! and gets back one flat `Uint32Array` of `(start, end, entity)` triples,
+//! offsets in UTF-16 code units. An ambiguous mention gives several
+//! consecutive triples with the same `start` and `end`.
+//!
+//! A lone surrogate in the JavaScript string arrives here as U+FFFD, which
+//! is also one UTF-16 code unit, so offsets after it stay exact.
+
+use std::sync::Once;
+
+use js_sys::{Array, Object, Reflect, Uint32Array};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+use crate::{Dictionary, MatchOptions, Matcher};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = r#"
+/** One entity of the dictionary, as the engine reports it. */
+export interface EntityRecord {
+  id: string;
+  name: string;
+  type: string;
+  summary: string;
+  url?: string;
+}
+
+/** Options of the engine; unknown keys are refused. */
+export interface EngineOptions {
+  /** Match letters with and without diacritics alike (default true). */
+  foldDiacritics?: boolean;
+}
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `EntityRecord | undefined` in TypeScript.
+    #[wasm_bindgen(typescript_type = "EntityRecord | undefined")]
+    pub type EntityRecordOrUndefined;
+    /// `EngineOptions | undefined` in TypeScript.
+    #[wasm_bindgen(typescript_type = "EngineOptions | undefined")]
+    pub type EngineOptionsOrUndefined;
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct EngineOptions {
+    fold_diacritics: Option<bool>,
+}
+
+const OPTION_NAMES: &[&str] = &["foldDiacritics"];
+
+/// Reads the options object, refusing unknown keys by name: a misspelt
+/// option must not silently fall back to its default.
+fn parse_options(options: JsValue) -> Result<EngineOptions, JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(EngineOptions::default());
+    }
+    if !options.is_object() {
+        return Err(js_sys::Error::new("bad engine options: expected an object").into());
+    }
+    for key in Object::keys(options.unchecked_ref::<Object>()).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !OPTION_NAMES.contains(&key.as_str()) {
+            return Err(js_sys::Error::new(&format!("bad engine options: unknown option \"{key}\"; expected {}", OPTION_NAMES.join(", "))).into());
+        }
+    }
+    serde_wasm_bindgen::from_value(options).map_err(|error| js_sys::Error::new(&format!("bad engine options: {error}")).into())
+}
+
+#[derive(Serialize)]
+struct EntityRecord<'a> {
+    id: &'a str,
+    name: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    summary: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+}
+
+static PANIC_HOOK: Once = Once::new();
+
+/// A dictionary compiled for matching.
+#[wasm_bindgen]
+pub struct Engine {
+    dictionary: Dictionary,
+    matcher: Matcher,
+}
+
+fn error_with_problems(message: &str, problems: Array) -> JsValue {
+    let error = js_sys::Error::new(message);
+    // Setting a property on a fresh Error object cannot fail.
+    let _ = Reflect::set(&error, &JsValue::from_str("problems"), &problems);
+    error.into()
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// Validates `dictionary_json` and compiles it. Throws an `Error` whose
+    /// `problems` property lists `{ location, message }` for every problem.
+    #[wasm_bindgen(constructor)]
+    pub fn new(dictionary_json: &str, options: EngineOptionsOrUndefined) -> Result<Engine, JsValue> {
+        PANIC_HOOK.call_once(|| {
+            std::panic::set_hook(Box::new(|info| web_sys::console::error_1(&format!("entity-highlighter: internal error: {info}").into())));
+        });
+        let options: JsValue = options.into();
+        let options = parse_options(options)?;
+        let dictionary = Dictionary::from_json(dictionary_json).map_err(|error| {
+            let problems = Array::new();
+            for problem in error.problems() {
+                let entry = Object::new();
+                let _ = Reflect::set(&entry, &"location".into(), &problem.location().to_string().into());
+                let _ = Reflect::set(&entry, &"message".into(), &problem.message().into());
+                problems.push(&entry);
+            }
+            error_with_problems(&error.to_string(), problems)
+        })?;
+        let match_options = MatchOptions { fold_diacritics: options.fold_diacritics.unwrap_or(true) };
+        let matcher = Matcher::new(&dictionary, match_options).map_err(|error| js_sys::Error::new(&error.to_string()))?;
+        Ok(Engine { dictionary, matcher })
+    }
+
+    /// How many entities the dictionary holds.
+    #[wasm_bindgen(getter, js_name = entityCount)]
+    pub fn entity_count(&self) -> usize {
+        self.dictionary.entities().len()
+    }
+
+    /// How many distinct names the automaton holds.
+    #[wasm_bindgen(getter, js_name = patternCount)]
+    pub fn pattern_count(&self) -> usize {
+        self.matcher.pattern_count()
+    }
+
+    /// The dictionary's title, if it has one.
+    #[wasm_bindgen(getter)]
+    pub fn title(&self) -> Option<String> {
+        self.dictionary.title().map(str::to_owned)
+    }
+
+    /// The date the dictionary's facts were checked, if given.
+    #[wasm_bindgen(getter, js_name = asOf)]
+    pub fn as_of(&self) -> Option<String> {
+        self.dictionary.as_of().map(str::to_owned)
+    }
+
+    /// The entity at `index` (as found in `find`'s triples), or `undefined`.
+    pub fn entity(&self, index: usize) -> EntityRecordOrUndefined {
+        let Some(entity) = self.dictionary.entity(index) else { return JsValue::UNDEFINED.unchecked_into() };
+        let record = EntityRecord { id: &entity.id, name: &entity.name, kind: &entity.kind, summary: &entity.summary, url: entity.url.as_deref() };
+        serde_wasm_bindgen::to_value(&record).unwrap_or(JsValue::UNDEFINED).unchecked_into()
+    }
+
+    /// Finds every mention in `text`: `(start, end, entity)` triples with
+    /// UTF-16 offsets, in text order; an ambiguous mention gives one triple
+    /// per candidate entity, with the same `start` and `end`.
+    pub fn find(&self, text: &str) -> Result<Uint32Array, JsValue> {
+        let mentions = self.matcher.try_find(text).map_err(|error| js_sys::Error::new(&error.to_string()))?;
+        let mut flat: Vec<u32> = Vec::with_capacity(mentions.len() * 3);
+        for mention in &mentions {
+            // try_find refuses texts whose offsets would not fit in u32.
+            let (start, end) = (mention.start as u32, mention.end as u32);
+            for &entity in &mention.entities {
+                flat.extend_from_slice(&[start, end, entity as u32]);
+            }
+        }
+        Ok(Uint32Array::from(&flat[..]))
+    }
+}

@@ -1,0 +1,111 @@
+//! The WASM API in headless Chromium, called the way JavaScript calls it, so
+//! that strings cross the real JS/WASM boundary.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Function, JsString, Reflect, Uint32Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const DICTIONARY: &str = r#"{"entities":[
+  {"id":"city:baku-az","name":"Baku","type":"city","summary":"Capital of Azerbaijan.","url":"https://en.wikipedia.org/wiki/Baku"},
+  {"id":"person:erdogan","name":"Erdoğan","type":"person","summary":"President of Türkiye."},
+  {"id":"country:georgia","name":"Georgia","type":"country","summary":"A country."},
+  {"id":"region:us-ga","name":"Georgia","type":"region","summary":"A US state."}
+]}"#;
+
+/// A JavaScript `Engine` object, as a page would hold it.
+fn engine() -> JsValue {
+    let engine = entity_highlighter_wasm_engine(DICTIONARY).expect("the dictionary loads");
+    JsValue::from(engine)
+}
+
+fn entity_highlighter_wasm_engine(json: &str) -> Result<entity_highlighter::wasm::Engine, JsValue> {
+    entity_highlighter::wasm::Engine::new(json, JsValue::UNDEFINED.unchecked_into())
+}
+
+/// Calls `engine.find(text)` through JavaScript.
+fn find(engine: &JsValue, text: &JsValue) -> Vec<u32> {
+    let method: Function = Reflect::get(engine, &"find".into()).unwrap().unchecked_into();
+    let result: Uint32Array = method.call1(engine, text).expect("find succeeds").unchecked_into();
+    result.to_vec()
+}
+
+fn js_string(units: &[u16]) -> JsValue {
+    JsString::from_char_code(units).into()
+}
+
+fn utf16(text: &str) -> Vec<u16> {
+    text.encode_utf16().collect()
+}
+
+#[wasm_bindgen_test]
+fn offsets_are_utf16_after_emoji() {
+    let engine = engine();
+    let text = "😀👍🏽 Baku";
+    let triples = find(&engine, &JsValue::from_str(text));
+    assert_eq!(triples, vec![7, 11, 0]);
+    assert_eq!(String::from_utf16(&utf16(text)[7..11]).unwrap(), "Baku");
+}
+
+#[wasm_bindgen_test]
+fn non_ascii_names_and_text() {
+    let engine = engine();
+    let text = "Görüşmede ERDOĞAN ve Erdogan";
+    let triples = find(&engine, &JsValue::from_str(text));
+    let units = utf16(text);
+    let found: Vec<String> = triples.chunks(3).map(|t| String::from_utf16(&units[t[0] as usize..t[1] as usize]).unwrap()).collect();
+    assert_eq!(found, ["ERDOĞAN", "Erdogan"]);
+}
+
+#[wasm_bindgen_test]
+fn a_lone_surrogate_keeps_later_offsets_exact() {
+    let engine = engine();
+    // "\uD800 Baku": a lone high surrogate, which reaches Rust as U+FFFD.
+    let mut units = vec![0xD800, 0x20];
+    units.extend(utf16("Baku"));
+    assert_eq!(find(&engine, &js_string(&units)), vec![2, 6, 0]);
+    // And a lone low surrogate in the middle of text.
+    let mut units = utf16("x ");
+    units.push(0xDC00);
+    units.extend(utf16(" Baku"));
+    assert_eq!(find(&engine, &js_string(&units)), vec![4, 8, 0]);
+}
+
+#[wasm_bindgen_test]
+fn ambiguous_mentions_give_one_triple_per_candidate() {
+    let engine = engine();
+    assert_eq!(find(&engine, &JsValue::from_str("Georgia")), vec![0, 7, 2, 0, 7, 3]);
+}
+
+#[wasm_bindgen_test]
+fn entity_records_are_plain_objects() {
+    let engine = engine();
+    let method: Function = Reflect::get(&engine, &"entity".into()).unwrap().unchecked_into();
+    let record = method.call1(&engine, &JsValue::from(0)).unwrap();
+    assert_eq!(Reflect::get(&record, &"id".into()).unwrap().as_string().as_deref(), Some("city:baku-az"));
+    assert_eq!(Reflect::get(&record, &"type".into()).unwrap().as_string().as_deref(), Some("city"));
+    assert_eq!(Reflect::get(&record, &"url".into()).unwrap().as_string().as_deref(), Some("https://en.wikipedia.org/wiki/Baku"));
+    assert!(method.call1(&engine, &JsValue::from(99)).unwrap().is_undefined());
+}
+
+#[wasm_bindgen_test]
+fn a_bad_dictionary_throws_with_every_problem() {
+    let error = entity_highlighter_wasm_engine(r#"{"entities":[{"id":"a","name":"","type":"city","summary":"s"},{"id":"b"}]}"#).err().expect("refused");
+    let problems: js_sys::Array = Reflect::get(&error, &"problems".into()).unwrap().unchecked_into();
+    assert_eq!(problems.length(), 4);
+    let first = problems.get(0);
+    assert_eq!(Reflect::get(&first, &"location".into()).unwrap().as_string().as_deref(), Some("entities[0] (id \"a\"), name"));
+    let message = Reflect::get(&error, &"message".into()).unwrap().as_string().unwrap();
+    assert!(message.contains("4 problems"), "{message}");
+}
+
+#[wasm_bindgen_test]
+fn unknown_options_are_refused() {
+    let options = js_sys::Object::new();
+    Reflect::set(&options, &"foldDiacritcs".into(), &JsValue::TRUE).unwrap();
+    let error = entity_highlighter::wasm::Engine::new(DICTIONARY, options.unchecked_into()).err().expect("refused");
+    let message = Reflect::get(&error, &"message".into()).unwrap().as_string().unwrap();
+    assert!(message.contains("foldDiacritcs"), "{message}");
+}
