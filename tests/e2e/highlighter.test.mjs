@@ -1,0 +1,459 @@
+// End-to-end tests of the core package in headless Chromium: highlighting,
+// exclusions, exact clearing, errors, and the hover card by mouse, keyboard
+// and touch.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, openPage, screenshot, startServer } from './harness.mjs';
+
+const DICTIONARY = {
+  name: 'Test',
+  entities: [
+    { id: 'person:ilham-aliyev', name: 'Ilham Aliyev', type: 'person', aliases: ['Aliyev'], summary: 'President of Azerbaijan.', url: 'https://en.wikipedia.org/wiki/Ilham_Aliyev' },
+    { id: 'city:baku', name: 'Baku', type: 'city', summary: 'Capital of Azerbaijan, on the Caspian Sea.' },
+    { id: 'city:yerevan', name: 'Yerevan', type: 'city', summary: 'Capital of Armenia.' },
+    { id: 'country:georgia', name: 'Georgia', type: 'country', summary: 'A country in the South Caucasus.' },
+    { id: 'region:us-ga', name: 'Georgia', type: 'region', summary: 'A state of the United States.' },
+    { id: 'country:armenia', name: 'Armenia', type: 'country', summary: 'A country in the South Caucasus.' },
+  ],
+};
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer({
+    headers: (pathname) => (pathname.endsWith('/csp-strict.html') ? { 'Content-Security-Policy': "script-src 'self'" } : {}),
+  });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Opens the fixture page with `html` in #root. */
+async function fixture(html, options = {}) {
+  const opened = await openPage(browser, `${server.url}/tests/e2e/pages/${options.page ?? 'fixture.html'}`, options);
+  await opened.page.waitForFunction(() => window.coreReady === true);
+  if (html !== null) {
+    await opened.page.evaluate((markup) => {
+      // Test-controlled markup; parsed by the browser, scripts inert.
+      document.getElementById('root').innerHTML = markup;
+    }, html);
+  }
+  return opened;
+}
+
+/** Highlights #root with the test dictionary; returns mention summaries. */
+async function highlight(page, options = {}) {
+  return page.evaluate(async ({ dictionary, options }) => {
+    const root = document.getElementById('root');
+    window.highlighter?.destroy();
+    window.highlighter = await window.core.createHighlighter({ root, dictionary, ...options });
+    const { mentions, timings } = await window.highlighter.highlight();
+    return { mentions: mentions.map((m) => ({ text: m.text, id: m.entity.id, candidates: m.candidates.map((c) => c.id), pieces: m.elements.length })), timings };
+  }, { dictionary: options.dictionary ?? DICTIONARY, options: options.options ?? {} });
+}
+
+describe('highlighting', () => {
+  test('the sample article gets the expected mentions with the bundled dictionary', async () => {
+    const { page, consoleErrors, pageErrors } = await fixture(null);
+    const result = await page.evaluate(async () => {
+      const html = await (await fetch('/tests/data/sample-article.html')).text();
+      const parsed = new DOMParser().parseFromString(html, 'text/html');
+      document.getElementById('root').replaceChildren(...parsed.body.childNodes);
+      const highlighter = await window.core.createHighlighter({ root: document.getElementById('root') });
+      const { mentions } = await highlighter.highlight();
+      return mentions.map((m) => [m.text, m.entity.id, m.elements.length]);
+    });
+    const texts = result.map(([text]) => text.replace(/\u00a0/g, ' '));
+    assert.ok(result.length >= 70, `${result.length} mentions`);
+    for (const expected of ['SOUTH CAUCASUS', 'Nikol Pashinyan', 'Azerbaijan', 'OSCE', 'Baku–Tbilisi–Ceyhan', 'Middle Corridor', 'Reuters']) {
+      assert.ok(texts.includes(expected), `${expected} is highlighted`);
+    }
+    // "<b>Ilham</b> Aliyev": one mention in two pieces.
+    assert.ok(result.some(([text, id, pieces]) => text === 'Ilham Aliyev' && id === 'person:ilham-aliyev' && pieces === 2), JSON.stringify(result.filter(([t]) => t.includes('Aliyev'))));
+    for (const never of ['Eurasian', 'Iranian', 'turkey', 'china', 'us']) {
+      assert.ok(!texts.includes(never), `${never} is not highlighted`);
+    }
+    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
+
+  test('names match across inline markup but never across blocks', async () => {
+    const { page } = await fixture(`
+      <p id="a"><b>Ilham</b> Aliyev spoke.</p>
+      <p id="b">Ali<i>yev</i> again.</p>
+      <p id="c">Ilham</p><p>Aliyev in another paragraph.</p>
+      <div id="d"><div>omg</div>Baku</div>
+      <p id="e">Ilham<br>Aliyev</p>
+      <ul><li>Ilham</li><li>Aliyev</li></ul>
+      <table><tr><td>Ilham</td><td>Aliyev</td></tr></table>
+      <p>Ilham&nbsp;Aliyev and Ilham
+      Aliyev</p>`);
+    const { mentions } = await highlight(page);
+    assert.deepEqual(mentions.map((m) => m.text), ['Ilham Aliyev', 'Aliyev', 'Aliyev', 'Baku', 'Aliyev', 'Aliyev', 'Aliyev', 'Ilham\u00a0Aliyev', 'Ilham\n      Aliyev']);
+    assert.equal(mentions[0].pieces, 2);
+    assert.equal(mentions[1].pieces, 2, 'Ali<i>yev</i> is one mention in two pieces');
+    const ids = await page.$$eval('#a entity-mention', (els) => els.map((e) => e.dataset.mention));
+    assert.equal(new Set(ids).size, 1, 'both pieces share one mention id');
+    await page.close();
+  });
+
+  test('every exclusion is respected', async () => {
+    const { page } = await fixture(`
+      <p id="visible">Baku</p>
+      <script>var x = "Baku";</script>
+      <style>/* Baku */</style>
+      <noscript>Baku</noscript>
+      <template><p>Baku</p></template>
+      <textarea>Baku</textarea>
+      <input value="Baku">
+      <select><option>Baku</option></select>
+      <button>Baku</button>
+      <div contenteditable="true"><p>Baku</p></div>
+      <svg><text x="0" y="15">Baku</text></svg>
+      <code>Baku</code>
+      <pre>Baku</pre>
+      <p hidden>Baku</p>
+      <p style="display:none">Baku</p>
+      <p aria-hidden="true">Baku</p>
+      <div data-entity-highlighter="off"><p>Baku</p></div>
+      <p class="skip-me">Baku</p>`);
+    const { mentions } = await highlight(page, { options: { skip: ['code', 'pre', '.skip-me'] } });
+    assert.equal(mentions.length, 1);
+    const places = await page.$$eval('entity-mention', (els) => els.map((e) => e.parentElement.id));
+    assert.deepEqual(places, ['visible']);
+    // With skip: [], code and pre are highlighted too.
+    const all = await highlight(page, { options: { skip: [] } });
+    assert.equal(all.mentions.length, 4);
+    await page.close();
+  });
+
+  test('a mention wrapper is not placed inside the highlighter\'s own UI or another highlighter\'s wrappers', async () => {
+    const { page } = await fixture('<p>Baku and <entity-mention data-mention="9">Yerevan</entity-mention></p><div data-entity-highlighter="ui">Baku</div>');
+    const { mentions } = await highlight(page);
+    assert.deepEqual(mentions.map((m) => m.text), ['Baku']);
+    assert.equal(await page.$$eval('entity-mention entity-mention', (els) => els.length), 0);
+    await page.close();
+  });
+
+  test('options: first mention per entity, and types', async () => {
+    const { page } = await fixture('<p>Baku, Yerevan, Baku, Georgia, Baku, Armenia.</p>');
+    assert.equal((await highlight(page)).mentions.length, 6);
+    assert.deepEqual((await highlight(page, { options: { mentions: 'first' } })).mentions.map((m) => m.text), ['Baku', 'Yerevan', 'Georgia', 'Armenia']);
+    assert.deepEqual((await highlight(page, { options: { types: ['country'] } })).mentions.map((m) => [m.text, m.candidates]), [['Georgia', ['country:georgia']], ['Armenia', ['country:armenia']]]);
+    await page.close();
+  });
+
+  test('running twice never nests or duplicates, and clear() restores the DOM exactly', async () => {
+    const { page } = await fixture('<h2>Baku</h2><p>In <b>Ilham</b> Aliyev\'s Baku, <i>Yerevan</i> and Georgia.</p><p>Plain text with no names.</p>');
+    const result = await page.evaluate(async (dictionary) => {
+      const root = document.getElementById('root');
+      const before = root.cloneNode(true);
+      const firstText = root.querySelector('p').firstChild;
+      const highlighter = await window.core.createHighlighter({ root, dictionary });
+      const first = await highlighter.highlight();
+      const second = await highlighter.highlight();
+      const wrappers = root.querySelectorAll('entity-mention').length;
+      const nested = root.querySelectorAll('entity-mention entity-mention').length;
+      highlighter.clear();
+      const restored = root.isEqualNode(before);
+      const sameTextNode = root.querySelector('p').firstChild === firstText;
+      // normalize() must never run: an empty text node the page keeps next
+      // to a name survives highlighting and clearing.
+      const empty = document.createTextNode('');
+      root.querySelector('h2').append(empty);
+      await highlighter.highlight();
+      highlighter.clear();
+      return {
+        counts: [first.mentions.length, second.mentions.length],
+        wrappers,
+        nested,
+        restored,
+        sameTextNode,
+        emptyKept: empty.parentNode === root.querySelector('h2'),
+        left: root.querySelectorAll('entity-mention').length,
+      };
+    }, DICTIONARY);
+    assert.deepEqual(result.counts, [5, 5]);
+    assert.equal(result.wrappers, 6);
+    assert.equal(result.nested, 0);
+    assert.ok(result.restored, 'isEqualNode with a clone taken before');
+    assert.ok(result.sameTextNode, 'the page\'s own text nodes are kept');
+    assert.ok(result.emptyKept, 'no normalize()');
+    assert.equal(result.left, 0);
+    await page.close();
+  });
+
+  test('the returned mentions carry entity, candidates, text, offsets and elements', async () => {
+    const { page } = await fixture('<p>😀 Georgia</p>');
+    const mention = await page.evaluate(async (dictionary) => {
+      const highlighter = await window.core.createHighlighter({ root: document.getElementById('root'), dictionary });
+      const [m] = (await highlighter.highlight()).mentions;
+      return { text: m.text, start: m.start, end: m.end, entity: m.entity, candidates: m.candidates.map((c) => c.id), tag: m.elements[0].tagName };
+    }, DICTIONARY);
+    assert.equal(mention.text, 'Georgia');
+    assert.equal(mention.end - mention.start, 7);
+    assert.deepEqual(mention.entity, { id: 'country:georgia', name: 'Georgia', type: 'country', summary: 'A country in the South Caucasus.' });
+    assert.deepEqual(mention.candidates, ['country:georgia', 'region:us-ga']);
+    assert.equal(mention.tag, 'ENTITY-MENTION');
+    await page.close();
+  });
+});
+
+describe('errors leave the page untouched', () => {
+  test('a refused dictionary, a bad option and an unreachable dictionary', async () => {
+    const { page, consoleErrors } = await fixture('<p>Baku</p>');
+    const outcome = await page.evaluate(async () => {
+      const root = document.getElementById('root');
+      const before = root.cloneNode(true);
+      const attempt = async (options) => {
+        try {
+          await window.core.createHighlighter({ root, ...options });
+          return 'created';
+        } catch (error) {
+          return { kind: error.kind, message: error.message, problems: error.problems, isError: error instanceof window.core.HighlighterError };
+        }
+      };
+      return {
+        refused: await attempt({ dictionary: '{"entities": [{"id": "a", "name": "", "type": "city", "summary": "s"}]}' }),
+        syntax: await attempt({ dictionary: '{"entities": [\n  {"id": "a",}\n]}' }),
+        option: await attempt({ mentions: 'some' }),
+        unknown: await attempt({ colour: 'red' }),
+        missing: await attempt({ dictionary: '/data/no-such-dictionary.json' }),
+        scheme: await attempt({ dictionary: 'javascript:alert(1)' }),
+        untouched: root.isEqualNode(before),
+      };
+    });
+    assert.equal(outcome.refused.kind, 'dictionary');
+    assert.ok(outcome.refused.isError);
+    assert.deepEqual(outcome.refused.problems, [{ location: 'entities[0] (id "a"), name', message: 'empty name' }]);
+    assert.equal(outcome.syntax.problems[0].location, 'line 2, column 14');
+    assert.equal(outcome.option.kind, 'option');
+    assert.match(outcome.option.message, /mentions must be "all" or "first"/);
+    assert.match(outcome.unknown.message, /unknown option "colour"/);
+    assert.equal(outcome.missing.kind, 'dictionary');
+    assert.match(outcome.missing.message, /HTTP 404/);
+    assert.equal(outcome.scheme.kind, 'option');
+    assert.ok(outcome.untouched);
+    assert.ok(consoleErrors.some((line) => line.startsWith('entity-highlighter: ')), 'errors are also reported on the console');
+    await page.close();
+  });
+
+  test('a page whose CSP forbids WebAssembly gets a clear error and no changes', async () => {
+    const { page, consoleErrors } = await fixture(null, { page: 'csp-strict.html' });
+    const outcome = await page.evaluate(async () => {
+      const root = document.getElementById('root');
+      const before = root.cloneNode(true);
+      try {
+        await window.core.createHighlighter({ root, dictionary: { entities: [] } });
+        return { created: true };
+      } catch (error) {
+        return { kind: error.kind, message: error.message, untouched: root.isEqualNode(before) };
+      }
+    });
+    assert.equal(outcome.kind, 'wasm');
+    assert.match(outcome.message, /wasm-unsafe-eval/);
+    assert.ok(outcome.untouched);
+    assert.ok(consoleErrors.some((line) => line.includes("needs 'wasm-unsafe-eval'")), consoleErrors.join('\n'));
+    await page.close();
+  });
+});
+
+describe('hover card', () => {
+  const cardState = (page) => page.evaluate(() => {
+    const host = document.querySelector('entity-highlighter-card');
+    if (!host || host.hidden) return null;
+    const dialog = host.shadowRoot.querySelector('.card');
+    const box = host.getBoundingClientRect();
+    return { text: dialog.textContent, names: [...dialog.querySelectorAll('.name')].map((n) => n.textContent), box: { left: box.left, top: box.top, right: box.right, bottom: box.bottom }, placement: host.dataset.placement };
+  });
+
+  test('opens on hover after a dwell, stays over the card, closes after leaving, reopens on return', async () => {
+    const { page, consoleErrors } = await fixture('<p style="margin-top:40px">The capital <b id="baku">Baku</b> lies on the sea.</p><p id="far" style="margin-top:200px">Far away text.</p>');
+    await highlight(page);
+    const mention = page.locator('entity-mention').first();
+    await mention.hover();
+    assert.equal(await cardState(page), null, 'not open at once');
+    await page.waitForTimeout(350);
+    const open = await cardState(page);
+    assert.ok(open, 'open after the dwell');
+    assert.deepEqual(open.names, ['Baku']);
+    assert.match(open.text, /Capital of Azerbaijan, on the Caspian Sea\./);
+    assert.equal(await mention.getAttribute('aria-expanded'), 'true');
+    // Into the card: it stays.
+    await page.mouse.move(open.box.left + 20, open.box.top + 20, { steps: 4 });
+    await page.waitForTimeout(450);
+    assert.ok(await cardState(page), 'stays open while the pointer is on the card');
+    // Away, then back within the close delay: still open.
+    await page.locator('#far').hover();
+    await page.waitForTimeout(100);
+    await mention.hover();
+    await page.waitForTimeout(400);
+    assert.ok(await cardState(page), 'coming back during the close delay keeps it');
+    // Away for good: closed about 300 ms later.
+    await page.locator('#far').hover();
+    await page.waitForTimeout(150);
+    assert.ok(await cardState(page), 'not closed at once');
+    await page.waitForTimeout(300);
+    assert.equal(await cardState(page), null);
+    assert.equal(await mention.getAttribute('aria-expanded'), 'false');
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
+  test('Escape closes it', async () => {
+    const { page } = await fixture('<p>In Baku today.</p>');
+    await highlight(page);
+    await page.locator('entity-mention').hover();
+    await page.waitForTimeout(350);
+    assert.ok(await cardState(page));
+    await page.keyboard.press('Escape');
+    assert.equal(await cardState(page), null);
+    await page.close();
+  });
+
+  test('keyboard: focus shows it, Enter moves into it, Tab and Escape return to the mention', async () => {
+    const { page } = await fixture('<p><a href="#x">A link first</a> then Ilham Aliyev and Yerevan.</p>');
+    await highlight(page);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    const focused = () => page.evaluate(() => document.activeElement?.textContent);
+    assert.equal(await focused(), 'Ilham Aliyev');
+    assert.deepEqual((await cardState(page)).names, ['Ilham Aliyev'], 'focus shows the card');
+    await page.keyboard.press('Enter');
+    const inside = await page.evaluate(() => {
+      const host = document.querySelector('entity-highlighter-card');
+      return document.activeElement === host && host.shadowRoot.activeElement?.getAttribute('role');
+    });
+    assert.equal(inside, 'dialog', 'Enter moves focus into the card');
+    await page.keyboard.press('Tab');
+    const onLink = await page.evaluate(() => document.querySelector('entity-highlighter-card').shadowRoot.activeElement?.className);
+    assert.equal(onLink, 'more');
+    await page.keyboard.press('Escape');
+    assert.equal(await cardState(page), null);
+    assert.equal(await focused(), 'Ilham Aliyev', 'Escape returns focus to the mention');
+    await page.keyboard.press('Tab');
+    assert.equal(await focused(), 'Yerevan');
+    assert.deepEqual((await cardState(page)).names, ['Yerevan']);
+    await page.close();
+  });
+
+  test('an ambiguous mention lists every candidate', async () => {
+    const { page } = await fixture('<p>Visiting Georgia.</p>');
+    await highlight(page);
+    await page.locator('entity-mention').focus();
+    const state = await cardState(page);
+    assert.deepEqual(state.names, ['Georgia', 'Georgia']);
+    assert.match(state.text, /may refer to 2 entries/);
+    assert.match(state.text, /A state of the United States\./);
+    await page.close();
+  });
+
+  test('touch: the first tap opens the card instead of following a link', async () => {
+    const { page } = await fixture('<p>Read about <a href="#followed">Baku here</a>.</p>', { hasTouch: true, isMobile: true, viewport: { width: 390, height: 700 } });
+    await highlight(page);
+    await page.locator('entity-mention').tap();
+    assert.deepEqual((await cardState(page)).names, ['Baku']);
+    assert.notEqual(await page.evaluate(() => location.hash), '#followed');
+    await page.locator('entity-mention').tap();
+    assert.equal(await page.evaluate(() => location.hash), '#followed', 'the second tap follows the link');
+    await page.close();
+  });
+
+  test('summaries are text: a dictionary payload shows as text and runs nothing', async () => {
+    const payload = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+    const { page } = await fixture('<p>Baku</p>');
+    await highlight(page, { dictionary: { entities: [{ id: 'x', name: 'Baku', type: 'city', summary: payload }, { id: 'y', name: 'Yerevan<b>', type: 'city', summary: 's' }] } });
+    await page.locator('entity-mention').hover();
+    await page.waitForTimeout(350);
+    const state = await cardState(page);
+    assert.ok(state.text.includes(payload), 'the payload is shown literally');
+    const images = await page.evaluate(() => document.querySelector('entity-highlighter-card').shadowRoot.querySelectorAll('img, script').length);
+    assert.equal(images, 0);
+    await page.waitForTimeout(200);
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    await page.close();
+  });
+
+  test('placement: by the line under the pointer, flipped at the bottom edge, mirrored for right-to-left', async () => {
+    const { page } = await fixture(`<p id="wrapping" style="width:18ch;font:16px/1.5 monospace">abcdefghij Ilham Aliyev and more</p><p style="margin-top:560px">Near the bottom: Baku.</p><p dir="rtl" lang="ar" style="margin-top:20px">في Yerevan اليوم</p>`, { viewport: { width: 900, height: 700 } });
+    await highlight(page);
+    const pieces = await page.locator('#wrapping entity-mention').first().evaluate((el) => [...el.getClientRects()].map((r) => ({ left: r.left, right: r.right, top: r.top, bottom: r.bottom })));
+    assert.equal(pieces.length, 2, 'the mention wraps over two lines');
+    const second = pieces[1];
+    await page.mouse.move(second.left + 5, (second.top + second.bottom) / 2);
+    await page.waitForTimeout(350);
+    let state = await cardState(page);
+    assert.ok(Math.abs(state.box.top - (second.bottom + 6)) <= 2, `card top ${state.box.top} by the second line (bottom ${second.bottom})`);
+    assert.ok(Math.abs(state.box.left - second.left) <= 2, 'aligned with the line under the pointer');
+    await page.keyboard.press('Escape');
+
+    const baku = page.locator('entity-mention', { hasText: 'Baku' });
+    const bakuBox = await baku.boundingBox();
+    await baku.hover();
+    await page.waitForTimeout(350);
+    state = await cardState(page);
+    assert.equal(state.placement, 'above', 'flips above near the bottom edge');
+    assert.ok(state.box.bottom <= bakuBox.y, 'entirely above the mention');
+    await page.keyboard.press('Escape');
+
+    const yerevan = page.locator('entity-mention', { hasText: 'Yerevan' });
+    const yerevanBox = await yerevan.boundingBox();
+    await yerevan.hover();
+    await page.waitForTimeout(350);
+    state = await cardState(page);
+    assert.ok(Math.abs(state.box.right - (yerevanBox.x + yerevanBox.width)) <= 2, 'right-aligned on a right-to-left line');
+    await page.close();
+  });
+
+  test('dark theme and light theme', async () => {
+    const { page } = await fixture('<p>Baku</p>', { colorScheme: 'dark' });
+    await highlight(page);
+    await page.locator('entity-mention').focus();
+    const background = () => page.evaluate(() => getComputedStyle(document.querySelector('entity-highlighter-card').shadowRoot.querySelector('.card')).backgroundColor);
+    assert.equal(await background(), 'rgb(28, 33, 40)', 'auto follows prefers-color-scheme: dark');
+    await page.evaluate(() => window.highlighter.setOptions({ theme: 'light' }));
+    assert.equal(await background(), 'rgb(255, 255, 255)');
+    await screenshot(page, 'card-dark-page-light-card');
+    await page.close();
+  });
+});
+
+test('the hostile-CSS page still looks right', async () => {
+  const { page, consoleErrors } = await fixture(null, { page: 'hostile-css.html' });
+  await highlight(page, { dictionary: '/data/world-news.json' });
+  const styles = await page.$$eval('entity-mention', (els) => els.map((el) => {
+    const style = getComputedStyle(el);
+    return { text: el.textContent, display: style.display, visibility: style.visibility, position: style.position, transform: style.textTransform };
+  }));
+  assert.deepEqual(styles.map((s) => s.text), ['Baku', 'Ilham Aliyev', 'Nikol Pashinyan', 'Washington', 'Armenia', 'Azerbaijan']);
+  for (const style of styles) {
+    assert.equal(style.display, 'inline', style.text);
+    assert.equal(style.visibility, 'visible', style.text);
+    assert.equal(style.position, 'static', style.text);
+    assert.equal(style.transform, 'none', style.text);
+  }
+  const line = await page.$eval('#root p', (p) => p.getClientRects().length);
+  assert.equal(line, 1, 'the paragraph still flows as one block');
+  await screenshot(page, 'hostile-css');
+  assert.deepEqual(consoleErrors, []);
+  await page.close();
+});
+
+test('axe-core finds no violations with a card open', async () => {
+  const { page } = await openPage(browser, `${server.url}/www/demo/`);
+  await page.waitForSelector('entity-mention');
+  const first = page.locator('entity-mention[tabindex]').first();
+  await first.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => !document.querySelector('entity-highlighter-card')?.hidden);
+  await page.addScriptTag({ url: '/node_modules/axe-core/axe.min.js' });
+  const violations = await page.evaluate(async () => (await window.axe.run(document)).violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
+  await screenshot(page, 'demo-card-open');
+  assert.deepEqual(violations, []);
+  await page.close();
+});

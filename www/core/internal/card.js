@@ -1,0 +1,421 @@
+// The hover card: one per page at a time, in a shadow root so that page CSS
+// neither reaches it nor is touched by it.
+//
+// Mouse: opens after a short dwell on a mention (like Wikipedia's page
+// previews), stays open while the pointer is on the mention or the card,
+// closes a moment after it leaves, and reopens if it comes back within that
+// moment. Keyboard: focus shows the card as a description; Enter or Space
+// moves focus into it (a non-modal dialog, since it can hold a link);
+// Escape closes it and returns focus. Touch: the first tap opens the card,
+// a second tap on the same mention does what the page would have done.
+// Every string from the dictionary is set as text, never parsed as HTML.
+
+import { WRAPPER_TAG } from './wrap.js';
+import { OPT_OUT_ATTRIBUTE } from './extract.js';
+import { cardSheet } from './styles.js';
+
+export const OPEN_DELAY_MS = 200;
+export const CLOSE_DELAY_MS = 300;
+const GAP_PX = 6;
+const MARGIN_PX = 8;
+const SHEET_BELOW_PX = 480;
+
+/** The card currently open on the page, whichever highlighter owns it. */
+let openCard = null;
+
+function typeLabel(type) {
+  return type.charAt(0).toUpperCase() + type.slice(1);
+}
+
+function hostLabel(url) {
+  try {
+    return new URL(url).hostname.replace(/^www\./, '');
+  } catch {
+    return '';
+  }
+}
+
+export class CardController {
+  /**
+   * @param {Document} doc
+   * @param {{ theme: string, lookup: (element: Element) => object | undefined }} options
+   *   `lookup` returns the mention a wrapper element belongs to.
+   */
+  constructor(doc, { theme, lookup }) {
+    this.doc = doc;
+    this.lookup = lookup;
+    this.theme = theme;
+    this.roots = new Set();
+    this.mention = null;
+    this.trigger = null;
+    this.pointer = null;
+    this.openTimer = 0;
+    this.closeTimer = 0;
+    this.touchOpened = null;
+    this.refocusing = false;
+    this.host = null;
+    this.listeners = [];
+    this.documentListening = false;
+  }
+
+  /** Starts handling events for wrappers under `root`. */
+  attach(root) {
+    if (this.roots.has(root)) return;
+    this.roots.add(root);
+    const on = (target, type, handler, options) => {
+      target.addEventListener(type, handler, options);
+      this.listeners.push(() => target.removeEventListener(type, handler, options));
+    };
+    on(root, 'pointerover', (event) => this.onPointerOver(event));
+    on(root, 'pointermove', (event) => this.onPointerMove(event), { passive: true });
+    on(root, 'pointerout', (event) => this.onPointerOut(event));
+    on(root, 'focusin', (event) => this.onFocusIn(event));
+    on(root, 'focusout', (event) => this.onFocusOut(event));
+    on(root, 'keydown', (event) => this.onTriggerKey(event));
+    on(root, 'click', (event) => this.onClick(event), true);
+    if (!this.documentListening) {
+      this.documentListening = true;
+      // Document-wide: Escape from anywhere, taps outside, and keeping the
+      // card next to its mention while the page scrolls.
+      on(this.doc, 'keydown', (event) => this.onDocumentKey(event), true);
+      on(this.doc, 'pointerdown', (event) => this.onDocumentPointerDown(event), true);
+      on(this.doc.defaultView, 'scroll', () => this.reposition(), { capture: true, passive: true });
+      on(this.doc.defaultView, 'resize', () => this.reposition(), { passive: true });
+    }
+  }
+
+  setTheme(theme) {
+    this.theme = theme;
+    if (this.host) this.applyTheme();
+  }
+
+  /** Removes the card and every listener. */
+  destroy() {
+    this.close({ restoreFocus: false });
+    for (const remove of this.listeners) remove();
+    this.listeners = [];
+    this.documentListening = false;
+    this.roots.clear();
+    this.host?.remove();
+    this.host = null;
+  }
+
+  // --- events -------------------------------------------------------------
+
+  wrapperOf(target) {
+    const element = target instanceof Element ? target.closest(WRAPPER_TAG) : null;
+    if (!element) return null;
+    const mention = this.lookup(element);
+    return mention ? { element, mention } : null;
+  }
+
+  isInsideCard(node) {
+    return Boolean(node && this.host && (node === this.host || this.host.contains(node)));
+  }
+
+  onPointerOver(event) {
+    if (event.pointerType === 'touch') return;
+    const hit = this.wrapperOf(event.target);
+    if (!hit) return;
+    this.pointer = { x: event.clientX, y: event.clientY };
+    clearTimeout(this.closeTimer);
+    if (this.mention === hit.mention) return;
+    clearTimeout(this.openTimer);
+    this.openTimer = setTimeout(() => this.open(hit.mention, hit.element, { pointer: this.pointer }), OPEN_DELAY_MS);
+  }
+
+  onPointerMove(event) {
+    if (event.pointerType === 'touch') return;
+    if (this.wrapperOf(event.target)) this.pointer = { x: event.clientX, y: event.clientY };
+  }
+
+  onPointerOut(event) {
+    if (event.pointerType === 'touch') return;
+    const from = this.wrapperOf(event.target);
+    if (!from) return;
+    const to = this.wrapperOf(event.relatedTarget);
+    if (to && to.mention === from.mention) return;
+    if (this.isInsideCard(event.relatedTarget)) return;
+    clearTimeout(this.openTimer);
+    if (this.mention && !this.hasFocusInside()) this.scheduleClose();
+  }
+
+  onCardPointerEnter() {
+    clearTimeout(this.closeTimer);
+  }
+
+  onCardPointerLeave(event) {
+    if (event.pointerType === 'touch') return;
+    const to = this.wrapperOf(event.relatedTarget);
+    if (to && to.mention === this.mention) return;
+    if (!this.hasFocusInside()) this.scheduleClose();
+  }
+
+  onFocusIn(event) {
+    const hit = this.wrapperOf(event.target);
+    if (!hit || !hit.element.hasAttribute('tabindex') || this.refocusing) return;
+    clearTimeout(this.closeTimer);
+    clearTimeout(this.openTimer);
+    if (this.mention !== hit.mention) this.open(hit.mention, hit.element, { pointer: null });
+  }
+
+  onFocusOut(event) {
+    const hit = this.wrapperOf(event.target);
+    if (!hit || hit.mention !== this.mention) return;
+    if (this.isInsideCard(event.relatedTarget)) return;
+    this.scheduleClose();
+  }
+
+  onTriggerKey(event) {
+    if (event.key !== 'Enter' && event.key !== ' ') return;
+    const hit = this.wrapperOf(event.target);
+    if (!hit || !hit.element.hasAttribute('tabindex')) return;
+    event.preventDefault();
+    if (this.mention !== hit.mention) this.open(hit.mention, hit.element, { pointer: null });
+    this.dialog?.focus();
+  }
+
+  onCardKey(event) {
+    if (event.key === 'Tab') {
+      // Leaving the card by Tab returns to the mention, so the reader
+      // continues from where they were in the text.
+      const focusables = [...this.dialog.querySelectorAll('a[href]')];
+      const atEdge = event.shiftKey
+        ? this.shadow.activeElement === this.dialog || this.shadow.activeElement === focusables[0]
+        : focusables.length === 0 || this.shadow.activeElement === focusables[focusables.length - 1];
+      if (atEdge) {
+        event.preventDefault();
+        this.close({ restoreFocus: true });
+      }
+    }
+  }
+
+  onDocumentKey(event) {
+    if (event.key !== 'Escape' || !this.mention) return;
+    const focusWasInside = this.hasFocusInside();
+    this.close({ restoreFocus: focusWasInside });
+  }
+
+  onDocumentPointerDown(event) {
+    if (!this.mention || event.pointerType !== 'touch') return;
+    const path = event.composedPath();
+    if (path.includes(this.host)) return;
+    const hit = this.wrapperOf(event.target);
+    if (hit && hit.mention === this.mention) return;
+    this.close({ restoreFocus: false });
+  }
+
+  onClick(event) {
+    const hit = this.wrapperOf(event.target);
+    if (!hit) return;
+    const touch = event.pointerType === 'touch' || (event.sourceCapabilities && event.sourceCapabilities.firesTouchEvents);
+    if (!touch) return;
+    if (this.mention === hit.mention && this.touchOpened === hit.mention) {
+      // Second tap: let the page (a link around the mention, say) act.
+      return;
+    }
+    event.preventDefault();
+    event.stopPropagation();
+    this.touchOpened = hit.mention;
+    this.open(hit.mention, hit.element, { pointer: { x: event.clientX, y: event.clientY } });
+  }
+
+  hasFocusInside() {
+    return Boolean(this.shadow && this.shadow.activeElement);
+  }
+
+  scheduleClose() {
+    clearTimeout(this.closeTimer);
+    this.closeTimer = setTimeout(() => this.close({ restoreFocus: false }), CLOSE_DELAY_MS);
+  }
+
+  // --- the card ------------------------------------------------------------
+
+  ensureHost() {
+    if (this.host && this.host.isConnected) return;
+    const doc = this.doc;
+    const host = doc.createElement('entity-highlighter-card');
+    host.setAttribute(OPT_OUT_ATTRIBUTE, 'ui');
+    host.hidden = true;
+    const shadow = host.attachShadow({ mode: 'open' });
+    shadow.adoptedStyleSheets = [cardSheet(doc)];
+    const dialog = doc.createElement('div');
+    dialog.className = 'card';
+    dialog.setAttribute('role', 'dialog');
+    dialog.setAttribute('aria-modal', 'false');
+    dialog.setAttribute('tabindex', '-1');
+    dialog.id = 'card';
+    shadow.append(dialog);
+    dialog.addEventListener('pointerenter', () => this.onCardPointerEnter());
+    dialog.addEventListener('pointerleave', (event) => this.onCardPointerLeave(event));
+    dialog.addEventListener('keydown', (event) => this.onCardKey(event));
+    dialog.addEventListener('focusout', (event) => {
+      const next = event.relatedTarget;
+      if (!this.isInsideCard(next) && !(next && this.wrapperOf(next)?.mention === this.mention)) this.scheduleClose();
+    });
+    (doc.body ?? doc.documentElement).append(host);
+    this.host = host;
+    this.shadow = shadow;
+    this.dialog = dialog;
+    this.applyTheme();
+  }
+
+  applyTheme() {
+    this.host.classList.remove('auto', 'light', 'dark');
+    this.host.classList.add(this.theme === 'light' || this.theme === 'dark' ? this.theme : 'auto');
+  }
+
+  render(mention) {
+    const doc = this.doc;
+    const dialog = this.dialog;
+    dialog.replaceChildren();
+    const ambiguous = mention.candidates.length > 1;
+    const headingIds = [];
+    if (ambiguous) {
+      const lead = doc.createElement('p');
+      lead.className = 'lead';
+      lead.id = 'lead';
+      lead.textContent = `“${mention.text}” may refer to ${mention.candidates.length} entries:`;
+      dialog.append(lead);
+      headingIds.push('lead');
+    }
+    mention.candidates.forEach((entity, index) => {
+      const section = doc.createElement('section');
+      section.className = 'entity';
+      const type = doc.createElement('p');
+      type.className = 'type';
+      type.textContent = typeLabel(entity.type);
+      const name = doc.createElement('h2');
+      name.className = 'name';
+      name.id = `name-${index}`;
+      name.textContent = entity.name;
+      const summary = doc.createElement('p');
+      summary.className = 'summary';
+      summary.id = `summary-${index}`;
+      summary.textContent = entity.summary;
+      summary.dir = 'auto';
+      name.dir = 'auto';
+      section.append(type, name, summary);
+      if (entity.url && /^https?:\/\//i.test(entity.url)) {
+        const link = doc.createElement('a');
+        link.className = 'more';
+        link.href = entity.url;
+        link.target = '_blank';
+        link.rel = 'noopener noreferrer';
+        const where = hostLabel(entity.url);
+        link.textContent = where ? `More on ${where}` : 'More';
+        // The accessible name starts with the visible text (WCAG 2.5.3).
+        link.setAttribute('aria-label', `${link.textContent}: ${entity.name} (opens in a new tab)`);
+        section.append(link);
+      }
+      dialog.append(section);
+      if (!ambiguous) headingIds.push(name.id);
+    });
+    dialog.setAttribute('aria-labelledby', headingIds.join(' '));
+    if (ambiguous) dialog.removeAttribute('aria-describedby');
+    else dialog.setAttribute('aria-describedby', 'summary-0');
+  }
+
+  open(mention, element, { pointer }) {
+    clearTimeout(this.openTimer);
+    clearTimeout(this.closeTimer);
+    if (!element.isConnected) return;
+    if (openCard && openCard !== this) openCard.close({ restoreFocus: false });
+    openCard = this;
+    this.ensureHost();
+    if (this.mention && this.mention !== mention) this.setExpanded(false);
+    this.mention = mention;
+    this.trigger = mention.elements.find((el) => el.hasAttribute('tabindex')) ?? null;
+    this.pointer = pointer;
+    this.render(mention);
+    this.host.hidden = false;
+    this.setExpanded(true);
+    this.place(element);
+  }
+
+  close({ restoreFocus }) {
+    clearTimeout(this.openTimer);
+    clearTimeout(this.closeTimer);
+    if (!this.mention) return;
+    this.setExpanded(false);
+    const trigger = this.trigger;
+    this.mention = null;
+    this.trigger = null;
+    this.touchOpened = null;
+    if (this.host) this.host.hidden = true;
+    if (openCard === this) openCard = null;
+    if (restoreFocus && trigger?.isConnected) {
+      // Back on the mention the card was for: focus alone must not reopen it.
+      this.refocusing = true;
+      try {
+        trigger.focus();
+      } finally {
+        this.refocusing = false;
+      }
+    }
+  }
+
+  setExpanded(expanded) {
+    if (this.trigger) this.trigger.setAttribute('aria-expanded', String(expanded));
+  }
+
+  /** The client rect of the line the card should sit by: the one under the
+   * pointer when there is one, else the mention's first line. */
+  lineRect(element) {
+    const rects = [];
+    for (const piece of this.mention.elements) {
+      if (!piece.isConnected) continue;
+      for (const rect of piece.getClientRects()) {
+        if (rect.width > 0 || rect.height > 0) rects.push(rect);
+      }
+    }
+    if (rects.length === 0) return element.getBoundingClientRect();
+    if (this.pointer) {
+      const { x, y } = this.pointer;
+      const under = rects.find((r) => y >= r.top - 1 && y <= r.bottom + 1 && x >= r.left - 1 && x <= r.right + 1)
+        ?? rects.find((r) => y >= r.top - 1 && y <= r.bottom + 1);
+      if (under) return under;
+    }
+    return rects[0];
+  }
+
+  place(element) {
+    const view = this.doc.defaultView;
+    const host = this.host;
+    const width = view.innerWidth;
+    const height = view.innerHeight;
+    host.classList.toggle('sheet', width < SHEET_BELOW_PX);
+    if (width < SHEET_BELOW_PX) {
+      // Small screens: a sheet along the bottom edge, as readers expect on
+      // phones, rather than a card that covers the text it explains.
+      host.style.setProperty('left', '0px', 'important');
+      host.style.setProperty('top', `${height - this.dialog.offsetHeight}px`, 'important');
+      return;
+    }
+    const line = this.lineRect(element);
+    const box = this.dialog.getBoundingClientRect();
+    const rtl = view.getComputedStyle(element).direction === 'rtl';
+    this.dialog.dir = rtl ? 'rtl' : 'ltr';
+    let left = rtl ? line.right - box.width : line.left;
+    left = Math.min(Math.max(left, MARGIN_PX), width - box.width - MARGIN_PX);
+    let top = line.bottom + GAP_PX;
+    const fitsBelow = top + box.height <= height - MARGIN_PX;
+    const above = line.top - GAP_PX - box.height;
+    if (!fitsBelow && above >= MARGIN_PX) top = above;
+    else if (!fitsBelow) top = Math.max(MARGIN_PX, height - box.height - MARGIN_PX);
+    host.style.setProperty('left', `${Math.round(Math.max(left, MARGIN_PX))}px`, 'important');
+    host.style.setProperty('top', `${Math.round(top)}px`, 'important');
+    host.dataset.placement = top < line.top ? 'above' : 'below';
+  }
+
+  reposition() {
+    if (!this.mention) return;
+    const element = this.mention.elements.find((el) => el.isConnected);
+    if (!element) {
+      this.close({ restoreFocus: false });
+      return;
+    }
+    this.pointer = null;
+    this.place(element);
+  }
+}

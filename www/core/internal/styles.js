@@ -1,0 +1,158 @@
+// Style sheets: one adopted by the page for the wrappers, one inside the
+// card's shadow root. Constructed sheets need no <style> element (nothing
+// added to the page's DOM) and are allowed under a strict style-src CSP.
+
+// The wrapper is a custom element, so page rules for span, mark or
+// .highlight never reach it; the few properties that would break it if a
+// page set them on every element are pinned with !important.
+const WRAPPER_CSS = `
+entity-mention {
+  display: inline !important;
+  position: static !important;
+  float: none !important;
+  margin: 0 !important;
+  padding: 0 1px !important;
+  border: 0 !important;
+  border-bottom: 2px solid var(--eh-accent) !important;
+  border-radius: 2px !important;
+  background: var(--eh-tint) !important;
+  color: inherit !important;
+  font: inherit !important;
+  text-decoration: inherit !important;
+  text-transform: inherit !important;
+  letter-spacing: inherit !important;
+  word-spacing: inherit !important;
+  visibility: inherit !important;
+  opacity: 1 !important;
+  transform: none !important;
+  filter: none !important;
+  clip-path: none !important;
+  width: auto !important;
+  height: auto !important;
+  cursor: help;
+  --eh-accent: rgb(37 99 235 / 0.75);
+  --eh-tint: rgb(37 99 235 / 0.10);
+}
+entity-mention[data-type="country"], entity-mention[data-type="city"], entity-mention[data-type="region"] {
+  --eh-accent: rgb(5 150 105 / 0.8);
+  --eh-tint: rgb(5 150 105 / 0.10);
+}
+entity-mention[data-type="organisation"], entity-mention[data-type="media"] {
+  --eh-accent: rgb(217 119 6 / 0.85);
+  --eh-tint: rgb(217 119 6 / 0.10);
+}
+entity-mention[data-type="agreement"], entity-mention[data-type="event"], entity-mention[data-type="route"] {
+  --eh-accent: rgb(147 51 234 / 0.75);
+  --eh-tint: rgb(147 51 234 / 0.10);
+}
+entity-mention:hover, entity-mention[aria-expanded="true"] {
+  background: color-mix(in srgb, var(--eh-accent) 22%, transparent) !important;
+}
+entity-mention:focus-visible {
+  outline: 2px solid var(--eh-accent) !important;
+  outline-offset: 2px !important;
+}
+`;
+
+const CARD_CSS = `
+:host {
+  all: initial;
+  position: fixed !important;
+  z-index: 2147483647 !important;
+  display: block !important;
+  --bg: #ffffff;
+  --fg: #1f2328;
+  --muted: #57606a;
+  --border: #d0d7de;
+  --link: #0550ae;
+  --shadow: 0 8px 28px rgb(0 0 0 / 0.18), 0 1px 3px rgb(0 0 0 / 0.12);
+}
+:host([hidden]) { display: none !important; }
+:host(.dark) {
+  --bg: #1c2128;
+  --fg: #e6edf3;
+  --muted: #9aa5b1;
+  --border: #3d444d;
+  --link: #79b8ff;
+  --shadow: 0 8px 28px rgb(0 0 0 / 0.55);
+}
+@media (prefers-color-scheme: dark) {
+  :host(.auto) {
+    --bg: #1c2128;
+    --fg: #e6edf3;
+    --muted: #9aa5b1;
+    --border: #3d444d;
+    --link: #79b8ff;
+    --shadow: 0 8px 28px rgb(0 0 0 / 0.55);
+  }
+}
+.card {
+  box-sizing: border-box;
+  width: min(340px, calc(100vw - 16px));
+  max-height: min(420px, calc(100vh - 16px));
+  overflow: auto;
+  padding: 14px 16px 12px;
+  background: var(--bg);
+  color: var(--fg);
+  border: 1px solid var(--border);
+  border-radius: 10px;
+  box-shadow: var(--shadow);
+  font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif;
+  text-align: start;
+}
+.card:focus { outline: none; }
+.card:focus-visible { outline: 2px solid var(--link); outline-offset: 2px; }
+.lead { margin: 0 0 8px; color: var(--muted); font-size: 12.5px; }
+.entity + .entity { margin-top: 12px; padding-top: 12px; border-top: 1px solid var(--border); }
+.type {
+  display: inline-block;
+  margin: 0 0 4px;
+  color: var(--muted);
+  font-size: 11.5px;
+  font-weight: 600;
+  letter-spacing: 0.06em;
+  text-transform: uppercase;
+}
+.name { margin: 0 0 6px; font-size: 17px; font-weight: 650; line-height: 1.25; }
+.summary { margin: 0; }
+.more { display: inline-block; margin-top: 8px; color: var(--link); font-weight: 550; text-decoration: none; }
+.more:hover { text-decoration: underline; }
+.more:focus-visible { outline: 2px solid var(--link); outline-offset: 2px; border-radius: 2px; }
+:host(.sheet) .card {
+  width: 100vw;
+  max-height: 60vh;
+  border-radius: 14px 14px 0 0;
+  border-bottom: 0;
+}
+`;
+
+const sheets = new WeakMap();
+
+function sheetFor(view, css) {
+  let perView = sheets.get(view);
+  if (!perView) sheets.set(view, (perView = new Map()));
+  let sheet = perView.get(css);
+  if (!sheet) {
+    sheet = new view.CSSStyleSheet();
+    sheet.replaceSync(css);
+    perView.set(css, sheet);
+  }
+  return sheet;
+}
+
+/** Adds the wrapper sheet to `doc` (once) and returns a function that
+ * removes it again. */
+export function adoptWrapperStyles(doc) {
+  const sheet = sheetFor(doc.defaultView, WRAPPER_CSS);
+  if (!doc.adoptedStyleSheets.includes(sheet)) {
+    doc.adoptedStyleSheets = [...doc.adoptedStyleSheets, sheet];
+  }
+  return () => {
+    doc.adoptedStyleSheets = doc.adoptedStyleSheets.filter((s) => s !== sheet);
+  };
+}
+
+/** The card's sheet for a shadow root in `doc`. */
+export function cardSheet(doc) {
+  return sheetFor(doc.defaultView, CARD_CSS);
+}

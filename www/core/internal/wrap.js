@@ -1,0 +1,135 @@
+// Wraps mentions in <entity-mention> elements and undoes exactly that.
+//
+// A text node holding pieces of mentions is split into text and wrappers.
+// The original node is kept (as the first piece, or inside the first
+// wrapper), so references that page scripts hold to it stay valid, and
+// `unwrap` puts it back with its original data and removes only what
+// `wrap` created: no `normalize()`, nothing else touched.
+
+export const WRAPPER_TAG = 'entity-mention';
+
+// A mention inside these is already interactive: it keeps its hover card
+// but gets no focus stop of its own (nested interactive content).
+const INTERACTIVE = 'a[href], button, label, summary, select, [role="button"], [role="link"]';
+
+function lastNodeAtOrBefore(starts, offset) {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (starts[middle] <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
+/**
+ * Plans the pieces: for each text node index, the [from, to) ranges in its
+ * data and the mention each belongs to. Mentions are sorted and disjoint.
+ */
+export function planPieces(mentions, nodes, starts) {
+  const piecesByNode = new Map();
+  for (const mention of mentions) {
+    let index = lastNodeAtOrBefore(starts, mention.start);
+    for (; index < nodes.length && starts[index] < mention.end; index++) {
+      const nodeStart = starts[index];
+      const nodeEnd = nodeStart + nodes[index].data.length;
+      const from = Math.max(mention.start, nodeStart) - nodeStart;
+      const to = Math.min(mention.end, nodeEnd) - nodeStart;
+      if (to <= from) continue;
+      let pieces = piecesByNode.get(index);
+      if (!pieces) piecesByNode.set(index, (pieces = []));
+      pieces.push({ from, to, mention });
+    }
+  }
+  return piecesByNode;
+}
+
+function makeWrapper(doc, mention, first, interactiveInside) {
+  const wrapper = doc.createElement(WRAPPER_TAG);
+  wrapper.setAttribute('data-mention', String(mention.id));
+  wrapper.setAttribute('data-entity', mention.entity.id);
+  wrapper.setAttribute('data-type', mention.entity.type);
+  if (first && !interactiveInside) {
+    wrapper.setAttribute('tabindex', '0');
+    wrapper.setAttribute('role', 'button');
+    wrapper.setAttribute('aria-haspopup', 'dialog');
+    wrapper.setAttribute('aria-expanded', 'false');
+  }
+  return wrapper;
+}
+
+/**
+ * Wraps every planned piece. Returns the records `unwrap` needs; fills each
+ * mention's `elements`. If the DOM refuses a change midway, everything done
+ * so far is undone before the error is rethrown.
+ */
+export function wrap(doc, piecesByNode, nodes) {
+  const records = [];
+  const firstPieceSeen = new Set();
+  try {
+    for (const [index, pieces] of piecesByNode) {
+      const node = nodes[index];
+      const parent = node.parentNode;
+      if (!parent) continue;
+      const original = node.data;
+      const interactiveInside = Boolean(node.parentElement?.closest(INTERACTIVE));
+      const parts = [];
+      let position = 0;
+      for (const { from, to, mention } of pieces) {
+        if (from > position) parts.push(original.slice(position, from));
+        const first = !firstPieceSeen.has(mention);
+        firstPieceSeen.add(mention);
+        const wrapper = makeWrapper(doc, mention, first, interactiveInside);
+        mention.elements.push(wrapper);
+        parts.push({ wrapper, text: original.slice(from, to) });
+        position = to;
+      }
+      if (position < original.length) parts.push(original.slice(position));
+
+      // The original node becomes the first part (or the first wrapper's text).
+      const [head, ...rest] = parts;
+      const created = [];
+      let anchor;
+      if (typeof head === 'string') {
+        anchor = node;
+      } else {
+        anchor = head.wrapper;
+        created.push(head.wrapper);
+      }
+      const record = { node, original, anchor, created };
+      records.push(record);
+      const headText = typeof head === 'string' ? head : head.text;
+      if (anchor !== node) parent.replaceChild(anchor, node);
+      node.data = headText;
+      if (anchor !== node) anchor.appendChild(node);
+      const tail = rest.map((part) => {
+        if (typeof part === 'string') return doc.createTextNode(part);
+        part.wrapper.appendChild(doc.createTextNode(part.text));
+        return part.wrapper;
+      });
+      created.push(...tail);
+      anchor.after(...tail);
+    }
+  } catch (error) {
+    unwrap(records);
+    throw error;
+  }
+  return records;
+}
+
+/** Undoes `wrap`, in reverse order; tolerant of a page that has since
+ * removed some of the wrappers. */
+export function unwrap(records) {
+  for (let i = records.length - 1; i >= 0; i--) {
+    const { node, original, anchor, created } = records[i];
+    if (anchor !== node && anchor.parentNode) {
+      anchor.parentNode.replaceChild(node, anchor);
+    }
+    for (const part of created) {
+      if (part !== anchor) part.remove();
+    }
+    if (node.data !== original) node.data = original;
+  }
+  records.length = 0;
+}
