@@ -46,8 +46,9 @@ pub struct Mention {
     /// End (exclusive), in UTF-8 bytes.
     pub byte_end: usize,
     /// Indices into the dictionary's entities of every entity this mention
-    /// may refer to, in dictionary order; more than one when the name is
-    /// ambiguous (`Georgia`).
+    /// may refer to; more than one when the name is ambiguous (`Georgia`).
+    /// The likeliest comes first: entities the same text names
+    /// unambiguously elsewhere, then dictionary order.
     pub entities: Vec<usize>,
 }
 
@@ -158,6 +159,7 @@ impl Matcher {
                 mentions.push(mention);
             }
         }
+        rank_candidates(&mut mentions);
         Ok(mentions)
     }
 
@@ -197,6 +199,23 @@ impl Matcher {
         }
         entities.sort_unstable();
         Some(Mention { start: from.utf16, end: to.utf16, byte_start: from.byte, byte_end: to.byte, entities })
+    }
+}
+
+/// Orders the candidates of each ambiguous mention so that entities the same
+/// text also names unambiguously come first (a headline's "Aliyev" after
+/// "Ilham Aliyev" in the body), most often named first; ties keep
+/// dictionary order. Every candidate stays listed.
+fn rank_candidates(mentions: &mut [Mention]) {
+    let mut named: HashMap<usize, usize> = HashMap::new();
+    for mention in mentions.iter().filter(|m| m.entities.len() == 1) {
+        *named.entry(mention.entities[0]).or_default() += 1;
+    }
+    if named.is_empty() {
+        return;
+    }
+    for mention in mentions.iter_mut().filter(|m| m.entities.len() > 1) {
+        mention.entities.sort_by_key(|entity| std::cmp::Reverse(named.get(entity).copied().unwrap_or(0)));
     }
 }
 
@@ -373,6 +392,7 @@ mod tests {
         Case { rule: "whitespace around trailing soft hyphen excluded", names: &[("ia", &["Aliyev"])], text: "Aliyev\u{00AD} x", expected: &[("ia", "Aliyev")] },
         // Ambiguity.
         Case { rule: "one name, two entities", names: &[("country:georgia", &["Georgia"]), ("region:us-ga", &["Georgia"])], text: "Georgia", expected: &[("country:georgia|region:us-ga", "Georgia")] },
+        Case { rule: "context ranks an ambiguous mention", names: &[("heydar", &["Heydar Aliyev", "Aliyev"]), ("ilham", &["Ilham Aliyev", "Aliyev"])], text: "Aliyev spoke. Ilham Aliyev said", expected: &[("ilham|heydar", "Aliyev"), ("ilham", "Ilham Aliyev")] },
         Case { rule: "one entity listed once for two of its names", names: &[("tr", &["Türkiye", "Turkiye"])], text: "Turkiye", expected: &[("tr", "Turkiye")] },
     ];
 

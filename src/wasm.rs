@@ -41,6 +41,9 @@ extern "C" {
     /// `EntityRecord | undefined` in TypeScript.
     #[wasm_bindgen(typescript_type = "EntityRecord | undefined")]
     pub type EntityRecordOrUndefined;
+    /// `Record<string, number>` in TypeScript.
+    #[wasm_bindgen(typescript_type = "Record<string, number>")]
+    pub type TypeCounts;
     /// `EngineOptions | undefined` in TypeScript.
     #[wasm_bindgen(typescript_type = "EngineOptions | undefined")]
     pub type EngineOptionsOrUndefined;
@@ -147,6 +150,23 @@ impl Engine {
     #[wasm_bindgen(getter, js_name = asOf)]
     pub fn as_of(&self) -> Option<String> {
         self.dictionary.as_of().map(str::to_owned)
+    }
+
+    /// How many entities of each type the dictionary holds, as an object
+    /// (`{ "city": 1030, "person": 152, ... }`), so a UI can offer filters
+    /// without reading the dictionary itself.
+    #[wasm_bindgen(js_name = typeCounts)]
+    pub fn type_counts(&self) -> TypeCounts {
+        let mut counts: std::collections::BTreeMap<&str, u32> = std::collections::BTreeMap::new();
+        for entity in self.dictionary.entities() {
+            *counts.entry(entity.kind.as_str()).or_default() += 1;
+        }
+        let object = Object::new();
+        for (kind, count) in counts {
+            // Setting a property on a fresh plain object cannot fail.
+            let _ = Reflect::set(&object, &kind.into(), &count.into());
+        }
+        object.unchecked_into()
     }
 
     /// The entity at `index` (as found in `find`'s triples), or `undefined`.

@@ -8,7 +8,7 @@ const ARTICLE: &str = include_str!("data/sample-article.txt");
 /// (text as written, candidate entity ids joined by '|'), in text order.
 const EXPECTED: &[(&str, &str)] = &[
     ("SOUTH CAUCASUS", "region:south-caucasus"),
-    ("Aliyev", "person:heydar-aliyev|person:ilham-aliyev"),
+    ("Aliyev", "person:ilham-aliyev|person:heydar-aliyev"),
     ("Pashinyan", "person:nikol-pashinyan"),
     ("Trump", "person:donald-trump"),
     ("Washington", "city:washington-us|region:us-wa"),

@@ -91,6 +91,15 @@ fn entity_records_are_plain_objects() {
 }
 
 #[wasm_bindgen_test]
+fn type_counts_are_a_plain_object() {
+    let engine = entity_highlighter_wasm_engine(DICTIONARY).unwrap();
+    let counts: JsValue = JsValue::from(engine.type_counts());
+    assert_eq!(Reflect::get(&counts, &"city".into()).unwrap().as_f64(), Some(1.0));
+    assert_eq!(Reflect::get(&counts, &"country".into()).unwrap().as_f64(), Some(1.0));
+    assert_eq!(js_sys::Object::keys(counts.unchecked_ref::<js_sys::Object>()).length(), 4);
+}
+
+#[wasm_bindgen_test]
 fn a_bad_dictionary_throws_with_every_problem() {
     let error = entity_highlighter_wasm_engine(r#"{"entities":[{"id":"a","name":"","type":"city","summary":"s"},{"id":"b"}]}"#).err().expect("refused");
     let problems: js_sys::Array = Reflect::get(&error, &"problems".into()).unwrap().unchecked_into();

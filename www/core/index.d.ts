@@ -23,11 +23,14 @@ export interface HighlighterOptions {
   root?: Element;
   /**
    * The dictionary: a URL (string or URL) to fetch, a dictionary object, or
-   * JSON text prefixed by nothing (detected by a leading `{`). Default: the
-   * bundled world-news dictionary next to the core package.
+   * JSON text (a string whose first non-blank character is `{`). Default:
+   * the bundled world-news dictionary next to the core package.
    */
   dictionary?: string | URL | DictionaryObject;
-  /** Every mention, or only the first of each entity. Default `"all"`. */
+  /**
+   * Every mention, or only the first of each entity. Default `"all"`. An
+   * ambiguous mention counts for its first (likeliest) candidate.
+   */
   mentions?: 'all' | 'first';
   /** Entity types to show (`["person", "country"]`); `null` for all. */
   types?: string[] | null;
@@ -46,15 +49,55 @@ export interface HighlighterOptions {
   foldDiacritics?: boolean;
   /** Where `entity_highlighter_bg.wasm` is. Default: next to the package. */
   wasmUrl?: string | URL;
+  /**
+   * Matching done elsewhere (the extension's service worker): when given,
+   * no WASM is loaded in the page, and `dictionary`, `wasmUrl` and
+   * `foldDiacritics` are refused.
+   */
+  matcher?: Matcher;
+}
+
+/** Dictionary facts a UI shows. */
+export interface DictionaryInfo {
+  title?: string;
+  asOf?: string;
+  entityCount: number;
+  /** Entity count per type. */
+  types: Record<string, number>;
+}
+
+/** Finds mentions for a highlighter. */
+export interface Matcher {
+  info(): Promise<DictionaryInfo>;
+  /**
+   * `(start, end, entity index)` triples in UTF-16 units (an ambiguous
+   * mention gives one triple per candidate, likeliest first), and the
+   * record of every entity index they use.
+   */
+  match(text: string): Promise<{ triples: Uint32Array | number[]; entities: Record<number, EntityRecord> }>;
+}
+
+/** A matcher running the WASM engine in this context (page or worker). */
+export interface LocalMatcher extends Matcher {
+  /** Synchronous `match`, for callers that must stay in one task. */
+  matchNow(text: string): { triples: Uint32Array; entities: Record<number, EntityRecord> };
+  /** WASM start-up and dictionary times of its creation, in ms. */
+  timings: { wasmStartup: number; dictionaryReady: number };
+  /** Releases the engine's memory. */
+  free(): void;
 }
 
 /** One mention in the page. */
 export interface Mention {
   /** Unique within one pass; also the wrappers' `data-mention`. */
   id: number;
-  /** The first candidate. */
+  /** The first (likeliest) candidate. */
   entity: EntityRecord;
-  /** Every entity the name may refer to (more than one when ambiguous). */
+  /**
+   * Every entity the name may refer to (more than one when ambiguous), the
+   * likeliest first: entities the same text names unambiguously, then
+   * dictionary order.
+   */
   candidates: EntityRecord[];
   /** The mention's text as it stands in the page. */
   text: string;
@@ -101,14 +144,17 @@ export interface Highlighter {
   setOptions(options: Omit<HighlighterOptions, 'dictionary' | 'wasmUrl' | 'foldDiacritics'>): void;
   /** The mentions of the last pass. */
   readonly mentions: Mention[];
-  /** Title, date and size of the loaded dictionary. */
-  readonly dictionary: { title?: string; asOf?: string; entityCount: number };
+  /** Title, date, size and entity count per type of the loaded dictionary. */
+  readonly dictionary: DictionaryInfo;
   /** Clears and releases the WASM engine. */
   destroy(): void;
 }
 
 /** Loads the engine and dictionary; rejects with a `HighlighterError`. */
 export function createHighlighter(options?: HighlighterOptions): Promise<Highlighter>;
+
+/** Starts WASM (once per context) and builds a matcher for a dictionary. */
+export function createLocalMatcher(options?: Pick<HighlighterOptions, 'dictionary' | 'wasmUrl' | 'foldDiacritics'>): Promise<LocalMatcher>;
 
 /** Shortcut: create, highlight, and return both. */
 export function highlight(options?: HighlighterOptions): Promise<{ highlighter: Highlighter; result: HighlightResult }>;

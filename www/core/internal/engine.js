@@ -60,7 +60,7 @@ export async function dictionaryText(source) {
     if (source.trimStart().startsWith('{')) return source;
     let url;
     try {
-      url = new URL(source, document.baseURI);
+      url = new URL(source, globalThis.document?.baseURI ?? globalThis.location?.href);
     } catch {
       throw new HighlighterError('option', `dictionary: "${source}" is neither a URL nor JSON text`);
     }

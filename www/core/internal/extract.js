@@ -108,3 +108,17 @@ export function extractText(root, { skipSelector = '' } = {}) {
   }
   return { text: parts.join(''), nodes, starts };
 }
+
+/** Whether every node still holds the data it had when `text` was built,
+ * so that offsets into `text` still point at the same characters. */
+export function stillCurrent({ text, nodes, starts }) {
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i];
+    if (!node.isConnected) return false;
+    const end = starts[i] + node.data.length;
+    const next = i + 1 < nodes.length ? starts[i + 1] : text.length;
+    if (end > next || !text.startsWith(node.data, starts[i])) return false;
+    if (end < next && text[end] !== BLOCK_SEPARATOR) return false;
+  }
+  return true;
+}

@@ -140,15 +140,26 @@ function sheetFor(view, css) {
   return sheet;
 }
 
-/** Adds the wrapper sheet to `doc` (once) and returns a function that
- * removes it again. */
+// How many highlighters use the wrapper sheet in each document: the sheet
+// leaves only with the last of them.
+const wrapperSheetUsers = new WeakMap();
+
+/** Adds the wrapper sheet to `doc` (once per document) and returns a
+ * function that releases it; the sheet is removed when its last user
+ * releases it. */
 export function adoptWrapperStyles(doc) {
   const sheet = sheetFor(doc.defaultView, WRAPPER_CSS);
   if (!doc.adoptedStyleSheets.includes(sheet)) {
     doc.adoptedStyleSheets = [...doc.adoptedStyleSheets, sheet];
   }
+  wrapperSheetUsers.set(doc, (wrapperSheetUsers.get(doc) ?? 0) + 1);
+  let released = false;
   return () => {
-    doc.adoptedStyleSheets = doc.adoptedStyleSheets.filter((s) => s !== sheet);
+    if (released) return;
+    released = true;
+    const users = (wrapperSheetUsers.get(doc) ?? 1) - 1;
+    wrapperSheetUsers.set(doc, users);
+    if (users === 0) doc.adoptedStyleSheets = doc.adoptedStyleSheets.filter((s) => s !== sheet);
   };
 }
 

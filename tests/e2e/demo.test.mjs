@@ -1,0 +1,394 @@
+// End-to-end tests of the standalone demo page (www/demo/).
+//   node --test tests/e2e/demo.test.mjs
+// Screenshots go to target/screenshots/demo-*.png.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { get as httpGet } from 'node:http';
+import { launchBrowser, openPage, screenshot, startServer } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Opens the demo and waits until its first pass is on screen. */
+async function openDemo(options) {
+  const opened = await openPage(browser, `${server.url}/www/demo/`, options);
+  const { page } = opened;
+  await page.waitForFunction(() => document.documentElement.dataset.demoState !== 'loading', null, { timeout: 30_000 });
+  const state = await page.evaluate(() => document.documentElement.dataset.demoState);
+  if (state !== 'ready') {
+    const status = await page.textContent('#status');
+    throw new Error(`the demo did not start (${state}): ${status}\nconsole: ${opened.consoleErrors.join('\n')}\nerrors: ${opened.pageErrors.join('\n')}`);
+  }
+  return opened;
+}
+
+/** Number of highlighting passes so far (the demo counts them on <html>). */
+const passes = (page) => page.evaluate(() => Number(document.documentElement.dataset.demoPasses ?? 0));
+
+/** Runs `action`, then waits for the next highlighting pass to finish. */
+async function afterNextPass(page, action) {
+  const before = await passes(page);
+  await action();
+  await page.waitForFunction((n) => Number(document.documentElement.dataset.demoPasses ?? 0) > n, before, { timeout: 20_000 });
+}
+
+/** Distinct mentions in the article (a mention may span several wrappers). */
+const mentionCount = (page) =>
+  page.evaluate(() => new Set([...document.querySelectorAll('#article entity-mention')].map((e) => e.dataset.mention)).size);
+
+const listedEntities = (page) => page.$$eval('#entity-list .entity-button__name', (names) => names.map((n) => n.textContent));
+
+function assertNoErrors({ consoleErrors, pageErrors }, allowed = []) {
+  const unexpected = consoleErrors.filter((text) => !allowed.some((pattern) => pattern.test(text)));
+  assert.deepEqual(unexpected, [], `console errors:\n${unexpected.join('\n')}`);
+  assert.deepEqual(pageErrors.map(String), [], 'uncaught exceptions');
+}
+
+test('opens with the sample article highlighted, counts, timings and dictionary facts', async () => {
+  const opened = await openDemo();
+  const { page } = opened;
+  try {
+    const wrappers = await page.locator('#article entity-mention').count();
+    assert.ok(wrappers >= 30, `expected at least 30 entity-mention elements, got ${wrappers}`);
+
+    // The list shows the most mentioned first, and the rest on request.
+    const toggle = page.locator('#entities-toggle');
+    if (await toggle.isVisible()) {
+      await toggle.click();
+      assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+    }
+    const names = await page.$$eval('#entity-list .entity-button__name', (els) => els.filter((e) => e.checkVisibility()).map((e) => e.textContent));
+    for (const name of ['Azerbaijan', 'Ilham Aliyev', 'Armenia', 'Nikol Pashinyan']) {
+      assert.ok(names.includes(name), `${name} is listed (got ${names.join(', ')})`);
+    }
+    assert.equal(names.length, (await listedEntities(page)).length, 'every entity is shown once expanded');
+
+    // The totals agree with the page.
+    const mentions = await mentionCount(page);
+    assert.equal(await page.textContent('#total-mentions'), String(mentions));
+    assert.equal(await page.textContent('#total-entities'), String(names.length));
+
+    // Counts per type add up to the total.
+    const typeCounts = await page.$$eval('#type-counts .type-counts__item', (items) =>
+      Object.fromEntries(items.map((li) => [li.dataset.type, Number(li.querySelector('.type-counts__value').textContent)])),
+    );
+    assert.ok(typeCounts.person > 0 && typeCounts.country > 0, JSON.stringify(typeCounts));
+    assert.equal(Object.values(typeCounts).reduce((a, b) => a + b, 0), mentions);
+
+    // Every stage has a time; a first load starts the engine and the dictionary.
+    const timings = await page.$$eval('#timings dd[data-stage]', (dds) => Object.fromEntries(dds.map((dd) => [dd.dataset.stage, dd.textContent])));
+    for (const stage of ['wasmStartup', 'dictionaryReady', 'extraction', 'matching', 'domChanges', 'total']) {
+      assert.match(timings[stage] ?? '', /^(\d[\d,]*(\.\d+)? ms|cached)$/, `${stage}: ${timings[stage]}`);
+    }
+    assert.match(timings.wasmStartup, / ms$/);
+    assert.match(timings.dictionaryReady, / ms$/);
+
+    assert.equal(await page.textContent('#dict-title'), 'World news');
+    assert.match(await page.textContent('#dict-date'), /^\d{4}-\d{2}(-\d{2})?$/);
+    assert.match(await page.textContent('#dict-count'), /^\d{1,3}(,\d{3})*$/);
+    assert.ok(Number((await page.textContent('#dict-count')).replace(/,/g, '')) > 1000);
+
+    // Only the article is highlighted, not the page's own interface.
+    assert.equal(await page.locator('aside entity-mention, header entity-mention').count(), 0);
+
+    assertNoErrors(opened);
+  } finally {
+    await page.close();
+  }
+});
+
+test('screenshots: wide and narrow, light and dark', async () => {
+  const shots = [
+    { name: 'demo-1280x900', viewport: { width: 1280, height: 900 }, colorScheme: 'light' },
+    { name: 'demo-1280x900-dark', viewport: { width: 1280, height: 900 }, colorScheme: 'dark' },
+    { name: 'demo-390x844', viewport: { width: 390, height: 844 }, colorScheme: 'light' },
+    { name: 'demo-390x844-dark', viewport: { width: 390, height: 844 }, colorScheme: 'dark' },
+  ];
+  for (const { name, viewport, colorScheme } of shots) {
+    const opened = await openDemo({ viewport, colorScheme });
+    try {
+      await screenshot(opened.page, name);
+      await screenshot(opened.page, `${name}-full`, { fullPage: true });
+      // Nothing is wider than the viewport.
+      const overflow = await opened.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `${name}: the page is ${overflow}px wider than the viewport`);
+      assertNoErrors(opened);
+    } finally {
+      await opened.page.close();
+    }
+  }
+});
+
+test('pasted HTML is sanitised: the name is highlighted, nothing runs or loads', async () => {
+  const opened = await openDemo();
+  const { page } = opened;
+  const requests = [];
+  page.on('request', (request) => requests.push(`${request.resourceType()} ${request.url()}`));
+  try {
+    await page.click('#paste-panel summary');
+    const html = [
+      '<h2 onclick="window.__pwned=3">Talks <i>resume</i></h2>',
+      '<p style="color:red" class="x">Azerbaijani President <b>Ilham Aliyev</b> met officials in Brussels.</p>',
+      '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">',
+      '<style>body{display:none}</style><iframe src="/www/demo/"></iframe>',
+      '<svg><script>window.__pwned=4</script><text>svg text</text></svg>',
+      '<a href="javascript:window.__pwned=5">a link</a><template><p>template text</p></template>',
+    ].join('\n');
+    await page.fill('#paste-input', html);
+    await afterNextPass(page, () => page.click('button:has-text("Highlight this")'));
+    await page.waitForTimeout(300); // give an onerror handler a chance to run, were it attached
+
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    const article = page.locator('#article');
+    assert.equal(await article.locator('script, img, style, iframe, svg, template, [onclick], [onerror], [style], [class]:not(.pasted), [href]').count(), 0);
+    assert.equal(await article.locator('h2').count(), 1);
+    assert.equal(await article.locator('a').count(), 1);
+    const text = await article.textContent();
+    assert.ok(!text.includes('svg text') && !text.includes('template text') && !text.includes('__pwned'), text);
+
+    const names = await article.locator('entity-mention').allTextContents();
+    assert.ok(names.includes('Ilham Aliyev'), `highlighted: ${names.join(', ')}`);
+    assert.ok((await listedEntities(page)).includes('Ilham Aliyev'));
+    assert.equal(await page.locator('body').isVisible(), true);
+
+    // Nothing was loaded for the pasted content (no image, frame, script or style).
+    assert.deepEqual(requests, []);
+
+    // Plain text: paragraphs at blank lines.
+    await page.fill('#paste-input', 'Kenya and Brazil signed a coffee deal.\n\nThe World Health Organization was not involved.');
+    await afterNextPass(page, () => page.click('button:has-text("Highlight this")'));
+    assert.equal(await article.locator('p').count(), 2);
+    const plainNames = await listedEntities(page);
+    for (const name of ['Kenya', 'Brazil']) assert.ok(plainNames.includes(name), plainNames.join(', '));
+
+    // And back to the sample.
+    await afterNextPass(page, () => page.click('#sample-button'));
+    assert.ok((await mentionCount(page)) >= 30);
+
+    assertNoErrors(opened);
+  } finally {
+    await page.close();
+  }
+});
+
+test('a bad dictionary file shows every problem with where it is, and keeps the old highlights', async () => {
+  const opened = await openDemo();
+  const { page } = opened;
+  try {
+    const before = await mentionCount(page);
+    const beforeNames = await listedEntities(page);
+
+    // Valid JSON, invalid dictionary: several problems at once.
+    const refused = JSON.stringify({
+      name: 'Broken',
+      entities: [
+        { id: 'person:someone', name: 'Someone', type: 'person', summary: 'A person.', url: 'javascript:alert(1)' },
+        { id: 'person:someone', name: 'Someone else', type: 'Person', sumary: 'Misspelt.' },
+      ],
+    }, null, 2);
+    await page.setInputFiles('#dictionary-file', { name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(refused) });
+    const problems = page.locator('#dictionary-error .error-panel__list li');
+    await problems.first().waitFor({ timeout: 20_000 });
+    assert.ok((await problems.count()) >= 2, `problems: ${await page.textContent('#dictionary-error')}`);
+    const locations = await page.locator('#dictionary-error .error-panel__location').allTextContents();
+    assert.ok(locations.some((l) => /\d+:\d+|line \d+|entities\[\d+\]|entities\/\d+|entity \d+/i.test(l)), `locations: ${locations.join(' | ')}`);
+    assert.match(await page.textContent('#dictionary-error'), /broken\.json/);
+
+    // The old highlighting and dictionary stay.
+    assert.equal(await mentionCount(page), before);
+    assert.deepEqual(await listedEntities(page), beforeNames);
+    assert.equal(await page.textContent('#dict-title'), 'World news');
+
+    // Not JSON at all: a line and column.
+    await page.setInputFiles('#dictionary-file', { name: 'syntax.json', mimeType: 'application/json', buffer: Buffer.from('{\n  "entities": [\n    { "id": "x", }\n  ]\n}\n') });
+    await page.locator('#dictionary-error', { hasText: 'syntax.json' }).waitFor({ timeout: 20_000 });
+    const syntaxLocations = await page.locator('#dictionary-error .error-panel__location').allTextContents();
+    assert.ok(syntaxLocations.some((l) => /\b3\b/.test(l) && /\d+\D+\d+/.test(l)), `syntax error location: ${syntaxLocations.join(' | ')}`);
+    assert.equal(await mentionCount(page), before);
+
+    // A good dictionary replaces the highlights; the bundled one comes back.
+    const good = JSON.stringify({
+      name: 'Tiny',
+      as_of: '2026-11',
+      entities: [
+        { id: 'city:baku', name: 'Baku', type: 'city', summary: 'Capital of Azerbaijan.' },
+        { id: 'route:tripp', name: 'TRIPP', type: 'route', summary: 'A transit route.', aliases: ['Trump Route for International Peace and Prosperity'] },
+        { id: 'place:white-house', name: 'White House', type: 'landmark', summary: 'A building in Washington.' },
+      ],
+    });
+    await afterNextPass(page, () => page.setInputFiles('#dictionary-file', { name: 'tiny.json', mimeType: 'application/json', buffer: Buffer.from(good) }));
+    assert.equal(await page.locator('#dictionary-error li').count(), 0, 'the error panel is cleared');
+    assert.equal(await page.textContent('#dict-title'), 'Tiny');
+    assert.equal(await page.textContent('#dict-count'), '3');
+    assert.deepEqual((await listedEntities(page)).sort(), ['Baku', 'TRIPP', 'White House']);
+    // A type outside the standard list gets its own filter.
+    assert.equal(await page.locator('#type-filters input[value="landmark"]').count(), 1);
+
+    await afterNextPass(page, () => page.click('button:has-text("Use the bundled dictionary")'));
+    assert.equal(await page.textContent('#dict-title'), 'World news');
+    assert.equal(await mentionCount(page), before);
+    assert.equal(await page.locator('#type-filters input[value="landmark"]').count(), 0, 'the custom type is gone again');
+
+    // The core reports a refused dictionary on the console too, by design.
+    assertNoErrors(opened, [/^entity-highlighter: /]);
+  } finally {
+    await page.close();
+  }
+});
+
+test('options: first mention only, and entity types', async () => {
+  const opened = await openDemo();
+  const { page } = opened;
+  try {
+    const all = await mentionCount(page);
+    const entities = (await listedEntities(page)).length;
+    await afterNextPass(page, () => page.getByLabel('First per entity').check());
+    const first = await mentionCount(page);
+    assert.ok(first < all, `first-mention count ${first} is below ${all}`);
+    assert.equal(first, entities, 'one mention per entity');
+    assert.equal(await page.textContent('#total-mentions'), String(first));
+
+    await afterNextPass(page, () => page.getByLabel('All mentions').check());
+    assert.equal(await mentionCount(page), all);
+
+    // Types: turn people off.
+    await afterNextPass(page, () => page.locator('#type-filters input[value="person"]').uncheck());
+    assert.equal(await page.locator('#article entity-mention[data-type="person"]').count(), 0);
+    assert.ok(!(await listedEntities(page)).includes('Ilham Aliyev'));
+    assert.ok((await mentionCount(page)) > 0 && (await mentionCount(page)) < all);
+    for (const type of ['person', 'country', 'city', 'region', 'organisation', 'agreement', 'event', 'route', 'media']) {
+      assert.equal(await page.locator(`#type-filters input[value="${type}"]`).count(), 1, `${type} filter`);
+    }
+    await afterNextPass(page, () => page.click('#types-all'));
+    assert.equal(await mentionCount(page), all);
+
+    assertNoErrors(opened);
+  } finally {
+    await page.close();
+  }
+});
+
+test('selecting an entity steps through its mentions', async () => {
+  const opened = await openDemo();
+  const { page } = opened;
+  try {
+    const button = page.locator('#entity-list .entity-button', { has: page.locator('.entity-button__name', { hasText: /^Azerbaijan$/ }) });
+    const count = Number((await button.locator('.entity-button__count').textContent()).match(/\d+/)[0]);
+    assert.ok(count >= 2, `Azerbaijan is mentioned ${count} times`);
+
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.activeElement;
+        return el?.localName === 'entity-mention'
+          ? { entity: el.dataset.entity, mention: el.dataset.mention, flashing: el.classList.contains('demo-flash'), inView: (() => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })() }
+          : { tag: el?.localName };
+      });
+
+    await button.click();
+    const first = await focused();
+    assert.equal(first.entity, 'country:azerbaijan', JSON.stringify(first));
+    assert.equal(first.flashing, true);
+    await page.waitForFunction(() => { const r = document.activeElement.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; });
+
+    await button.click();
+    const second = await focused();
+    assert.equal(second.entity, 'country:azerbaijan');
+    assert.notEqual(second.mention, first.mention, 'the second click goes to the next mention');
+
+    // After the last mention it wraps around to the first.
+    for (let i = 2; i < count; i++) await button.click();
+    await button.click();
+    assert.equal((await focused()).mention, first.mention);
+
+    assertNoErrors(opened);
+  } finally {
+    await page.close();
+  }
+});
+
+for (const colorScheme of ['light', 'dark']) {
+  test(`axe-core finds no violations (${colorScheme})`, async () => {
+    const opened = await openDemo({ colorScheme });
+    const { page } = opened;
+    try {
+      await page.click('#paste-panel summary'); // check the paste form too
+      await page.addScriptTag({ url: `${server.url}/node_modules/axe-core/axe.min.js` });
+      const { violations } = await page.evaluate(() => window.axe.run(document));
+      const summary = violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} ${n.failureSummary?.split('\n').slice(1, 2).join('')}`).join('\n  ')}`);
+      assert.deepEqual(summary, []);
+      assertNoErrors(opened);
+    } finally {
+      await page.close();
+    }
+  });
+}
+
+test('the demo runs under a strict Content-Security-Policy', async () => {
+  const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; object-src 'none'; base-uri 'none'";
+  const strict = await startServer({ headers: (pathname) => (pathname.startsWith('/www/demo/') ? { 'Content-Security-Policy': csp } : {}) });
+  try {
+    const opened = await openPage(browser, `${strict.url}/www/demo/`);
+    const { page } = opened;
+    try {
+      await page.waitForFunction(() => document.documentElement.dataset.demoState !== 'loading', null, { timeout: 30_000 });
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.demoState), 'ready', await page.textContent('#status'));
+      assert.ok((await mentionCount(page)) >= 30);
+      assertNoErrors(opened);
+    } finally {
+      await page.close();
+    }
+  } finally {
+    await strict.close();
+  }
+});
+
+test('serve.mjs serves only the allowed folders, with the right types', async () => {
+  const get = (path, method = 'GET') => fetch(`${server.url}${path}`, { method, redirect: 'manual' });
+  const types = {
+    '/www/demo/': 'text/html',
+    '/www/demo/demo.js': 'text/javascript',
+    '/www/demo/demo.css': 'text/css',
+    '/www/core/index.js': 'text/javascript',
+    '/www/pkg/entity_highlighter_bg.wasm': 'application/wasm',
+    '/data/world-news.json': 'application/json',
+    '/tests/data/sample-article.html': 'text/html',
+    '/tests/data/sample-article.txt': 'text/plain',
+    '/node_modules/axe-core/axe.min.js': 'text/javascript',
+  };
+  for (const [path, type] of Object.entries(types)) {
+    const response = await get(path);
+    assert.equal(response.status, 200, path);
+    assert.equal(response.headers.get('content-type').split(';')[0], type, path);
+    await response.arrayBuffer();
+  }
+  const root = await get('/');
+  assert.equal(root.status, 302);
+  assert.equal(root.headers.get('location'), '/www/demo/');
+  assert.equal((await get('/www/demo')).headers.get('location'), '/www/demo/');
+  for (const path of [
+    '/package.json', '/scripts/serve.mjs', '/src/lib.rs', '/node_modules/axe-core/package.json', '/www/', '/tests/e2e/demo.test.mjs',
+    '/www/../package.json', '/www/%2e%2e/package.json', '/www/..%2fpackage.json', '/tests/data/..%5c..%5cpackage.json',
+    '/www//demo/index.html', '/www/demo/index.html/', '/www/demo/%00index.html', '/.git/HEAD', '/favicon.ico',
+  ]) {
+    // URL parsing (fetch, http.get with a URL) would resolve "..": send the raw path.
+    const status = await new Promise((resolve, reject) => {
+      httpGet({ host: '127.0.0.1', port: server.port, path }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      }).on('error', reject);
+    });
+    assert.ok(status === 404 || status === 400, `${path} answered ${status}`);
+  }
+  assert.equal((await get('/www/demo/demo.js', 'POST')).status, 405);
+});
