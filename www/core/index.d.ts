@@ -50,6 +50,24 @@ export interface HighlighterOptions {
   /** Where `entity_highlighter_bg.wasm` is. Default: next to the package. */
   wasmUrl?: string | URL;
   /**
+   * How mentions are shown. `"wrap"` (default): each is wrapped in an
+   * `<entity-mention>` element; works everywhere, focusable by keyboard.
+   * `"paint"`: the CSS Custom Highlight API paints them and the page's DOM
+   * is not changed at all (safe on React/Vue pages); cards open by hover
+   * and touch through hit-testing, not by keyboard. `"auto"`: paint where
+   * the browser supports it, else wrap. Fixed at creation.
+   */
+  mode?: 'wrap' | 'paint' | 'auto';
+  /**
+   * Keep highlighting content the page adds or changes later (infinite
+   * scroll, live blogs, single-page navigation, edited text): a
+   * MutationObserver batches changes and re-highlights only the blocks
+   * around them, in slices of a few milliseconds. Default `false`.
+   */
+  observe?: boolean;
+  /** Called after each incremental pass (with `observe`). */
+  onUpdate?: (update: { added: Mention[]; mentions: Mention[]; timings: Omit<Timings, 'wasmStartup' | 'dictionaryReady'> }) => void;
+  /**
    * Matching done elsewhere (the extension's service worker): when given,
    * no WASM is loaded in the page, and `dictionary`, `wasmUrl` and
    * `foldDiacritics` are refused.
@@ -104,8 +122,11 @@ export interface Mention {
   /** Offsets in UTF-16 code units into the pass's text buffer. */
   start: number;
   end: number;
-  /** The wrapper elements, one per text node the mention spans. */
+  /** The wrapper elements, one per text node the mention spans (mode
+   * "wrap"); empty in mode "paint". */
   elements: HTMLElement[];
+  /** The painted ranges (mode "paint"). */
+  ranges?: Range[];
 }
 
 /** Milliseconds spent in each stage. */
@@ -138,10 +159,13 @@ export class HighlighterError extends Error {
 export interface Highlighter {
   /** Highlights the root (clearing this highlighter's earlier pass first). */
   highlight(): Promise<HighlightResult>;
-  /** Removes every wrapper and card; the DOM is as it was before. */
+  /** Removes every wrapper, painted range and card, and stops observing;
+   * the DOM is as it was before. */
   clear(): void;
   /** Changes options; takes effect at the next `highlight()`. */
-  setOptions(options: Omit<HighlighterOptions, 'dictionary' | 'wasmUrl' | 'foldDiacritics'>): void;
+  setOptions(options: Omit<HighlighterOptions, 'dictionary' | 'wasmUrl' | 'foldDiacritics' | 'matcher' | 'mode' | 'root'>): void;
+  /** The mode in use: `"auto"` resolved to `"wrap"` or `"paint"`. */
+  readonly mode: 'wrap' | 'paint';
   /** The mentions of the last pass. */
   readonly mentions: Mention[];
   /** Title, date, size and entity count per type of the loaded dictionary. */
@@ -158,6 +182,9 @@ export function createLocalMatcher(options?: Pick<HighlighterOptions, 'dictionar
 
 /** Shortcut: create, highlight, and return both. */
 export function highlight(options?: HighlighterOptions): Promise<{ highlighter: Highlighter; result: HighlightResult }>;
+
+/** Whether this browser has the CSS Custom Highlight API ("paint" mode). */
+export function paintSupported(view?: Window): boolean;
 
 /** The attribute that turns highlighting off for an element's subtree. */
 export const OPT_OUT_ATTRIBUTE: 'data-entity-highlighter';

@@ -35,6 +35,15 @@ function hostLabel(url) {
   }
 }
 
+/** An element a mention lives in: its first wrapper, or the element around
+ * its painted range. */
+function anchorElement(mention) {
+  const wrapper = mention.elements.find((element) => element.isConnected);
+  if (wrapper) return wrapper;
+  const node = mention.ranges?.[0]?.startContainer;
+  return node ? (node.nodeType === 1 ? node : node.parentElement) : null;
+}
+
 export class CardController {
   /**
    * @param {Document} doc
@@ -84,6 +93,52 @@ export class CardController {
     }
   }
 
+  /**
+   * Handles painted mentions (no elements) under `root`: `hitTest(x, y)`
+   * returns the mention at a viewport point of this document, or null.
+   * Pointer moves are sampled once per frame.
+   */
+  attachPainted(root, hitTest) {
+    this.hitTest = hitTest;
+    this.attach(root);
+    let frame = 0;
+    let latest = null;
+    const on = (type, handler, options) => {
+      root.addEventListener(type, handler, options);
+      this.listeners.push(() => root.removeEventListener(type, handler, options));
+    };
+    on('pointermove', (event) => {
+      if (event.pointerType === 'touch') return;
+      latest = event;
+      if (!frame) {
+        frame = requestAnimationFrame(() => {
+          frame = 0;
+          this.onPaintedHover(latest);
+        });
+      }
+    }, { passive: true });
+    on('pointerleave', (event) => {
+      if (event.pointerType !== 'touch') this.onPaintedHover(null);
+    });
+  }
+
+  onPaintedHover(event) {
+    const mention = event ? this.hitTest(event.clientX, event.clientY) : null;
+    if (mention) this.pointer = { x: event.clientX, y: event.clientY };
+    if (mention === this.hovered) return;
+    this.hovered = mention;
+    if (mention) {
+      clearTimeout(this.closeTimer);
+      if (this.mention === mention) return;
+      clearTimeout(this.openTimer);
+      const pointer = this.pointer;
+      this.openTimer = setTimeout(() => this.open(mention, null, { pointer }), OPEN_DELAY_MS);
+    } else {
+      clearTimeout(this.openTimer);
+      if (this.mention && !this.hasFocusInside()) this.scheduleClose();
+    }
+  }
+
   setTheme(theme) {
     this.theme = theme;
     if (this.host) this.applyTheme();
@@ -103,10 +158,23 @@ export class CardController {
   // --- events -------------------------------------------------------------
 
   wrapperOf(target) {
-    const element = target instanceof Element ? target.closest(WRAPPER_TAG) : null;
+    const element = target && target.nodeType === 1 ? target.closest(WRAPPER_TAG) : null;
     if (!element) return null;
     const mention = this.lookup(element);
     return mention ? { element, mention } : null;
+  }
+
+  /** The mention an event happened on: a wrapper on its path, or a painted
+   * mention under its point. */
+  mentionAt(event) {
+    const origin = event.composedPath?.()[0] ?? event.target;
+    const wrapped = this.wrapperOf(origin);
+    if (wrapped) return wrapped;
+    if (this.hitTest && typeof event.clientX === 'number') {
+      const mention = this.hitTest(event.clientX, event.clientY);
+      if (mention) return { element: null, mention };
+    }
+    return null;
   }
 
   isInsideCard(node) {
@@ -115,7 +183,7 @@ export class CardController {
 
   onPointerOver(event) {
     if (event.pointerType === 'touch') return;
-    const hit = this.wrapperOf(event.target);
+    const hit = this.wrapperOf(event.composedPath()[0]);
     if (!hit) return;
     this.pointer = { x: event.clientX, y: event.clientY };
     clearTimeout(this.closeTimer);
@@ -126,12 +194,12 @@ export class CardController {
 
   onPointerMove(event) {
     if (event.pointerType === 'touch') return;
-    if (this.wrapperOf(event.target)) this.pointer = { x: event.clientX, y: event.clientY };
+    if (this.wrapperOf(event.composedPath()[0])) this.pointer = { x: event.clientX, y: event.clientY };
   }
 
   onPointerOut(event) {
     if (event.pointerType === 'touch') return;
-    const from = this.wrapperOf(event.target);
+    const from = this.wrapperOf(event.composedPath()[0]);
     if (!from) return;
     const to = this.wrapperOf(event.relatedTarget);
     if (to && to.mention === from.mention) return;
@@ -152,7 +220,7 @@ export class CardController {
   }
 
   onFocusIn(event) {
-    const hit = this.wrapperOf(event.target);
+    const hit = this.wrapperOf(event.composedPath()[0]);
     if (!hit || !hit.element.hasAttribute('tabindex') || this.refocusing) return;
     clearTimeout(this.closeTimer);
     clearTimeout(this.openTimer);
@@ -160,7 +228,7 @@ export class CardController {
   }
 
   onFocusOut(event) {
-    const hit = this.wrapperOf(event.target);
+    const hit = this.wrapperOf(event.composedPath()[0]);
     if (!hit || hit.mention !== this.mention) return;
     if (this.isInsideCard(event.relatedTarget)) return;
     this.scheduleClose();
@@ -168,7 +236,7 @@ export class CardController {
 
   onTriggerKey(event) {
     if (event.key !== 'Enter' && event.key !== ' ') return;
-    const hit = this.wrapperOf(event.target);
+    const hit = this.wrapperOf(event.composedPath()[0]);
     if (!hit || !hit.element.hasAttribute('tabindex')) return;
     event.preventDefault();
     if (this.mention !== hit.mention) this.open(hit.mention, hit.element, { pointer: null });
@@ -200,13 +268,13 @@ export class CardController {
     if (!this.mention || event.pointerType !== 'touch') return;
     const path = event.composedPath();
     if (path.includes(this.host)) return;
-    const hit = this.wrapperOf(event.target);
+    const hit = this.mentionAt(event);
     if (hit && hit.mention === this.mention) return;
     this.close({ restoreFocus: false });
   }
 
   onClick(event) {
-    const hit = this.wrapperOf(event.target);
+    const hit = this.mentionAt(event);
     if (!hit) return;
     const touch = event.pointerType === 'touch' || (event.sourceCapabilities && event.sourceCapabilities.firesTouchEvents);
     if (!touch) return;
@@ -319,7 +387,8 @@ export class CardController {
   open(mention, element, { pointer }) {
     clearTimeout(this.openTimer);
     clearTimeout(this.closeTimer);
-    if (!element.isConnected) return;
+    element ??= anchorElement(mention);
+    if (!element?.isConnected) return;
     if (openCard && openCard !== this) openCard.close({ restoreFocus: false });
     openCard = this;
     this.ensureHost();
@@ -363,9 +432,9 @@ export class CardController {
    * pointer when there is one, else the mention's first line. */
   lineRect(element) {
     const rects = [];
-    for (const piece of this.mention.elements) {
-      if (!piece.isConnected) continue;
-      for (const rect of piece.getClientRects()) {
+    const boxes = [...this.mention.elements.filter((piece) => piece.isConnected), ...(this.mention.ranges ?? [])];
+    for (const box of boxes) {
+      for (const rect of box.getClientRects()) {
         if (rect.width > 0 || rect.height > 0) rects.push(rect);
       }
     }
@@ -410,8 +479,8 @@ export class CardController {
 
   reposition() {
     if (!this.mention) return;
-    const element = this.mention.elements.find((el) => el.isConnected);
-    if (!element) {
+    const element = anchorElement(this.mention);
+    if (!element?.isConnected) {
       this.close({ restoreFocus: false });
       return;
     }

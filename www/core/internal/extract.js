@@ -40,30 +40,62 @@ export function isExcluded(element, skipSelector) {
   const optOut = element.getAttribute(OPT_OUT_ATTRIBUTE);
   if (optOut === 'off' || optOut === 'ui') return true;
   if (element.isContentEditable) return true;
-  if (element.hidden || element.getAttribute('aria-hidden') === 'true') return true;
   if (skipSelector && element.matches(skipSelector)) return true;
-  // display:none and content-visibility:hidden; cheap once styles are computed.
+  return isHidden(element);
+}
+
+/** Hidden from readers: `hidden`, `aria-hidden`, `display: none`,
+ * `content-visibility: hidden`, or opted out. */
+function isHidden(element) {
+  if (element.hidden || element.getAttribute('aria-hidden') === 'true') return true;
+  const optOut = element.getAttribute(OPT_OUT_ATTRIBUTE);
+  if (optOut === 'off' || optOut === 'ui') return true;
+  // Cheap once styles are computed, which any rendered page has done.
   if (typeof element.checkVisibility === 'function' && !element.checkVisibility()) return true;
   return false;
 }
 
+/** The body of a same-origin iframe that has loaded, or null. */
+export function frameBody(iframe) {
+  try {
+    const inner = iframe.contentDocument;
+    return inner && inner.readyState !== 'loading' && inner.body ? inner.body : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The block element `element` belongs to (itself if it is one), at most
+ * `stop`. */
+export function blockAncestor(element, stop) {
+  let current = element;
+  while (current && current !== stop) {
+    if (BLOCK_TAGS.has(current.tagName)) return current;
+    current = current.parentElement;
+  }
+  return stop;
+}
+
 /**
- * Walks `root` and returns `{ text, nodes, starts }`: `nodes[i]` is a Text
- * node whose data starts at `starts[i]` in `text`.
+ * Walks each root and returns `{ text, nodes, starts, scopes }`: `nodes[i]`
+ * is a Text node whose data starts at `starts[i]` in `text`, and `scopes`
+ * holds every Document and ShadowRoot those nodes live in. Open shadow
+ * roots and same-origin iframes inside a root are walked too, each as a
+ * block of its own. `roots` may be one element or a list of disjoint ones.
  */
-export function extractText(root, { skipSelector = '' } = {}) {
-  const doc = root.ownerDocument;
+export function extractText(roots, { skipSelector = '' } = {}) {
   const nodes = [];
   const starts = [];
   const parts = [];
+  const scopes = new Set();
   let length = 0;
   // The block an element belongs to, cached so deep trees stay linear.
   const blockOf = new Map();
-  const nearestBlock = (element) => {
+  const nearestBlock = (element, stop) => {
     const path = [];
     let current = element;
-    let found = root;
-    while (current && current !== root) {
+    let found = stop;
+    while (current && current !== stop) {
       const cached = blockOf.get(current);
       if (cached !== undefined) { found = cached; break; }
       if (BLOCK_TAGS.has(current.tagName)) { found = current; break; }
@@ -73,52 +105,74 @@ export function extractText(root, { skipSelector = '' } = {}) {
     for (const visited of path) blockOf.set(visited, found);
     return found;
   };
-  let lastBlock = null;
   const separate = () => {
     if (length > 0 && parts[parts.length - 1] !== BLOCK_SEPARATOR) {
       parts.push(BLOCK_SEPARATOR);
       length += 1;
     }
   };
-  const walker = doc.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
-    acceptNode(node) {
-      if (node.nodeType === Node.TEXT_NODE) return NodeFilter.FILTER_ACCEPT;
-      return isExcluded(node, skipSelector) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
-    },
-  });
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (node.nodeType !== Node.TEXT_NODE) {
-      if (node.tagName === 'BR' || node.tagName === 'HR') {
-        separate();
-        lastBlock = null;
+  const walk = (root) => {
+    const scope = root.getRootNode();
+    const doc = root.ownerDocument ?? root;
+    let lastBlock = null;
+    separate();
+    const walker = doc.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
+      acceptNode(node) {
+        if (node.nodeType === Node.TEXT_NODE) return NodeFilter.FILTER_ACCEPT;
+        if (node.tagName === 'IFRAME') {
+          const body = isHidden(node) ? null : frameBody(node);
+          if (body && !isExcluded(body, skipSelector)) walk(body);
+          return NodeFilter.FILTER_REJECT;
+        }
+        if (isExcluded(node, skipSelector)) return NodeFilter.FILTER_REJECT;
+        // An open shadow tree is what shows; its light children appear
+        // through slots and are walked after it.
+        if (node.shadowRoot) walk(node.shadowRoot);
+        return NodeFilter.FILTER_ACCEPT;
+      },
+    });
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.nodeType !== Node.TEXT_NODE) {
+        if (node.tagName === 'BR' || node.tagName === 'HR' || node.shadowRoot) {
+          separate();
+          lastBlock = null;
+        }
+        continue;
       }
-      continue;
+      const data = node.data;
+      if (data.length === 0) continue;
+      const block = nearestBlock(node.parentElement, root);
+      if (block !== lastBlock) {
+        separate();
+        lastBlock = block;
+      }
+      scopes.add(scope);
+      nodes.push(node);
+      starts.push(length);
+      parts.push(data);
+      length += data.length;
     }
-    const data = node.data;
-    if (data.length === 0) continue;
-    const block = nearestBlock(node.parentElement);
-    if (block !== lastBlock) {
-      separate();
-      lastBlock = block;
-    }
-    nodes.push(node);
-    starts.push(length);
-    parts.push(data);
-    length += data.length;
-  }
-  return { text: parts.join(''), nodes, starts };
+    separate();
+  };
+  for (const root of Array.isArray(roots) ? roots : [roots]) walk(root);
+  return { text: parts.join(''), nodes, starts, scopes };
 }
 
-/** Whether every node still holds the data it had when `text` was built,
- * so that offsets into `text` still point at the same characters. */
-export function stillCurrent({ text, nodes, starts }) {
-  for (let i = 0; i < nodes.length; i++) {
-    const node = nodes[i];
-    if (!node.isConnected) return false;
-    const end = starts[i] + node.data.length;
-    const next = i + 1 < nodes.length ? starts[i + 1] : text.length;
-    if (end > next || !text.startsWith(node.data, starts[i])) return false;
-    if (end < next && text[end] !== BLOCK_SEPARATOR) return false;
+/** Whether text node `i` still holds the data it had when `text` was
+ * built, so that offsets into `text` still point at its characters. */
+export function nodeUnchanged({ text, nodes, starts }, i) {
+  const node = nodes[i];
+  if (!node.isConnected) return false;
+  const end = starts[i] + node.data.length;
+  const next = i + 1 < nodes.length ? starts[i + 1] : text.length;
+  if (end > next || !text.startsWith(node.data, starts[i])) return false;
+  return end === next || text[end] === BLOCK_SEPARATOR;
+}
+
+/** Whether every node is unchanged (see nodeUnchanged). */
+export function stillCurrent(extracted) {
+  for (let i = 0; i < extracted.nodes.length; i++) {
+    if (!nodeUnchanged(extracted, i)) return false;
   }
   return true;
 }

@@ -1,6 +1,8 @@
-// Style sheets: one adopted by the page for the wrappers, one inside the
-// card's shadow root. Constructed sheets need no <style> element (nothing
-// added to the page's DOM) and are allowed under a strict style-src CSP.
+// Style sheets: one adopted by the page for the wrappers (or, in paint
+// mode, for the painted highlights), one inside the card's shadow root.
+// Constructed sheets need no <style> element (nothing added to the page's
+// DOM) and are allowed under a strict style-src CSP.
+import { paintCss } from './paint.js';
 
 // The wrapper is a custom element, so page rules for span, mark or
 // .highlight never reach it; the few properties that would break it if a
@@ -140,27 +142,43 @@ function sheetFor(view, css) {
   return sheet;
 }
 
-// How many highlighters use the wrapper sheet in each document: the sheet
-// leaves only with the last of them.
-const wrapperSheetUsers = new WeakMap();
+// How many highlighters use each sheet in each scope (a document or a
+// shadow root): a sheet leaves a scope only with the last of them.
+const sheetUsers = new WeakMap();
 
-/** Adds the wrapper sheet to `doc` (once per document) and returns a
- * function that releases it; the sheet is removed when its last user
- * releases it. */
-export function adoptWrapperStyles(doc) {
-  const sheet = sheetFor(doc.defaultView, WRAPPER_CSS);
-  if (!doc.adoptedStyleSheets.includes(sheet)) {
-    doc.adoptedStyleSheets = [...doc.adoptedStyleSheets, sheet];
+function viewOf(scope) {
+  return (scope.ownerDocument ?? scope).defaultView;
+}
+
+/** Adds `css` as a sheet to `scope` (once) and returns a function that
+ * releases it; the sheet is removed when its last user releases it. */
+function adoptSheet(scope, css) {
+  const sheet = sheetFor(viewOf(scope), css);
+  if (!scope.adoptedStyleSheets.includes(sheet)) {
+    scope.adoptedStyleSheets = [...scope.adoptedStyleSheets, sheet];
   }
-  wrapperSheetUsers.set(doc, (wrapperSheetUsers.get(doc) ?? 0) + 1);
+  let users = sheetUsers.get(scope);
+  if (!users) sheetUsers.set(scope, (users = new Map()));
+  users.set(sheet, (users.get(sheet) ?? 0) + 1);
   let released = false;
   return () => {
     if (released) return;
     released = true;
-    const users = (wrapperSheetUsers.get(doc) ?? 1) - 1;
-    wrapperSheetUsers.set(doc, users);
-    if (users === 0) doc.adoptedStyleSheets = doc.adoptedStyleSheets.filter((s) => s !== sheet);
+    const left = (users.get(sheet) ?? 1) - 1;
+    users.set(sheet, left);
+    if (left === 0) scope.adoptedStyleSheets = scope.adoptedStyleSheets.filter((s) => s !== sheet);
   };
+}
+
+/** The wrappers' sheet, for a Document or ShadowRoot. */
+export function adoptWrapperStyles(scope) {
+  return adoptSheet(scope, WRAPPER_CSS);
+}
+
+/** The painted highlights' sheet (`::highlight()` rules), for a Document or
+ * ShadowRoot: highlights inside a shadow tree take their styles from it. */
+export function adoptPaintStyles(scope) {
+  return adoptSheet(scope, paintCss);
 }
 
 /** The card's sheet for a shadow root in `doc`. */

@@ -23,20 +23,29 @@ function lastNodeAtOrBefore(starts, offset) {
   return low;
 }
 
+/** The pieces of one mention: `[{ index, node, from, to }]`, one per text
+ * node it covers, in order; `from`/`to` are offsets in the node's data. */
+export function mentionPieces(mention, nodes, starts) {
+  const pieces = [];
+  for (let index = lastNodeAtOrBefore(starts, mention.start); index < nodes.length && starts[index] < mention.end; index++) {
+    const nodeStart = starts[index];
+    const nodeEnd = nodeStart + nodes[index].data.length;
+    const from = Math.max(mention.start, nodeStart) - nodeStart;
+    const to = Math.min(mention.end, nodeEnd) - nodeStart;
+    if (to > from) pieces.push({ index, node: nodes[index], from, to });
+  }
+  return pieces;
+}
+
 /**
- * Plans the pieces: for each text node index, the [from, to) ranges in its
- * data and the mention each belongs to. Mentions are sorted and disjoint.
+ * Plans the wrapping: for each text node index, the [from, to) ranges in
+ * its data and the mention each belongs to. Mentions are sorted and
+ * disjoint.
  */
 export function planPieces(mentions, nodes, starts) {
   const piecesByNode = new Map();
   for (const mention of mentions) {
-    let index = lastNodeAtOrBefore(starts, mention.start);
-    for (; index < nodes.length && starts[index] < mention.end; index++) {
-      const nodeStart = starts[index];
-      const nodeEnd = nodeStart + nodes[index].data.length;
-      const from = Math.max(mention.start, nodeStart) - nodeStart;
-      const to = Math.min(mention.end, nodeEnd) - nodeStart;
-      if (to <= from) continue;
+    for (const { index, from, to } of mentionPieces(mention, nodes, starts)) {
       let pieces = piecesByNode.get(index);
       if (!pieces) piecesByNode.set(index, (pieces = []));
       pieces.push({ from, to, mention });
@@ -64,22 +73,24 @@ function makeWrapper(doc, mention, first, interactiveInside) {
  * mention's `elements`. If the DOM refuses a change midway, everything done
  * so far is undone before the error is rethrown.
  */
-export function wrap(doc, piecesByNode, nodes) {
+export function wrap(piecesByNode, nodes) {
   const records = [];
-  const firstPieceSeen = new Set();
   try {
     for (const [index, pieces] of piecesByNode) {
       const node = nodes[index];
       const parent = node.parentNode;
       if (!parent) continue;
+      // Elements are made by the node's own document (an iframe's, say).
+      const doc = node.ownerDocument;
       const original = node.data;
       const interactiveInside = Boolean(node.parentElement?.closest(INTERACTIVE));
       const parts = [];
       let position = 0;
       for (const { from, to, mention } of pieces) {
         if (from > position) parts.push(original.slice(position, from));
-        const first = !firstPieceSeen.has(mention);
-        firstPieceSeen.add(mention);
+        // Nodes come in document order, so the first piece made is the
+        // mention's first; it alone is the focus stop.
+        const first = mention.elements.length === 0;
         const wrapper = makeWrapper(doc, mention, first, interactiveInside);
         mention.elements.push(wrapper);
         parts.push({ wrapper, text: original.slice(from, to) });

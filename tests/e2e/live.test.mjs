@@ -1,0 +1,249 @@
+// Live pages and the non-destructive mode: content added or edited later,
+// a React page re-rendering under the highlighter, open shadow roots and
+// same-origin frames, in both modes.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { launchBrowser, openPage, screenshot, startServer } from './harness.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+const DICTIONARY = {
+  entities: [
+    { id: 'person:ilham-aliyev', name: 'Ilham Aliyev', type: 'person', summary: 'President of Azerbaijan.' },
+    { id: 'person:nikol-pashinyan', name: 'Nikol Pashinyan', type: 'person', summary: 'Prime Minister of Armenia.' },
+    { id: 'city:baku', name: 'Baku', type: 'city', summary: 'Capital of Azerbaijan.' },
+    { id: 'city:yerevan', name: 'Yerevan', type: 'city', summary: 'Capital of Armenia.' },
+    { id: 'city:washington', name: 'Washington', type: 'city', summary: 'Capital of the United States.' },
+    { id: 'country:georgia', name: 'Georgia', type: 'country', summary: 'A country in the South Caucasus.' },
+    { id: 'region:central-asia', name: 'Central Asia', type: 'region', summary: 'Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan and Uzbekistan.' },
+  ],
+};
+
+let server;
+let browser;
+
+before(async () => {
+  await esbuild.build({
+    entryPoints: [path.join(ROOT, 'tests/e2e/pages/react/app.jsx')],
+    outfile: path.join(ROOT, 'tests/e2e/pages/build/react-app.js'),
+    bundle: true,
+    format: 'esm',
+    jsx: 'automatic',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'warning',
+  });
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(page, options = {}) {
+  const opened = await openPage(browser, `${server.url}/tests/e2e/pages/${page}`, options);
+  await opened.page.waitForFunction(() => window.coreReady === true);
+  return opened;
+}
+
+/** Starts a highlighter on #root; returns its mode. */
+function start(page, options) {
+  return page.evaluate(async ({ dictionary, options }) => {
+    window.updates = 0;
+    window.highlighter = await window.core.createHighlighter({
+      root: document.getElementById('root'),
+      dictionary,
+      onUpdate: () => { window.updates += 1; },
+      ...options,
+    });
+    await window.highlighter.highlight();
+    return window.highlighter.mode;
+  }, { dictionary: DICTIONARY, options });
+}
+
+const mentionTexts = (page) => page.evaluate(() => window.highlighter.mentions.map((m) => m.text));
+
+for (const mode of ['wrap', 'paint']) {
+  describe(`live page (${mode})`, () => {
+    test('content appended for ten seconds is highlighted, with no long task and no runaway observer', async () => {
+      const { page, consoleErrors, pageErrors } = await open('live.html');
+      await page.evaluate(() => {
+        window.longTasks = [];
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries()) window.longTasks.push(Math.round(entry.duration));
+        }).observe({ type: 'longtask', buffered: false });
+      });
+      assert.equal(await start(page, { observe: true, mode }), mode);
+      const appended = await page.evaluate(async () => {
+        const names = ['Baku', 'Yerevan', 'Ilham Aliyev', 'Georgia', 'Washington', 'Central Asia', 'Nikol Pashinyan'];
+        const feed = document.getElementById('feed');
+        let count = 0;
+        const started = Date.now();
+        while (Date.now() - started < 10_000) {
+          const p = document.createElement('p');
+          p.textContent = `${String(count).padStart(3, '0')} Update on ${names[count % names.length]} and the talks.`;
+          feed.append(p);
+          count += 1;
+          await new Promise((resolve) => setTimeout(resolve, 150));
+        }
+        return count;
+      });
+      await page.waitForTimeout(300);
+      const texts = await mentionTexts(page);
+      // The first paragraph's Baku and one mention per appended paragraph
+      // (plus the heading's Baku).
+      assert.equal(texts.length, appended + 2, `${texts.length} mentions for ${appended} paragraphs`);
+      const longTasks = await page.evaluate(() => window.longTasks);
+      assert.deepEqual(longTasks, [], 'no main-thread task over 50 ms');
+      // Quiet page: the highlighter makes no further changes of its own.
+      const selfChanges = await page.evaluate(async () => {
+        let changes = 0;
+        const observer = new MutationObserver((records) => { changes += records.length; });
+        observer.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true });
+        const before = window.updates;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        observer.disconnect();
+        return { changes, passes: window.updates - before };
+      });
+      assert.deepEqual(selfChanges, { changes: 0, passes: 0 }, 'no runaway observer');
+      const updates = await page.evaluate(() => window.updates);
+      assert.ok(updates <= appended + 1, `${updates} incremental passes for ${appended} appends`);
+      assert.deepEqual(consoleErrors, []);
+      assert.deepEqual(pageErrors, []);
+      await page.close();
+    });
+
+    test('edited text, removed content and single-page navigation', async () => {
+      const { page } = await open('live.html');
+      await start(page, { observe: true, mode });
+      const settle = () => page.waitForTimeout(150);
+      // Text edited in place (a text node's data changes).
+      await page.evaluate(() => {
+        const p = document.createElement('p');
+        p.textContent = '08:05 No names yet.';
+        document.getElementById('feed').append(p);
+      });
+      await settle();
+      await page.evaluate(() => { document.querySelector('#feed p:last-child').firstChild.data = '08:05 Delegations arrive in Yerevan.'; });
+      await settle();
+      assert.deepEqual(await mentionTexts(page), ['Baku', 'Baku', 'Yerevan']);
+      // Content removed: its mentions are forgotten.
+      await page.evaluate(() => document.getElementById('feed').replaceChildren());
+      await settle();
+      assert.deepEqual(await mentionTexts(page), ['Baku']);
+      // A single-page navigation swaps the whole main content.
+      await page.evaluate(() => {
+        const root = document.getElementById('root');
+        const next = document.createElement('section');
+        next.innerHTML = '<h1>Another story</h1><p>Nikol Pashinyan spoke in Washington.</p>';
+        root.replaceChildren(next);
+      });
+      await settle();
+      assert.deepEqual(await mentionTexts(page), ['Nikol Pashinyan', 'Washington']);
+      if (mode === 'wrap') {
+        assert.equal(await page.locator('entity-mention').count(), 2);
+        // No wrapper left behind for removed content, nothing nested.
+        assert.equal(await page.locator('entity-mention entity-mention').count(), 0);
+      } else {
+        assert.equal(await page.locator('entity-mention').count(), 0, 'paint mode adds no elements');
+      }
+      await page.close();
+    });
+
+    test('open shadow roots and same-origin iframes are covered', async () => {
+      const { page } = await open('scopes.html');
+      await page.waitForFunction(() => document.getElementById('frame').contentDocument?.readyState === 'complete');
+      await start(page, { mode, observe: true });
+      assert.deepEqual(await mentionTexts(page), ['Baku', 'Yerevan', 'Georgia']);
+      if (mode === 'wrap') {
+        const inShadow = await page.evaluate(() => document.getElementById('host').shadowRoot.querySelectorAll('entity-mention').length);
+        const inFrame = await page.evaluate(() => document.getElementById('frame').contentDocument.querySelectorAll('entity-mention').length);
+        assert.deepEqual([inShadow, inFrame], [1, 1]);
+        // The wrapper style reaches into the shadow root.
+        const tint = await page.evaluate(() => getComputedStyle(document.getElementById('host').shadowRoot.querySelector('entity-mention')).borderBottomStyle);
+        assert.equal(tint, 'solid');
+      }
+      // Hovering the mention inside the shadow root opens its card.
+      const box = await page.evaluate(() => {
+        const mention = window.highlighter.mentions.find((m) => m.text === 'Yerevan');
+        const r = (mention.elements[0] ?? mention.ranges[0]).getBoundingClientRect();
+        return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+      });
+      await page.mouse.move(box.x, box.y);
+      await page.waitForTimeout(400);
+      const card = await page.evaluate(() => document.querySelector('entity-highlighter-card')?.shadowRoot.querySelector('.name')?.textContent);
+      assert.equal(card, 'Yerevan');
+      // Content added to the shadow root later is highlighted too.
+      await page.evaluate(() => {
+        const p = document.createElement('p');
+        p.textContent = 'Later: Ilham Aliyev.';
+        document.getElementById('host').shadowRoot.append(p);
+      });
+      await page.waitForTimeout(150);
+      assert.ok((await mentionTexts(page)).includes('Ilham Aliyev'));
+      await screenshot(page, `scopes-${mode}`);
+      await page.close();
+    });
+  });
+}
+
+describe('non-destructive mode', () => {
+  test('paints without changing the DOM, and cards open by hover and touch', async () => {
+    const { page } = await open('fixture.html', { hasTouch: true });
+    await page.evaluate(() => { document.getElementById('root').innerHTML = '<p id="p">Talks in <b>Ilham</b> Aliyev\'s Baku.</p>'; });
+    const before = await page.evaluate(() => document.getElementById('root').innerHTML);
+    assert.equal(await start(page, { mode: 'auto' }), 'paint', 'auto picks paint in Chromium');
+    assert.equal(await page.evaluate(() => document.getElementById('root').innerHTML), before, 'the DOM is untouched');
+    const painted = await page.evaluate(() => [...CSS.highlights.keys()].sort());
+    assert.deepEqual(painted, ['entity-highlighter-person', 'entity-highlighter-place']);
+    const rect = await page.evaluate(() => {
+      const range = window.highlighter.mentions.find((m) => m.text === 'Baku').ranges[0];
+      const r = range.getBoundingClientRect();
+      return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+    });
+    await page.mouse.move(rect.x, rect.y);
+    await page.waitForTimeout(400);
+    const name = () => page.evaluate(() => {
+      const host = document.querySelector('entity-highlighter-card');
+      return host && !host.hidden ? host.shadowRoot.querySelector('.name').textContent : null;
+    });
+    assert.equal(await name(), 'Baku');
+    await page.mouse.move(5, 400);
+    await page.waitForTimeout(450);
+    assert.equal(await name(), null, 'closes after the pointer leaves');
+    await page.touchscreen.tap(rect.x, rect.y);
+    assert.equal(await name(), 'Baku', 'a tap opens it');
+    await screenshot(page, 'paint-mode-card');
+    await page.evaluate(() => window.highlighter.clear());
+    assert.deepEqual(await page.evaluate(() => [...CSS.highlights.keys()]), []);
+    await page.close();
+  });
+
+  test('a React page re-rendering under the highlighter keeps working, with no console errors', async () => {
+    const { page, consoleErrors, pageErrors } = await open('react.html');
+    await page.waitForFunction(() => document.querySelectorAll('#app li').length === 2);
+    assert.equal(await start(page, { mode: 'paint', observe: true }), 'paint');
+    assert.deepEqual(await mentionTexts(page), ['Ilham Aliyev', 'Nikol Pashinyan', 'Washington', 'Baku', 'Georgia']);
+    for (let i = 0; i < 3; i++) {
+      await page.evaluate(() => window.rerender());
+      await page.evaluate(() => window.addStory());
+      await page.waitForTimeout(150);
+    }
+    await page.click('button');
+    await page.waitForTimeout(150);
+    const texts = await mentionTexts(page);
+    assert.deepEqual(texts, ['Ilham Aliyev', 'Nikol Pashinyan', 'Washington', 'Baku', 'Georgia', 'Yerevan', 'Central Asia']);
+    const state = await page.evaluate(() => ({ items: document.querySelectorAll('#app li').length, heading: document.querySelector('#app h2').textContent, wrappers: document.querySelectorAll('entity-mention').length }));
+    assert.deepEqual(state, { items: 4, heading: 'Live from the region (4)', wrappers: 0 });
+    // Every painted range is on live text.
+    const stale = await page.evaluate(() => window.highlighter.mentions.filter((m) => !m.ranges[0].startContainer.isConnected).length);
+    assert.equal(stale, 0);
+    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
+});

@@ -1,0 +1,378 @@
+// One highlighter: full passes, incremental passes for content that changes
+// later, and the two ways of showing mentions (wrapping them in elements, or
+// painting them with the CSS Custom Highlight API).
+import { HighlighterError, report } from './errors.js';
+import { blockAncestor, extractText, isExcluded, nodeUnchanged, stillCurrent } from './extract.js';
+import { mentionPieces, planPieces, unwrap, wrap, WRAPPER_TAG } from './wrap.js';
+import { CardController } from './card.js';
+import { adoptPaintStyles, adoptWrapperStyles } from './styles.js';
+import { Painter, paintSupported } from './paint.js';
+
+/** Work done in one main-thread task before yielding, in ms: well under the
+ * 50 ms that counts as a long task. */
+const SLICE_MS = 8;
+/** Mutations are collected this long before a pass, so a burst of changes
+ * (a framework re-rendering a list) costs one pass. */
+const BATCH_DELAY_MS = 40;
+const MAX_ATTEMPTS = 3;
+
+const OWN_TAGS = new Set([WRAPPER_TAG.toUpperCase(), 'ENTITY-HIGHLIGHTER-CARD']);
+
+function yieldToPage() {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+function isOwnNode(node) {
+  return node.nodeType === 1 && OWN_TAGS.has(node.tagName);
+}
+
+export class Highlighter {
+  constructor(matcher, info, options, loadTimings, ownsMatcher) {
+    this.matcher = matcher;
+    this.info = info;
+    this.options = options;
+    this.pendingTimings = loadTimings;
+    this.ownsMatcher = ownsMatcher;
+    this.mode = options.mode === 'auto' ? (paintSupported(options.root.ownerDocument.defaultView) ? 'paint' : 'wrap') : options.mode;
+    this.records = [];
+    this.current = [];
+    this.nextId = 1;
+    this.queue = Promise.resolve();
+    this.byElement = new WeakMap();
+    this.cards = new Map();
+    this.styleReleases = new Map();
+    this.painter = this.mode === 'paint' ? new Painter() : null;
+    this.observer = null;
+    this.pending = new Set();
+    this.flushTimer = 0;
+    this.destroyed = false;
+  }
+
+  get mentions() {
+    return this.current;
+  }
+
+  get dictionary() {
+    const { title, asOf, entityCount, types } = this.info;
+    return { title, asOf, entityCount, types: { ...types } };
+  }
+
+  setOptions(options, check) {
+    this.options = check(options, this.options);
+    for (const cards of this.cards.values()) cards.setTheme(this.options.theme);
+  }
+
+  /** Passes run one after another, never interleaved. */
+  enqueue(task) {
+    const run = this.queue.then(task);
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  highlight() {
+    return this.enqueue(() => this.fullPass());
+  }
+
+  async fullPass() {
+    this.clearNow();
+    const { root, skipSelector } = this.options;
+    const timings = { wasmStartup: 0, dictionaryReady: 0, ...this.pendingTimings, extraction: 0, matching: 0, domChanges: 0 };
+    this.pendingTimings = {};
+    if (!root.isConnected || isExcluded(root, skipSelector)) return { mentions: [], timings };
+    const added = await this.pass([root], timings, new Set());
+    if (added === null) {
+      throw report(new HighlighterError('page', 'the page kept changing its text while it was being highlighted; nothing was changed'));
+    }
+    if (this.options.observe) this.observe(root);
+    return { mentions: this.current.slice(), timings };
+  }
+
+  /**
+   * Extracts the text under `roots`, matches it and shows the mentions.
+   * Returns the mentions added, or null when the page kept changing.
+   * `seen` holds the entities already shown, for the first-mention option.
+   */
+  async pass(roots, timings, seen) {
+    const { skipSelector } = this.options;
+    // A page may change its text while the matcher works (a remote matcher
+    // answers in another task); offsets are valid only for the text they
+    // were found in, so extract and match again, a few times at most.
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      let began = performance.now();
+      const extracted = extractText(roots, { skipSelector });
+      timings.extraction += performance.now() - began;
+      if (extracted.nodes.length === 0) return [];
+      began = performance.now();
+      let found;
+      try {
+        found = await this.matcher.match(extracted.text);
+      } catch (error) {
+        throw report(error instanceof HighlighterError ? error : new HighlighterError('page', `matching failed: ${error?.message ?? error}`, { cause: error }));
+      }
+      timings.matching += performance.now() - began;
+      if (this.destroyed) return [];
+      if (stillCurrent(extracted)) return this.show(extracted, found, timings, seen);
+    }
+    return null;
+  }
+
+  /** Groups the matcher's triples into mentions and applies the options. */
+  mentionsFrom({ triples, entities }, text, seen) {
+    const { types, mentions: which } = this.options;
+    const wanted = types ? new Set(types) : null;
+    const mentions = [];
+    for (let i = 0; i < triples.length; ) {
+      const start = triples[i];
+      const end = triples[i + 1];
+      const candidates = [];
+      for (; i < triples.length && triples[i] === start && triples[i + 1] === end; i += 3) {
+        const entity = entities[triples[i + 2]];
+        if (entity && (!wanted || wanted.has(entity.type))) candidates.push(entity);
+      }
+      if (candidates.length === 0) continue;
+      // "First mention per entity" goes by the likeliest candidate, which
+      // the core ranks by what the same text names unambiguously.
+      if (which === 'first') {
+        if (seen.has(candidates[0].id)) continue;
+        seen.add(candidates[0].id);
+      }
+      mentions.push({ id: 0, entity: candidates[0], candidates, text: text.slice(start, end), start, end, elements: [] });
+    }
+    return mentions;
+  }
+
+  /** Shows the mentions found in `extracted`, in slices of about SLICE_MS
+   * so that a large page never blocks the main thread for long. */
+  async show(extracted, found, timings, seen) {
+    let began = performance.now();
+    const mentions = this.mentionsFrom(found, extracted.text, seen);
+    for (const mention of mentions) mention.id = this.nextId++;
+    // Work units that never share a text node: one per mention when
+    // painting, one per text node when wrapping (a node is split once).
+    const units = this.mode === 'paint'
+      ? mentions.map((mention) => ({ mention, pieces: mentionPieces(mention, extracted.nodes, extracted.starts) }))
+      : [...planPieces(mentions, extracted.nodes, extracted.starts)];
+    timings.matching += performance.now() - began;
+    for (const scope of extracted.scopes) this.prepareScope(scope);
+    let index = 0;
+    while (index < units.length) {
+      // Changes the page made since the last slice go to the incremental
+      // logic; the highlighter's own changes are then dropped.
+      this.takePageRecords();
+      began = performance.now();
+      do {
+        const batch = units.slice(index, index + 32);
+        index += batch.length;
+        try {
+          this.apply(batch, extracted);
+        } catch (error) {
+          // apply() undid its own changes for this batch.
+          throw report(new HighlighterError('page', `the page could not be changed (${error?.message ?? error}); the change was undone`, { cause: error }));
+        }
+      } while (index < units.length && performance.now() - began < SLICE_MS);
+      this.observer?.takeRecords();
+      timings.domChanges += performance.now() - began;
+      if (index < units.length) {
+        await yieldToPage();
+        if (this.destroyed) break;
+      }
+    }
+    // A mention whose text the page changed meanwhile was skipped; the
+    // change's own incremental pass will find it again.
+    const shown = mentions.filter((mention) => mention.elements.length > 0 || mention.ranges?.length > 0);
+    for (const mention of shown) {
+      for (const element of mention.elements) this.byElement.set(element, mention);
+    }
+    this.current.push(...shown);
+    return shown;
+  }
+
+  /** Wraps a batch of `[nodeIndex, pieces]` or paints a batch of
+   * `{ mention, pieces }`, skipping text the page changed since
+   * extraction. */
+  apply(batch, extracted) {
+    if (this.mode === 'paint') {
+      for (const { mention, pieces } of batch) {
+        if (pieces.length && pieces.every((piece) => nodeUnchanged(extracted, piece.index))) this.painter.add(mention, pieces);
+      }
+      return;
+    }
+    const plan = new Map(batch.filter(([nodeIndex]) => nodeUnchanged(extracted, nodeIndex)));
+    this.records.push(...wrap(plan, extracted.nodes));
+  }
+
+  /** Styles and cards for a Document or ShadowRoot holding mentions. */
+  prepareScope(scope) {
+    if (!this.styleReleases.has(scope)) {
+      this.styleReleases.set(scope, this.mode === 'paint' ? adoptPaintStyles(scope) : adoptWrapperStyles(scope));
+    }
+    if (!this.options.cards) return;
+    const doc = scope.ownerDocument ?? scope;
+    let cards = this.cards.get(doc);
+    if (!cards) {
+      cards = new CardController(doc, { theme: this.options.theme, lookup: (element) => this.byElement.get(element) });
+      this.cards.set(doc, cards);
+    }
+    const eventRoot = scope === doc ? (doc === this.options.root.ownerDocument ? this.options.root : doc.body) : scope;
+    if (this.mode === 'paint') {
+      cards.attachPainted(eventRoot, (x, y) => this.painter.hit(doc, x, y, this.shadowRootsOf(doc)));
+    } else {
+      cards.attach(eventRoot);
+    }
+  }
+
+  shadowRootsOf(doc) {
+    return [...this.styleReleases.keys()].filter((scope) => scope !== doc && scope.ownerDocument === doc && scope.host);
+  }
+
+  // --- live pages ------------------------------------------------------------
+
+  observe(root) {
+    const view = root.ownerDocument.defaultView;
+    this.observer ??= new view.MutationObserver((records) => this.noteMutations(records));
+    const targets = new Set([root]);
+    for (const scope of this.styleReleases.keys()) {
+      if (scope.host) targets.add(scope);
+      else if (scope !== root.ownerDocument && scope.body) targets.add(scope.body);
+    }
+    for (const target of targets) this.observer.observe(target, { childList: true, subtree: true, characterData: true });
+  }
+
+  /** Records the page's changes that are not the highlighter's own. */
+  takePageRecords() {
+    const records = this.observer?.takeRecords();
+    if (records?.length) this.noteMutations(records);
+  }
+
+  noteMutations(records) {
+    for (const record of records) {
+      if (record.type === 'characterData') {
+        if (record.target.parentElement) this.pending.add(record.target.parentElement);
+        continue;
+      }
+      const added = [...record.addedNodes].filter((node) => !isOwnNode(node));
+      const removed = [...record.removedNodes].filter((node) => !isOwnNode(node));
+      if (added.length === 0 && removed.length === 0) continue;
+      for (const node of added) this.pending.add(node.nodeType === 1 ? node : record.target);
+      if (removed.length) this.pending.add(record.target);
+    }
+    if (this.pending.size && !this.flushTimer && !this.destroyed) {
+      this.flushTimer = setTimeout(() => {
+        this.flushTimer = 0;
+        this.enqueue(() => this.incrementalPass()).catch(() => {});
+      }, BATCH_DELAY_MS);
+    }
+  }
+
+  /** Highlights what changed: the blocks around every pending change. */
+  async incrementalPass() {
+    if (this.destroyed || !this.observer) return;
+    const changed = [...this.pending];
+    this.pending.clear();
+    this.forgetDetached();
+    const roots = this.changedBlocks(changed);
+    if (roots.length === 0) return;
+    this.takePageRecords();
+    this.removeWithin(roots);
+    this.observer.takeRecords();
+    const seen = new Set(this.options.mentions === 'first' ? this.current.map((m) => m.entity.id) : []);
+    const timings = { extraction: 0, matching: 0, domChanges: 0 };
+    const added = await this.pass(roots, timings, seen);
+    if (added === null) for (const root of roots) this.pending.add(root);
+    // New shadow roots or iframes met in this pass are watched too.
+    if (this.observer) this.observe(this.options.root);
+    this.notify({ added: added ?? [], mentions: this.current.slice(), timings });
+  }
+
+  /** Calls the user's onUpdate; a callback that throws must not break the
+   * highlighter or the page. */
+  notify(update) {
+    try {
+      this.options.onUpdate?.(update);
+    } catch (error) {
+      console.error('entity-highlighter: the onUpdate callback threw:', error);
+    }
+  }
+
+  /** The block elements to re-highlight for the changed nodes: connected,
+   * inside the root (or a shadow root or frame it reaches), not excluded,
+   * none inside another. */
+  changedBlocks(changed) {
+    const { root, skipSelector } = this.options;
+    const blocks = new Set();
+    for (const element of changed) {
+      if (!element?.isConnected) continue;
+      const scope = element.getRootNode();
+      const stop = root.contains(element) ? root : (scope.host ? scope : element.ownerDocument.body);
+      if (!stop || (stop !== root && !this.styleReleases.has(scope) && !this.styleReleases.has(element.ownerDocument))) continue;
+      const block = blockAncestor(element, stop);
+      if (this.insideExcluded(block, stop, skipSelector)) continue;
+      blocks.add(block);
+    }
+    return [...blocks].filter((block) => ![...blocks].some((other) => other !== block && other.contains(block)));
+  }
+
+  insideExcluded(element, stop, skipSelector) {
+    for (let current = element; current && current !== stop; current = current.parentElement) {
+      if (current.nodeType === 1 && (isExcluded(current, skipSelector) || isOwnNode(current))) return true;
+    }
+    return false;
+  }
+
+  /** Forgets mentions whose text left the page, so nothing is kept alive by
+   * a page that replaces its content for hours. */
+  forgetDetached() {
+    const attached = (mention) => (this.mode === 'paint' ? mention.paintedNodes?.every((node) => node.isConnected) : mention.elements.some((element) => element.isConnected));
+    const gone = this.current.filter((mention) => !attached(mention));
+    if (gone.length === 0) return;
+    const goneSet = new Set(gone);
+    this.current = this.current.filter((mention) => !goneSet.has(mention));
+    if (this.mode === 'paint') this.painter.remove(gone);
+    else this.records = this.records.filter((record) => record.anchor.isConnected || record.node.isConnected);
+  }
+
+  /** Removes the highlighter's marks inside `roots`. */
+  removeWithin(roots) {
+    const inside = (node) => roots.some((root) => root.contains(node));
+    const removed = new Set(this.current.filter((mention) => (mention.elements.length ? mention.elements : mention.paintedNodes ?? []).some(inside)));
+    if (removed.size === 0) return;
+    this.current = this.current.filter((mention) => !removed.has(mention));
+    if (this.mode === 'paint') {
+      this.painter.remove([...removed]);
+      return;
+    }
+    const keep = [];
+    const undo = [];
+    for (const record of this.records) (inside(record.anchor) || inside(record.node) ? undo : keep).push(record);
+    unwrap(undo);
+    this.records = keep;
+  }
+
+  // --- clearing ----------------------------------------------------------------
+
+  clear() {
+    this.clearNow();
+  }
+
+  clearNow() {
+    this.observer?.disconnect();
+    this.observer = null;
+    clearTimeout(this.flushTimer);
+    this.flushTimer = 0;
+    this.pending.clear();
+    for (const cards of this.cards.values()) cards.close({ restoreFocus: false });
+    unwrap(this.records);
+    this.painter?.clear();
+    this.current = [];
+  }
+
+  destroy() {
+    this.clearNow();
+    this.destroyed = true;
+    for (const cards of this.cards.values()) cards.destroy();
+    this.cards.clear();
+    for (const release of this.styleReleases.values()) release();
+    this.styleReleases.clear();
+    if (this.ownsMatcher) this.matcher.free?.();
+  }
+}
