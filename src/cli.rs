@@ -8,7 +8,7 @@
 use std::io::{self, BufWriter, Read, Write};
 use std::process::ExitCode;
 
-use entity_highlighter::{Dictionary, Limits, MatchOptions, Matcher};
+use entity_highlighter::{write_index, CompactIndex, Dictionary, Limits, MatchOptions, Matcher, Mention};
 use serde::Serialize;
 
 const USAGE: &str = "\
@@ -18,8 +18,14 @@ usage:
       entity, name, type, text, start and end (UTF-16 code units), and
       candidates when the mention is ambiguous. Without --dict, the bundled
       world-news dictionary.
+  entity-highlighter match --index FILE [FILE|-]
+      The same with a compact index (see `index`) instead of a dictionary.
   entity-highlighter check [--max-size BYTES] FILE
       Validate a dictionary; print every problem; exit 1 if there is any.
+  entity-highlighter index [--max-size BYTES] [--keep-diacritics] FILE -o OUT
+      Write the compact index of a large dictionary: the browser and
+      `match --index` select from it the few names each page can contain
+      instead of compiling every name.
   entity-highlighter help";
 
 enum Failure {
@@ -32,6 +38,7 @@ pub fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("match") => run_match(&args[1..]),
         Some("check") => run_check(&args[1..]),
+        Some("index") => run_index(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())
@@ -55,13 +62,15 @@ pub fn main() -> ExitCode {
 /// Options shared by the commands, parsed from the words after the command.
 struct Options {
     dictionary: Option<String>,
+    index: Option<String>,
+    output: Option<String>,
     keep_diacritics: bool,
     limits: Limits,
     input: Option<String>,
 }
 
 fn parse_options(args: &[String], allow_dictionary: bool) -> Result<Options, Failure> {
-    let mut options = Options { dictionary: None, keep_diacritics: false, limits: Limits::default(), input: None };
+    let mut options = Options { dictionary: None, index: None, output: None, keep_diacritics: false, limits: Limits::default(), input: None };
     let mut words = args.iter();
     while let Some(word) = words.next() {
         match word.as_str() {
@@ -69,7 +78,15 @@ fn parse_options(args: &[String], allow_dictionary: bool) -> Result<Options, Fai
                 let file = words.next().ok_or_else(|| Failure::Usage("--dict needs a file".into()))?;
                 options.dictionary = Some(file.clone());
             }
-            "--keep-diacritics" if allow_dictionary => options.keep_diacritics = true,
+            "--index" if allow_dictionary => {
+                let file = words.next().ok_or_else(|| Failure::Usage("--index needs a file".into()))?;
+                options.index = Some(file.clone());
+            }
+            "-o" | "--output" => {
+                let file = words.next().ok_or_else(|| Failure::Usage("-o needs a file".into()))?;
+                options.output = Some(file.clone());
+            }
+            "--keep-diacritics" => options.keep_diacritics = true,
             "--max-size" => {
                 let size = words.next().ok_or_else(|| Failure::Usage("--max-size needs a number of bytes".into()))?;
                 options.limits.max_bytes = size.parse().map_err(|_| Failure::Usage(format!("--max-size: \"{size}\" is not a number of bytes")))?;
@@ -125,29 +142,61 @@ struct Line<'a> {
     candidates: Option<Vec<Candidate<'a>>>,
 }
 
+/// The entities a `match` run reports, from a dictionary or an index.
+enum Source {
+    Dictionary(Dictionary),
+    Index(CompactIndex),
+}
+
+impl Source {
+    fn entity(&self, index: usize) -> Option<(&str, &str, &str)> {
+        match self {
+            Source::Dictionary(dictionary) => dictionary.entity(index).map(|e| (e.id.as_str(), e.name.as_str(), e.kind.as_str())),
+            Source::Index(compact) => compact.entity(index).map(|e| (e.id, e.name, e.kind)),
+        }
+    }
+}
+
 fn run_match(args: &[String]) -> Result<(), Failure> {
     let options = parse_options(args, true)?;
+    if options.dictionary.is_some() && options.index.is_some() {
+        return Err(Failure::Usage("give --dict or --index, not both".into()));
+    }
+    let input = options.input.as_deref().unwrap_or("-");
+    if let Some(path) = &options.index {
+        let compact = CompactIndex::from_bytes(read_bytes(path)?).map_err(|error| Failure::Input(format!("{path}: {error}")))?;
+        let text = read_text(input)?;
+        let page = compact.matcher_for(&text).map_err(|error| Failure::Input(format!("{path}: {error}")))?;
+        let mentions = page.matcher.try_find(&text).map_err(|error| Failure::Input(format!("{input}: {error}")))?;
+        return print_mentions(&Source::Index(compact), &text, &mentions);
+    }
     let dictionary = match &options.dictionary {
         Some(path) => load_dictionary(path, &options.limits)?,
         None => Dictionary::bundled(),
     };
     let matcher = Matcher::new(&dictionary, MatchOptions { fold_diacritics: !options.keep_diacritics }).map_err(|error| Failure::Input(error.to_string()))?;
-    let input = options.input.as_deref().unwrap_or("-");
+    let text = read_text(input)?;
+    let mentions = matcher.try_find(&text).map_err(|error| Failure::Input(format!("{input}: {error}")))?;
+    print_mentions(&Source::Dictionary(dictionary), &text, &mentions)
+}
+
+fn read_text(input: &str) -> Result<String, Failure> {
     let bytes = read_bytes(input)?;
-    let text = String::from_utf8(bytes).map_err(|error| {
+    String::from_utf8(bytes).map_err(|error| {
         let at = error.utf8_error().valid_up_to();
         let line = error.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
         Failure::Input(format!("{input}: not valid UTF-8 at byte {at} (line {line}); convert the text to UTF-8 first"))
-    })?;
-    let mentions = matcher.try_find(&text).map_err(|error| Failure::Input(format!("{input}: {error}")))?;
+    })
+}
+
+fn print_mentions(source: &Source, text: &str, mentions: &[Mention]) -> Result<(), Failure> {
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    for mention in &mentions {
-        let entities: Vec<_> = mention.entities.iter().filter_map(|&index| dictionary.entity(index)).collect();
-        let Some(first) = entities.first() else { continue };
-        let candidates = (entities.len() > 1)
-            .then(|| entities.iter().map(|e| Candidate { entity: &e.id, name: &e.name, kind: &e.kind }).collect());
-        let line = Line { entity: &first.id, name: &first.name, kind: &first.kind, text: mention.text(&text), start: mention.start, end: mention.end, candidates };
+    for mention in mentions {
+        let entities: Vec<_> = mention.entities.iter().filter_map(|&index| source.entity(index)).collect();
+        let Some(&(id, name, kind)) = entities.first() else { continue };
+        let candidates = (entities.len() > 1).then(|| entities.iter().map(|&(entity, name, kind)| Candidate { entity, name, kind }).collect());
+        let line = Line { entity: id, name, kind, text: mention.text(text), start: mention.start, end: mention.end, candidates };
         let written = serde_json::to_writer(&mut out, &line).map_err(io::Error::from).and_then(|()| out.write_all(b"\n"));
         if let Err(error) = written {
             return write_failed(error);
@@ -176,4 +225,16 @@ fn run_check(args: &[String]) -> Result<(), Failure> {
         }
         Err(error) => Err(Failure::Input(format!("{path}: {error}"))),
     }
+}
+
+fn run_index(args: &[String]) -> Result<(), Failure> {
+    let options = parse_options(args, false)?;
+    let path = options.input.ok_or_else(|| Failure::Usage("index needs a dictionary file".into()))?;
+    let output = options.output.ok_or_else(|| Failure::Usage("index needs -o OUT".into()))?;
+    let dictionary = load_dictionary(&path, &options.limits)?;
+    let bytes = write_index(&dictionary, MatchOptions { fold_diacritics: !options.keep_diacritics }).map_err(|error| Failure::Input(format!("{path}: {error}")))?;
+    std::fs::write(&output, &bytes).map_err(|error| Failure::Input(format!("cannot write \"{output}\": {error}")))?;
+    let names: usize = dictionary.entities().iter().map(|e| e.names.len()).sum();
+    eprintln!("{output}: {} entities, {names} names, {} bytes", dictionary.entities().len(), bytes.len());
+    Ok(())
 }

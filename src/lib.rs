@@ -11,7 +11,10 @@
 //!   leftmost-longest, capitalisation-aware, robust to typographic variants
 //!   (dashes, apostrophes, white space, invisible characters, NFC/NFD,
 //!   diacritics), with offsets in UTF-16 code units for JavaScript.
-//! - In WebAssembly builds, `wasm` exposes both to JavaScript.
+//! - [`CompactIndex`]: for dictionaries too large to compile whole (a
+//!   million names), a precompiled file from which each page gets a small
+//!   matcher of only the names it can contain ([`write_index`] makes one).
+//! - In WebAssembly builds, `wasm` exposes them to JavaScript.
 //!
 //! ```
 //! use entity_highlighter::{Dictionary, Matcher, MatchOptions};
@@ -28,6 +31,7 @@
 #![deny(missing_docs)]
 
 mod dictionary;
+mod index;
 mod matcher;
 mod normalize;
 #[cfg(target_arch = "wasm32")]
@@ -36,5 +40,6 @@ pub mod wasm;
 #[cfg(not(target_arch = "wasm32"))]
 pub use dictionary::BUNDLED_JSON;
 pub use dictionary::{CaseRule, Dictionary, DictionaryError, Entity, Limits, Location, Name, NameOptions, Problem};
+pub use index::{write_index, CompactIndex, IndexError, IndexedEntity, PageMatcher};
 pub use matcher::{MatchError, MatchOptions, Matcher, Mention};
 pub use normalize::BLOCK_SEPARATOR;

@@ -95,26 +95,36 @@ pub struct Matcher {
 impl Matcher {
     /// Compiles every name of `dictionary`.
     pub fn new(dictionary: &Dictionary, options: MatchOptions) -> Result<Matcher, MatchError> {
+        let mut names = Vec::new();
+        for (entity, record) in dictionary.entities().iter().enumerate() {
+            let entity = u32::try_from(entity).map_err(|_| MatchError { message: "too many entities".into() })?;
+            names.extend(record.names.iter().map(|name| (entity, name.text.as_str(), name.options)));
+        }
+        Matcher::from_names(names, options)
+    }
+
+    /// Compiles the given names: `(entity index, name, options)`. Mentions
+    /// report the entity indices given here. This is how the compact index
+    /// builds a small automaton for one page from the few names it can
+    /// contain.
+    pub fn from_names<'a>(names: impl IntoIterator<Item = (u32, &'a str, NameOptions)>, options: MatchOptions) -> Result<Matcher, MatchError> {
         let fold = FoldOptions { case: true, diacritics: options.fold_diacritics };
         let keep_case = FoldOptions { case: false, ..fold };
         let mut patterns: Vec<String> = Vec::new();
-        let mut names: Vec<Vec<NameRef>> = Vec::new();
+        let mut groups: Vec<Vec<NameRef>> = Vec::new();
         let mut index_of: HashMap<String, usize> = HashMap::new();
-        for (entity, record) in dictionary.entities().iter().enumerate() {
-            let entity = u32::try_from(entity).map_err(|_| MatchError { message: "too many entities".into() })?;
-            for name in &record.names {
-                let key = fold_name(&name.text, fold);
-                if key.is_empty() {
-                    continue;
-                }
-                let name_ref = NameRef { entity, cased: fold_name(&name.text, keep_case), options: name.options };
-                match index_of.get(&key) {
-                    Some(&pattern) => names[pattern].push(name_ref),
-                    None => {
-                        index_of.insert(key.clone(), patterns.len());
-                        patterns.push(key);
-                        names.push(vec![name_ref]);
-                    }
+        for (entity, text, name_options) in names {
+            let key = fold_name(text, fold);
+            if key.is_empty() {
+                continue;
+            }
+            let name_ref = NameRef { entity, cased: fold_name(text, keep_case), options: name_options };
+            match index_of.get(&key) {
+                Some(&pattern) => groups[pattern].push(name_ref),
+                None => {
+                    index_of.insert(key.clone(), patterns.len());
+                    patterns.push(key);
+                    groups.push(vec![name_ref]);
                 }
             }
         }
@@ -122,7 +132,7 @@ impl Matcher {
             .match_kind(MatchKind::Standard)
             .build(&patterns)
             .map_err(|error| MatchError { message: format!("could not build the automaton for {} names: {error}", patterns.len()) })?;
-        Ok(Matcher { automaton, names, fold })
+        Ok(Matcher { automaton, names: groups, fold })
     }
 
     /// How many distinct (folded) names the automaton holds.
