@@ -17,6 +17,7 @@ entity-mention {
   border: 0 !important;
   border-bottom: 2px solid var(--eh-accent) !important;
   border-radius: 2px !important;
+  outline: none !important;
   background: var(--eh-tint) !important;
   color: inherit !important;
   font: inherit !important;
