@@ -16,7 +16,7 @@ use js_sys::{Array, Object, Reflect, Uint32Array};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-use crate::{Dictionary, MatchOptions, Matcher};
+use crate::{CompactIndex, Dictionary, MatchOptions, Matcher};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
@@ -88,11 +88,33 @@ struct EntityRecord<'a> {
 
 static PANIC_HOOK: Once = Once::new();
 
-/// A dictionary compiled for matching.
+/// A dictionary compiled for matching: a whole dictionary compiled at once,
+/// or a compact index from which each text gets a small matcher.
 #[wasm_bindgen]
 pub struct Engine {
-    dictionary: Dictionary,
-    matcher: Matcher,
+    source: Source,
+}
+
+enum Source {
+    Compiled { dictionary: Dictionary, matcher: Matcher },
+    Index(CompactIndex),
+}
+
+struct EntityView<'a> {
+    id: &'a str,
+    name: &'a str,
+    kind: &'a str,
+    summary: &'a str,
+    url: Option<&'a str>,
+}
+
+impl Engine {
+    fn entity_view(&self, index: usize) -> Option<EntityView<'_>> {
+        match &self.source {
+            Source::Compiled { dictionary, .. } => dictionary.entity(index).map(|e| EntityView { id: &e.id, name: &e.name, kind: &e.kind, summary: &e.summary, url: e.url.as_deref() }),
+            Source::Index(index_file) => index_file.entity(index).map(|e| EntityView { id: e.id, name: e.name, kind: e.kind, summary: e.summary, url: e.url }),
+        }
+    }
 }
 
 fn error_with_problems(message: &str, problems: Array) -> JsValue {
@@ -125,31 +147,54 @@ impl Engine {
         })?;
         let match_options = MatchOptions { fold_diacritics: options.fold_diacritics.unwrap_or(true) };
         let matcher = Matcher::new(&dictionary, match_options).map_err(|error| js_sys::Error::new(&error.to_string()))?;
-        Ok(Engine { dictionary, matcher })
+        Ok(Engine { source: Source::Compiled { dictionary, matcher } })
+    }
+
+    /// Opens a compact index (made by `entity-highlighter index`). Only its
+    /// header is checked, so this is quick whatever its size; each `find`
+    /// then compiles just the names its text can contain. Folding options
+    /// are those the index was written with.
+    #[wasm_bindgen(js_name = fromIndex)]
+    pub fn from_index(bytes: Vec<u8>) -> Result<Engine, JsValue> {
+        let index = CompactIndex::from_bytes(bytes).map_err(|error| error_with_problems(&error.to_string(), Array::new()))?;
+        Ok(Engine { source: Source::Index(index) })
     }
 
     /// How many entities the dictionary holds.
     #[wasm_bindgen(getter, js_name = entityCount)]
     pub fn entity_count(&self) -> usize {
-        self.dictionary.entities().len()
+        match &self.source {
+            Source::Compiled { dictionary, .. } => dictionary.entities().len(),
+            Source::Index(index) => index.entity_count(),
+        }
     }
 
-    /// How many distinct names the automaton holds.
+    /// How many distinct names the automaton holds (for an index: how many
+    /// names the index holds).
     #[wasm_bindgen(getter, js_name = patternCount)]
     pub fn pattern_count(&self) -> usize {
-        self.matcher.pattern_count()
+        match &self.source {
+            Source::Compiled { matcher, .. } => matcher.pattern_count(),
+            Source::Index(index) => index.name_count(),
+        }
     }
 
     /// The dictionary's title, if it has one.
     #[wasm_bindgen(getter)]
     pub fn title(&self) -> Option<String> {
-        self.dictionary.title().map(str::to_owned)
+        match &self.source {
+            Source::Compiled { dictionary, .. } => dictionary.title().map(str::to_owned),
+            Source::Index(index) => index.title().map(str::to_owned),
+        }
     }
 
     /// The date the dictionary's facts were checked, if given.
     #[wasm_bindgen(getter, js_name = asOf)]
     pub fn as_of(&self) -> Option<String> {
-        self.dictionary.as_of().map(str::to_owned)
+        match &self.source {
+            Source::Compiled { dictionary, .. } => dictionary.as_of().map(str::to_owned),
+            Source::Index(index) => index.as_of().map(str::to_owned),
+        }
     }
 
     /// How many entities of each type the dictionary holds, as an object
@@ -157,22 +202,28 @@ impl Engine {
     /// without reading the dictionary itself.
     #[wasm_bindgen(js_name = typeCounts)]
     pub fn type_counts(&self) -> TypeCounts {
-        let mut counts: std::collections::BTreeMap<&str, u32> = std::collections::BTreeMap::new();
-        for entity in self.dictionary.entities() {
-            *counts.entry(entity.kind.as_str()).or_default() += 1;
-        }
+        let counts: std::collections::BTreeMap<String, u32> = match &self.source {
+            Source::Compiled { dictionary, .. } => {
+                let mut counts = std::collections::BTreeMap::new();
+                for entity in dictionary.entities() {
+                    *counts.entry(entity.kind.clone()).or_default() += 1;
+                }
+                counts
+            }
+            Source::Index(index) => index.type_counts(),
+        };
         let object = Object::new();
         for (kind, count) in counts {
             // Setting a property on a fresh plain object cannot fail.
-            let _ = Reflect::set(&object, &kind.into(), &count.into());
+            let _ = Reflect::set(&object, &kind.as_str().into(), &count.into());
         }
         object.unchecked_into()
     }
 
     /// The entity at `index` (as found in `find`'s triples), or `undefined`.
     pub fn entity(&self, index: usize) -> EntityRecordOrUndefined {
-        let Some(entity) = self.dictionary.entity(index) else { return JsValue::UNDEFINED.unchecked_into() };
-        let record = EntityRecord { id: &entity.id, name: &entity.name, kind: &entity.kind, summary: &entity.summary, url: entity.url.as_deref() };
+        let Some(entity) = self.entity_view(index) else { return JsValue::UNDEFINED.unchecked_into() };
+        let record = EntityRecord { id: entity.id, name: entity.name, kind: entity.kind, summary: entity.summary, url: entity.url };
         serde_wasm_bindgen::to_value(&record).unwrap_or(JsValue::UNDEFINED).unchecked_into()
     }
 
@@ -180,7 +231,14 @@ impl Engine {
     /// UTF-16 offsets, in text order; an ambiguous mention gives one triple
     /// per candidate entity, with the same `start` and `end`.
     pub fn find(&self, text: &str) -> Result<Uint32Array, JsValue> {
-        let mentions = self.matcher.try_find(text).map_err(|error| js_sys::Error::new(&error.to_string()))?;
+        let mentions = match &self.source {
+            Source::Compiled { matcher, .. } => matcher.try_find(text),
+            Source::Index(index) => index
+                .matcher_for(text)
+                .map_err(|error| crate::MatchError::from_message(error.to_string()))
+                .and_then(|page| page.matcher.try_find(text)),
+        }
+        .map_err(|error| js_sys::Error::new(&error.to_string()))?;
         let mut flat: Vec<u32> = Vec::with_capacity(mentions.len() * 3);
         for mention in &mentions {
             // try_find refuses texts whose offsets would not fit in u32.

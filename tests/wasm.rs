@@ -111,6 +111,19 @@ fn a_bad_dictionary_throws_with_every_problem() {
 }
 
 #[wasm_bindgen_test]
+fn a_compact_index_finds_the_same_mentions() {
+    let dictionary = entity_highlighter::Dictionary::from_json(DICTIONARY).unwrap();
+    let bytes = entity_highlighter::write_index(&dictionary, entity_highlighter::MatchOptions::default()).unwrap();
+    let engine = JsValue::from(entity_highlighter::wasm::Engine::from_index(bytes).expect("the index opens"));
+    let text = JsValue::from_str("😀 Baku, ERDOĞAN and Georgia");
+    assert_eq!(find(&engine, &text), find(&self::engine(), &text));
+    let method: Function = Reflect::get(&engine, &"entity".into()).unwrap().unchecked_into();
+    let record = method.call1(&engine, &JsValue::from(1)).unwrap();
+    assert_eq!(Reflect::get(&record, &"name".into()).unwrap().as_string().as_deref(), Some("Erdoğan"));
+    assert!(entity_highlighter::wasm::Engine::from_index(b"{\"entities\":[]}".to_vec()).is_err());
+}
+
+#[wasm_bindgen_test]
 fn unknown_options_are_refused() {
     let options = js_sys::Object::new();
     Reflect::set(&options, &"foldDiacritcs".into(), &JsValue::TRUE).unwrap();

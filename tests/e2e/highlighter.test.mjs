@@ -3,7 +3,13 @@
 // and touch.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { launchBrowser, openPage, screenshot, startServer } from './harness.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const DICTIONARY = {
   name: 'Test',
@@ -79,6 +85,36 @@ describe('highlighting', () => {
     }
     assert.deepEqual(consoleErrors, []);
     assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
+
+  test('a compact index gives the same mentions as the JSON dictionary, with download progress', async () => {
+    // The index of the bundled dictionary, made by the command-line tool.
+    mkdirSync(path.join(ROOT, 'www/dist/test'), { recursive: true });
+    execFileSync('cargo', ['run', '--quiet', '--release', '--', 'index', 'data/world-news.json', '-o', 'www/dist/test/world-news.ehx'], { cwd: ROOT, stdio: 'pipe' });
+    const { page, consoleErrors } = await fixture(null);
+    const result = await page.evaluate(async () => {
+      const html = await (await fetch('/tests/data/sample-article.html')).text();
+      const parsed = new DOMParser().parseFromString(html, 'text/html');
+      const root = document.getElementById('root');
+      root.replaceChildren(...parsed.body.childNodes);
+      const run = async (options) => {
+        const highlighter = await window.core.createHighlighter({ root, ...options });
+        const { mentions } = await highlighter.highlight();
+        highlighter.destroy();
+        return { mentions: mentions.map((m) => [m.start, m.end, m.candidates.map((c) => c.id)]), dictionary: highlighter.dictionary };
+      };
+      const progress = [];
+      const fromJson = await run({});
+      const fromIndex = await run({ dictionary: '/www/dist/test/world-news.ehx', onProgress: (p) => progress.push(p) });
+      return { fromJson, fromIndex, progress };
+    });
+    assert.ok(result.fromJson.mentions.length > 60);
+    assert.deepEqual(result.fromIndex.mentions, result.fromJson.mentions);
+    assert.equal(result.fromIndex.dictionary.entityCount, result.fromJson.dictionary.entityCount);
+    assert.deepEqual(result.fromIndex.dictionary.types, result.fromJson.dictionary.types);
+    assert.ok(result.progress.length > 0 && result.progress.at(-1).loaded === result.progress.at(-1).total, JSON.stringify(result.progress.at(-1)));
+    assert.deepEqual(consoleErrors, []);
     await page.close();
   });
 

@@ -22,11 +22,18 @@ export interface HighlighterOptions {
   /** Element whose text is highlighted. Default: `document.body`. */
   root?: Element;
   /**
-   * The dictionary: a URL (string or URL) to fetch, a dictionary object, or
-   * JSON text (a string whose first non-blank character is `{`). Default:
-   * the bundled world-news dictionary next to the core package.
+   * The dictionary: a URL (string or URL) to fetch, a dictionary object,
+   * JSON text (a string whose first non-blank character is `{`), or bytes.
+   * A JSON dictionary is compiled whole; a compact index (a file made by
+   * `entity-highlighter index`, recognised by its first bytes, "EHIX") is
+   * used as it is and compiles for each pass only the names the text can
+   * contain: the way to use dictionaries of a million names. Default: the
+   * bundled world-news dictionary next to the core package.
    */
-  dictionary?: string | URL | DictionaryObject;
+  dictionary?: string | URL | DictionaryObject | ArrayBuffer | Uint8Array;
+  /** Follows the dictionary's download: bytes loaded and total (0 when the
+   * server does not say). */
+  onProgress?: (progress: { loaded: number; total: number }) => void;
   /**
    * Every mention, or only the first of each entity. Default `"all"`. An
    * ambiguous mention counts for its first (likeliest) candidate.
@@ -99,8 +106,10 @@ export interface Matcher {
 export interface LocalMatcher extends Matcher {
   /** Synchronous `match`, for callers that must stay in one task. */
   matchNow(text: string): { triples: Uint32Array; entities: Record<number, EntityRecord> };
-  /** WASM start-up and dictionary times of its creation, in ms. */
-  timings: { wasmStartup: number; dictionaryReady: number };
+  /** WASM start-up and dictionary times of its creation, in ms:
+   * `dictionaryReady` from the start of the fetch, `dictionaryBuild` from
+   * the bytes' arrival; and the dictionary's size in bytes. */
+  timings: { wasmStartup: number; dictionaryReady: number; dictionaryBuild: number; dictionaryBytes: number };
   /** Releases the engine's memory. */
   free(): void;
 }
@@ -178,7 +187,7 @@ export interface Highlighter {
 export function createHighlighter(options?: HighlighterOptions): Promise<Highlighter>;
 
 /** Starts WASM (once per context) and builds a matcher for a dictionary. */
-export function createLocalMatcher(options?: Pick<HighlighterOptions, 'dictionary' | 'wasmUrl' | 'foldDiacritics'>): Promise<LocalMatcher>;
+export function createLocalMatcher(options?: Pick<HighlighterOptions, 'dictionary' | 'wasmUrl' | 'foldDiacritics' | 'onProgress'>): Promise<LocalMatcher>;
 
 /** Shortcut: create, highlight, and return both. */
 export function highlight(options?: HighlighterOptions): Promise<{ highlighter: Highlighter; result: HighlightResult }>;

@@ -34,7 +34,32 @@ export async function startWasm(wasmUrl = DEFAULT_WASM_URL) {
   return 0;
 }
 
-async function fetchText(url) {
+const INDEX_MAGIC = [0x45, 0x48, 0x49, 0x58]; // "EHIX"
+
+/** Reads a response body, reporting progress when asked to. */
+async function readBody(response, onProgress) {
+  const total = Number(response.headers.get('content-length')) || 0;
+  if (!onProgress || !response.body) return new Uint8Array(await response.arrayBuffer());
+  const reader = response.body.getReader();
+  const chunks = [];
+  let loaded = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    loaded += value.length;
+    onProgress({ loaded, total });
+  }
+  const bytes = new Uint8Array(loaded);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return bytes;
+}
+
+async function fetchBytes(url, onProgress) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), FETCH_TIMEOUT_MS);
   try {
@@ -42,7 +67,7 @@ async function fetchText(url) {
     if (!response.ok) {
       throw new HighlighterError('dictionary', `could not load the dictionary from ${url}: HTTP ${response.status} ${response.statusText}`.trim());
     }
-    return await response.text();
+    return await readBody(response, onProgress);
   } catch (error) {
     if (error instanceof HighlighterError) throw error;
     const reason = error?.name === 'AbortError' ? `no answer within ${FETCH_TIMEOUT_MS / 1000} s` : String(error?.message ?? error);
@@ -52,12 +77,24 @@ async function fetchText(url) {
   }
 }
 
-/** The dictionary option as JSON text: fetched, serialised or as given. */
-export async function dictionaryText(source) {
-  if (source === undefined) return fetchText(DEFAULT_DICTIONARY_URL);
-  if (source instanceof URL) return fetchText(source);
+/** JSON text, or the bytes of a compact index (they start with "EHIX"). */
+function fromBytes(bytes) {
+  if (INDEX_MAGIC.every((byte, i) => bytes[i] === byte)) return { index: bytes };
+  return { json: new TextDecoder().decode(bytes) };
+}
+
+/**
+ * The dictionary option as `{ json }` text or `{ index }` bytes: fetched,
+ * serialised or as given. `onProgress({ loaded, total })` follows a fetch.
+ */
+export async function dictionarySource(source, onProgress) {
+  if (source === undefined) return fromBytes(await fetchBytes(DEFAULT_DICTIONARY_URL, onProgress));
+  if (source instanceof URL) return fromBytes(await fetchBytes(source, onProgress));
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
+    return fromBytes(source instanceof ArrayBuffer ? new Uint8Array(source) : new Uint8Array(source.buffer, source.byteOffset, source.byteLength));
+  }
   if (typeof source === 'string') {
-    if (source.trimStart().startsWith('{')) return source;
+    if (source.trimStart().startsWith('{')) return { json: source };
     let url;
     try {
       url = new URL(source, globalThis.document?.baseURI ?? globalThis.location?.href);
@@ -67,17 +104,17 @@ export async function dictionaryText(source) {
     if (url.protocol !== 'http:' && url.protocol !== 'https:' && url.protocol !== 'chrome-extension:' && url.protocol !== 'moz-extension:') {
       throw new HighlighterError('option', `dictionary: ${url.protocol} URLs are not fetched; use http: or https:`);
     }
-    return fetchText(url);
+    return fromBytes(await fetchBytes(url, onProgress));
   }
-  if (source && typeof source === 'object') return JSON.stringify(source);
-  throw new HighlighterError('option', 'dictionary: expected a URL, JSON text or a dictionary object');
+  if (source && typeof source === 'object') return { json: JSON.stringify(source) };
+  throw new HighlighterError('option', 'dictionary: expected a URL, JSON text, index bytes or a dictionary object');
 }
 
 /** Builds an engine; a refused dictionary becomes a HighlighterError with
  * every problem and where it is. */
-export function buildEngine(json, foldDiacritics) {
+export function buildEngine({ json, index }, foldDiacritics) {
   try {
-    return new Engine(json, { foldDiacritics });
+    return index ? Engine.fromIndex(index) : new Engine(json, { foldDiacritics });
   } catch (error) {
     const problems = Array.isArray(error?.problems) ? error.problems : [];
     const message = String(error?.message ?? error);
