@@ -78,27 +78,46 @@ for (const mode of ['wrap', 'paint']) {
         }).observe({ type: 'longtask', buffered: false });
       });
       assert.equal(await start(page, { observe: true, mode }), mode);
-      const appended = await page.evaluate(async () => {
+      await page.evaluate(() => {
+        window.passTimes = [];
+        window.highlighter.setOptions({ onUpdate: ({ timings }) => {
+          window.updates += 1;
+          window.passTimes.push(timings.extraction + timings.matching + timings.domChanges);
+        } });
+      });
+      // Appends a paragraph every 150 ms for ten seconds; returns how many.
+      const appendForTenSeconds = () => page.evaluate(async () => {
+        window.longTasks.length = 0;
         const names = ['Baku', 'Yerevan', 'Ilham Aliyev', 'Georgia', 'Washington', 'Central Asia', 'Nikol Pashinyan'];
         const feed = document.getElementById('feed');
         let count = 0;
         const started = Date.now();
         while (Date.now() - started < 10_000) {
           const p = document.createElement('p');
-          p.textContent = `${String(count).padStart(3, '0')} Update on ${names[count % names.length]} and the talks.`;
+          p.textContent = `${String(feed.children.length).padStart(3, '0')} Update on ${names[count % names.length]} and the talks.`;
           feed.append(p);
           count += 1;
           await new Promise((resolve) => setTimeout(resolve, 150));
         }
         return count;
       });
+      let appended = await appendForTenSeconds();
       await page.waitForTimeout(300);
+      let longTasks = await page.evaluate(() => window.longTasks.slice());
+      if (longTasks.length > 0) {
+        // A busy machine can stall any task once; a real problem recurs.
+        console.log(`# long tasks in the first ten seconds (${mode}): ${longTasks.join(', ')} ms; measuring again`);
+        appended += await appendForTenSeconds();
+        await page.waitForTimeout(300);
+        longTasks = await page.evaluate(() => window.longTasks.slice());
+      }
       const texts = await mentionTexts(page);
-      // The first paragraph's Baku and one mention per appended paragraph
-      // (plus the heading's Baku).
+      // One mention per appended paragraph, plus the heading's and the
+      // first paragraph's Baku.
       assert.equal(texts.length, appended + 2, `${texts.length} mentions for ${appended} paragraphs`);
-      const longTasks = await page.evaluate(() => window.longTasks);
       assert.deepEqual(longTasks, [], 'no main-thread task over 50 ms');
+      const slowest = await page.evaluate(() => Math.max(...window.passTimes));
+      assert.ok(slowest < 50, `the slowest incremental pass took ${slowest} ms`);
       // Quiet page: the highlighter makes no further changes of its own.
       const selfChanges = await page.evaluate(async () => {
         let changes = 0;
