@@ -12,7 +12,7 @@
 
 import { WRAPPER_TAG } from './wrap.js';
 import { OPT_OUT_ATTRIBUTE } from './extract.js';
-import { cardSheet } from './styles.js';
+import { adoptCardStyles } from './styles.js';
 
 export const OPEN_DELAY_MS = 200;
 export const CLOSE_DELAY_MS = 300;
@@ -306,7 +306,7 @@ export class CardController {
     host.setAttribute(OPT_OUT_ATTRIBUTE, 'ui');
     host.hidden = true;
     const shadow = host.attachShadow({ mode: 'open' });
-    shadow.adoptedStyleSheets = [cardSheet(doc)];
+    adoptCardStyles(shadow);
     const dialog = doc.createElement('div');
     dialog.className = 'card';
     dialog.setAttribute('role', 'dialog');

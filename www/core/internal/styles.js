@@ -156,7 +156,13 @@ function viewOf(scope) {
 function adoptSheet(scope, css) {
   const sheet = sheetFor(viewOf(scope), css);
   if (!scope.adoptedStyleSheets.includes(sheet)) {
-    scope.adoptedStyleSheets = [...scope.adoptedStyleSheets, sheet];
+    try {
+      scope.adoptedStyleSheets = [...scope.adoptedStyleSheets, sheet];
+    } catch {
+      // Firefox refuses adoptedStyleSheets from content scripts: fall back
+      // to a <style> element, marked as the highlighter's own UI.
+      return styleElementFallback(scope, css);
+    }
   }
   let users = sheetUsers.get(scope);
   if (!users) sheetUsers.set(scope, (users = new Map()));
@@ -171,6 +177,25 @@ function adoptSheet(scope, css) {
   };
 }
 
+function styleElementFallback(scope, css) {
+  const doc = scope.ownerDocument ?? scope;
+  const style = doc.createElement('style');
+  style.setAttribute('data-entity-highlighter', 'ui');
+  style.textContent = css;
+  (scope.head ?? scope).append(style);
+  return () => style.remove();
+}
+
+/** Adopts the card's sheet into its shadow root, with the same fallback. */
+export function adoptCardStyles(shadow) {
+  const doc = shadow.ownerDocument;
+  try {
+    shadow.adoptedStyleSheets = [sheetFor(doc.defaultView, CARD_CSS)];
+  } catch {
+    styleElementFallback(shadow, CARD_CSS);
+  }
+}
+
 /** The wrappers' sheet, for a Document or ShadowRoot. */
 export function adoptWrapperStyles(scope) {
   return adoptSheet(scope, WRAPPER_CSS);
@@ -180,9 +205,4 @@ export function adoptWrapperStyles(scope) {
  * ShadowRoot: highlights inside a shadow tree take their styles from it. */
 export function adoptPaintStyles(scope) {
   return adoptSheet(scope, paintCss);
-}
-
-/** The card's sheet for a shadow root in `doc`. */
-export function cardSheet(doc) {
-  return sheetFor(doc.defaultView, CARD_CSS);
 }

@@ -1,0 +1,164 @@
+// The content script: runs at document_idle in the top frame of http(s)
+// pages, highlights `document.body` with hover cards, and answers the popup.
+//
+// No WebAssembly runs here. The page's own Content-Security-Policy governs a
+// content script's WASM, so a page with `script-src 'self'` could not start
+// it; instead the core gets a *remote matcher* whose info() and match() ask
+// the extension's background (background.js describes the messages), which
+// runs the engine under the extension's CSP on behalf of every tab.
+//
+// Messages from the popup (only from this extension, see onMessage below):
+//   { type: 'state' }            → state()
+//   { type: 'toggle', enabled }  → highlight or clear, store the choice for
+//                                  this origin, then answer state()
+// The per-origin choice lives in storage ("site:<origin>", default on), so
+// every tab of the same site follows a toggle through storage.onChanged.
+
+import { createHighlighter } from '../core/index.js';
+import { api, INDEX_KEY, siteEnabled, siteKey } from './lib/store.js';
+
+const origin = location.origin;
+
+/** The revision of the dictionaries the next match must be at least as new as. */
+let revision;
+
+function fromBackground(response) {
+  if (response === undefined || response === null) throw new Error('the extension did not answer (it may have been updated or removed; reload the page)');
+  if (response.error) {
+    const error = new Error(response.error.message);
+    error.kind = response.error.kind;
+    error.problems = response.error.problems;
+    throw error;
+  }
+  return response;
+}
+
+/** The core's Matcher interface, answered by the background. */
+const remoteMatcher = {
+  async info() {
+    return fromBackground(await api.runtime.sendMessage({ type: 'info', revision })).info;
+  },
+  async match(text) {
+    const { triples, entities } = fromBackground(await api.runtime.sendMessage({ type: 'match', text, revision }));
+    return { triples, entities };
+  },
+};
+
+let highlighter = null;
+let enabled = false;
+/** 'off' | 'working' | 'ready' | 'error' */
+let status = 'off';
+let lastError = null;
+/** Changes run one after another: a toggle never interleaves with a pass. */
+let queue = Promise.resolve();
+
+function schedule(task) {
+  const run = queue.then(task);
+  queue = run.catch(() => {});
+  return run;
+}
+
+async function turnOn({ refresh = false } = {}) {
+  enabled = true;
+  if (highlighter && !refresh && status === 'ready') return;
+  highlighter?.destroy();
+  highlighter = null;
+  if (!document.body) {
+    status = 'ready';
+    return;
+  }
+  status = 'working';
+  try {
+    // observe: content the page adds later (infinite scroll, live blogs,
+    // single-page navigation) is highlighted too.
+    // mode 'auto': paint with the CSS Custom Highlight API where the
+    // browser has it, so the page's DOM is never changed (pages whose DOM a
+    // framework owns keep working); wrap in elements elsewhere.
+    const created = await createHighlighter({ matcher: remoteMatcher, root: document.body, cards: true, observe: true, mode: 'auto' });
+    if (!enabled) {
+      // Turned off while the dictionary info was on its way.
+      created.destroy();
+      status = 'off';
+      return;
+    }
+    highlighter = created;
+    await highlighter.highlight();
+    status = 'ready';
+    lastError = null;
+  } catch (error) {
+    // The core has logged it once on the console and left the page as it was.
+    highlighter?.destroy();
+    highlighter = null;
+    status = 'error';
+    lastError = String(error?.message ?? error);
+  }
+}
+
+function turnOff() {
+  enabled = false;
+  // destroy(), not clear(): it also removes the card's host element and the
+  // adopted style sheet, so the page is exactly as it was.
+  highlighter?.destroy();
+  highlighter = null;
+  status = 'off';
+  lastError = null;
+}
+
+function apply(want, options) {
+  return schedule(() => (want ? turnOn(options) : turnOff()));
+}
+
+/** What the popup shows: one row per entity found, most mentioned first. */
+function state() {
+  const rows = new Map();
+  for (const mention of highlighter?.mentions ?? []) {
+    const { id, name, type } = mention.entity;
+    const row = rows.get(id) ?? { id, name, type, count: 0 };
+    row.count += 1;
+    rows.set(id, row);
+  }
+  const mentions = [...rows.values()].sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
+  return { enabled, status, error: lastError, origin, total: highlighter?.mentions.length ?? 0, mentions };
+}
+
+api.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  // Only the extension itself (its popup) talks to content scripts; a web
+  // page cannot send here (window.postMessage never reaches this listener).
+  if (sender.id !== api.runtime.id || !message || typeof message !== 'object') return false;
+  if (message.type === 'state') {
+    // Answer after any change in progress, so the popup sees its result.
+    schedule(() => {}).then(() => sendResponse(state()));
+    return true;
+  }
+  if (message.type === 'toggle' && typeof message.enabled === 'boolean') {
+    const want = message.enabled;
+    // Remember the choice for this origin ("on" is the default, so only
+    // "off" is stored); other tabs of the site follow through
+    // storage.onChanged. Answer once both are done.
+    const stored = (want ? api.storage.local.remove(siteKey(origin)) : api.storage.local.set({ [siteKey(origin)]: false })).catch(() => {});
+    Promise.all([apply(want), stored]).then(() => sendResponse(state()));
+    return true;
+  }
+  return false;
+});
+
+api.storage.onChanged.addListener((changes, area) => {
+  if (area !== 'local') return;
+  const site = changes[siteKey(origin)];
+  // Another tab of this site (or this tab's popup) changed the choice;
+  // apply() is idempotent, so the tab that made the change is unaffected.
+  if (site) apply(site.newValue !== false);
+  if (changes[INDEX_KEY]) {
+    // Dictionaries added, removed, switched on or off: highlight again with
+    // a matcher at least as new as this change.
+    revision = changes[INDEX_KEY].newValue?.revision;
+    schedule(() => (enabled ? turnOn({ refresh: true }) : undefined));
+  }
+});
+
+siteEnabled(origin).then(
+  (on) => {
+    if (on) apply(true);
+  },
+  () => apply(true),
+);

@@ -1,0 +1,144 @@
+// What the extension keeps in `storage.local`, and how several active
+// dictionaries become the one dictionary the service worker matches with.
+// Shared by the background, the content script, the popup and the options
+// page (esbuild bundles a copy into each).
+//
+//   "dictionaries"        the index: { revision, bundledActive, added: [meta] }
+//                          meta = { id, title, asOf, entityCount, bytes,
+//                                   source: { kind: 'file', name } | { kind: 'url', url },
+//                                   addedAt, active }
+//   "dictionary:<id>"     the JSON text of one added dictionary, exactly as
+//                          validated (kept apart so reading the index is cheap)
+//   "site:<origin>"       false when highlighting is off for that origin;
+//                          absent means on (the default), so storage only
+//                          grows with the sites a user turned off
+//
+// `revision` goes up by one on every change to the dictionaries; content
+// scripts pass it with their next match so the service worker never answers
+// with a matcher older than the change that triggered the re-highlight.
+
+/** The browser's extension API: `browser` in Firefox, `chrome` in Chromium
+ * (both promise-based in Manifest V3). */
+export const api = globalThis.browser ?? globalThis.chrome;
+
+export const INDEX_KEY = 'dictionaries';
+export const BUNDLED_ID = 'bundled';
+export const BUNDLED_PATH = 'pkg/world-news.json';
+export const WASM_PATH = 'pkg/entity_highlighter_bg.wasm';
+
+export const textKey = (id) => `dictionary:${id}`;
+export const siteKey = (origin) => `site:${origin}`;
+
+/** Whether a changed storage key affects the matcher. */
+export const isDictionaryKey = (key) => key === INDEX_KEY || key.startsWith('dictionary:');
+
+/** The index with defaults filled in (nothing stored yet = bundled only). */
+export function normaliseIndex(stored) {
+  const index = stored && typeof stored === 'object' ? stored : {};
+  return {
+    revision: Number.isInteger(index.revision) ? index.revision : 0,
+    bundledActive: index.bundledActive !== false,
+    added: Array.isArray(index.added) ? index.added.filter((meta) => meta && typeof meta.id === 'string') : [],
+  };
+}
+
+export async function readIndex(storage = api.storage.local) {
+  const stored = await storage.get(INDEX_KEY);
+  return normaliseIndex(stored[INDEX_KEY]);
+}
+
+/** Whether highlighting is on for `origin` (default on). */
+export async function siteEnabled(origin, storage = api.storage.local) {
+  const key = siteKey(origin);
+  const stored = await storage.get(key);
+  return stored[key] !== false;
+}
+
+/**
+ * The active dictionaries in order (bundled first, then added ones in the
+ * order they were added): `[{ id, title, text }]`, and the revision read.
+ * `fetchBundled()` returns the bundled dictionary's JSON text.
+ */
+export async function readActiveDictionaries(fetchBundled, storage = api.storage.local) {
+  const index = await readIndex(storage);
+  const sources = [];
+  if (index.bundledActive) sources.push({ id: BUNDLED_ID, title: 'World news (bundled)', text: await fetchBundled() });
+  const active = index.added.filter((meta) => meta.active !== false);
+  if (active.length > 0) {
+    const texts = await storage.get(active.map((meta) => textKey(meta.id)));
+    for (const meta of active) {
+      const text = texts[textKey(meta.id)];
+      // An index entry whose text is missing (a half-finished removal) is
+      // skipped rather than failing every page.
+      if (typeof text === 'string') sources.push({ id: meta.id, title: meta.title, text });
+    }
+  }
+  return { revision: index.revision, sources };
+}
+
+/**
+ * Merges dictionaries into one JSON text for the engine.
+ *
+ * Entities are concatenated in order. An entity whose `id` an earlier
+ * active dictionary already uses is skipped (the first dictionary in the
+ * list wins; ids name one entity, so two records for it would only show the
+ * reader two cards for the same thing): `report.skipped` counts them, per
+ * dictionary and in total, for the options page. One dictionary is passed
+ * through untouched; none gives an empty dictionary (nothing is found).
+ *
+ * @param {{ id: string, title: string, text: string }[]} sources
+ * @returns {{ json: string, report: { dictionaries: { id: string, title: string, entities: number|null, skipped: number }[], skipped: number } }}
+ */
+export function mergeDictionaries(sources) {
+  if (sources.length === 0) {
+    return { json: JSON.stringify({ name: 'No active dictionary', entities: [] }), report: { dictionaries: [], skipped: 0 } };
+  }
+  if (sources.length === 1) {
+    const [only] = sources;
+    return { json: only.text, report: { dictionaries: [{ id: only.id, title: only.title, entities: null, skipped: 0 }], skipped: 0 } };
+  }
+  const seen = new Set();
+  const entities = [];
+  const names = [];
+  const dates = new Set();
+  const dictionaries = [];
+  let skippedTotal = 0;
+  for (const source of sources) {
+    let parsed;
+    try {
+      parsed = JSON.parse(source.text);
+    } catch (error) {
+      throw new Error(`the dictionary "${source.title}" is no longer valid JSON (${error.message}); remove it and add it again`);
+    }
+    const list = Array.isArray(parsed?.entities) ? parsed.entities : [];
+    let kept = 0;
+    let skipped = 0;
+    for (const entity of list) {
+      const id = entity && typeof entity === 'object' ? entity.id : undefined;
+      if (typeof id === 'string' && seen.has(id)) {
+        skipped += 1;
+        continue;
+      }
+      if (typeof id === 'string') seen.add(id);
+      entities.push(entity);
+      kept += 1;
+    }
+    names.push(typeof parsed?.name === 'string' && parsed.name ? parsed.name : source.title);
+    dates.add(typeof parsed?.as_of === 'string' ? parsed.as_of : '');
+    dictionaries.push({ id: source.id, title: source.title, entities: kept, skipped });
+    skippedTotal += skipped;
+  }
+  const merged = { name: names.join(' + '), entities };
+  // One date only when every dictionary has the same one; a mix has none.
+  if (dates.size === 1 && !dates.has('')) merged.as_of = [...dates][0];
+  return { json: JSON.stringify(merged), report: { dictionaries, skipped: skippedTotal } };
+}
+
+/** A HighlighterError (or any error) as plain JSON for a message. */
+export function errorToJson(error) {
+  return {
+    kind: typeof error?.kind === 'string' ? error.kind : 'page',
+    message: String(error?.message ?? error),
+    problems: Array.isArray(error?.problems) ? error.problems.map(({ location, message }) => ({ location: String(location), message: String(message) })) : [],
+  };
+}

@@ -1,0 +1,306 @@
+// The options page: the dictionaries (the bundled one and those the user
+// added), which are active, adding one from a file or an address, removing.
+//
+// A new dictionary is checked by building a real engine from it here
+// (createLocalMatcher runs the WASM in this extension page, under the
+// extension's CSP) and is stored only when the engine accepts it; otherwise
+// every problem is listed with where it is. Storage layout: lib/store.js.
+
+import { createLocalMatcher } from '../core/index.js';
+import { api, BUNDLED_ID, INDEX_KEY, readIndex, textKey, WASM_PATH } from './lib/store.js';
+
+/** The core refuses larger dictionaries (its 32 MiB default). */
+const MAX_BYTES = 32 * 1024 * 1024;
+const FETCH_TIMEOUT_MS = 30_000;
+
+const $ = (id) => document.getElementById(id);
+const result = $('result');
+const statusLine = $('status');
+
+// --- the list ----------------------------------------------------------------
+
+function describe(meta) {
+  const parts = [];
+  if (typeof meta.entityCount === 'number') parts.push(`${meta.entityCount.toLocaleString()} ${meta.entityCount === 1 ? 'entity' : 'entities'}`);
+  if (meta.asOf) parts.push(`as of ${meta.asOf}`);
+  if (meta.source?.kind === 'url') parts.push(`from ${meta.source.url}`);
+  else if (meta.source?.kind === 'file') parts.push(`from the file ${meta.source.name}`);
+  else if (meta.source?.kind === 'bundled') parts.push('bundled with the extension');
+  if (meta.addedAt) parts.push(`added ${new Date(meta.addedAt).toLocaleDateString()}`);
+  return parts.join(' · ');
+}
+
+function row(meta, { removable }) {
+  const item = document.createElement('li');
+  item.className = 'dictionary';
+  const box = document.createElement('input');
+  box.type = 'checkbox';
+  box.id = `active-${meta.id}`;
+  box.checked = meta.active;
+  box.addEventListener('change', () => setActive(meta.id, box.checked));
+  const text = document.createElement('div');
+  text.className = 'dictionary-text';
+  const label = document.createElement('label');
+  label.htmlFor = box.id;
+  label.className = 'dictionary-title';
+  label.textContent = meta.title;
+  const details = document.createElement('p');
+  details.className = 'dictionary-meta';
+  details.id = `meta-${meta.id}`;
+  details.textContent = describe(meta);
+  box.setAttribute('aria-describedby', details.id);
+  text.append(label, details);
+  item.append(box, text);
+  if (removable) {
+    const remove = document.createElement('button');
+    remove.type = 'button';
+    remove.className = 'remove';
+    remove.textContent = 'Remove';
+    remove.setAttribute('aria-label', `Remove ${meta.title}`);
+    remove.addEventListener('click', () => removeDictionary(meta.id, meta.title));
+    item.append(remove);
+  }
+  return item;
+}
+
+let bundledInfo = null;
+
+async function bundledMeta(index) {
+  if (!bundledInfo) {
+    try {
+      const response = await fetch(api.runtime.getURL('pkg/world-news.json'));
+      const parsed = await response.json();
+      bundledInfo = { title: parsed.name ?? 'World news', asOf: parsed.as_of, entityCount: parsed.entities?.length };
+    } catch {
+      bundledInfo = { title: 'World news' };
+    }
+  }
+  return { id: BUNDLED_ID, ...bundledInfo, title: `${bundledInfo.title} (bundled)`, source: { kind: 'bundled' }, active: index.bundledActive };
+}
+
+async function render() {
+  const index = await readIndex();
+  const items = [row(await bundledMeta(index), { removable: false })];
+  for (const meta of index.added) items.push(row({ ...meta, active: meta.active !== false }, { removable: true }));
+  // Keep keyboard focus on the same control across a re-render.
+  const focused = document.activeElement?.id;
+  $('dictionaries').replaceChildren(...items);
+  if (focused && $(focused)) $(focused).focus();
+  await showStatus(index.revision);
+}
+
+async function showStatus(revision) {
+  let answer;
+  try {
+    answer = await api.runtime.sendMessage({ type: 'info', revision });
+  } catch (error) {
+    answer = { error: { message: String(error?.message ?? error) } };
+  }
+  if (!answer || answer.error) {
+    statusLine.textContent = `The active dictionaries could not be loaded: ${answer?.error?.message ?? 'no answer'}`;
+    statusLine.classList.add('bad');
+    return;
+  }
+  statusLine.classList.remove('bad');
+  const { entityCount, dictionaries, skipped } = answer.info;
+  if (dictionaries.length === 0) {
+    statusLine.textContent = 'No dictionary is active: nothing is highlighted.';
+    return;
+  }
+  let text = `Highlighting with ${entityCount.toLocaleString()} entities from ${dictionaries.length} ${dictionaries.length === 1 ? 'dictionary' : 'dictionaries'}.`;
+  if (skipped > 0) {
+    const where = dictionaries.filter((d) => d.skipped > 0).map((d) => `${d.skipped.toLocaleString()} in “${d.title}”`).join(', ');
+    text += ` ${skipped.toLocaleString()} ${skipped === 1 ? 'entity was' : 'entities were'} skipped because an earlier dictionary has the same id (${where}).`;
+  }
+  statusLine.textContent = text;
+}
+
+// --- changes -----------------------------------------------------------------
+
+/** Applies `change(index)` to the stored index and bumps its revision. */
+async function updateIndex(change, extra = {}) {
+  const index = await readIndex();
+  change(index);
+  index.revision += 1;
+  await api.storage.local.set({ ...extra, [INDEX_KEY]: index });
+  return index;
+}
+
+async function setActive(id, active) {
+  await updateIndex((index) => {
+    if (id === BUNDLED_ID) index.bundledActive = active;
+    for (const meta of index.added) if (meta.id === id) meta.active = active;
+  });
+}
+
+async function removeDictionary(id, title) {
+  await updateIndex((index) => {
+    index.added = index.added.filter((meta) => meta.id !== id);
+  });
+  await api.storage.local.remove(textKey(id));
+  showResult({ ok: `Removed “${title}”.` });
+  $('file').focus();
+}
+
+// --- adding ------------------------------------------------------------------
+
+class AddError extends Error {
+  constructor(message, problems = []) {
+    super(message);
+    this.problems = problems;
+  }
+}
+
+function showResult({ ok, error, title }) {
+  result.hidden = false;
+  result.className = `result ${error ? 'bad' : 'good'}`;
+  result.setAttribute('role', error ? 'alert' : 'status');
+  const heading = document.createElement('p');
+  heading.className = 'result-heading';
+  if (ok) {
+    heading.textContent = ok;
+    result.replaceChildren(heading);
+    return;
+  }
+  const problems = error.problems ?? [];
+  heading.textContent = problems.length > 0
+    ? `${title} was not added: ${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}.`
+    : `${title} was not added: ${error.message}`;
+  const nodes = [heading];
+  if (problems.length > 0) {
+    const list = document.createElement('ol');
+    list.className = 'problems';
+    for (const problem of problems) {
+      const item = document.createElement('li');
+      const where = document.createElement('code');
+      where.textContent = problem.location;
+      item.append(where, ` ${problem.message}`);
+      list.append(item);
+    }
+    nodes.push(list);
+  }
+  result.replaceChildren(...nodes);
+  result.focus();
+}
+
+/** Checks `text` with a real engine; returns its info or throws AddError. */
+async function validate(text) {
+  const bytes = new TextEncoder().encode(text).length;
+  if (bytes > MAX_BYTES) throw new AddError(`it is ${(bytes / 1048576).toFixed(1)} MiB; dictionaries can be at most 32 MiB`);
+  // The core reads a string that does not start with "{" as an address to
+  // fetch, so anything else is refused here, with a location like the
+  // engine's own.
+  if (!text.trimStart().startsWith('{')) {
+    throw new AddError('it is not a dictionary', [{ location: 'line 1, column 1', message: 'a dictionary is a JSON object and must start with "{"' }]);
+  }
+  let matcher;
+  try {
+    matcher = await createLocalMatcher({ dictionary: text, wasmUrl: api.runtime.getURL(WASM_PATH) });
+    const info = await matcher.info();
+    return { ...info, bytes };
+  } catch (error) {
+    throw new AddError(String(error?.message ?? error), Array.isArray(error?.problems) ? error.problems : []);
+  } finally {
+    matcher?.free();
+  }
+}
+
+async function add(text, source, fallbackTitle) {
+  const info = await validate(text.replace(/^\uFEFF/, ''));
+  const id = crypto.randomUUID();
+  const meta = {
+    id,
+    title: info.title || fallbackTitle,
+    asOf: info.asOf,
+    entityCount: info.entityCount,
+    bytes: info.bytes,
+    source,
+    addedAt: new Date().toISOString(),
+    active: true,
+  };
+  try {
+    await updateIndex((index) => index.added.push(meta), { [textKey(id)]: text.replace(/^\uFEFF/, '') });
+  } catch (error) {
+    throw new AddError(`it could not be stored (${error?.message ?? error})`);
+  }
+  return meta;
+}
+
+async function busy(form, task) {
+  const button = form.querySelector('button');
+  button.disabled = true;
+  form.setAttribute('aria-busy', 'true');
+  try {
+    await task();
+  } finally {
+    button.disabled = false;
+    form.removeAttribute('aria-busy');
+  }
+}
+
+$('file-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const file = $('file').files[0];
+  if (!file) return;
+  busy(event.currentTarget, async () => {
+    const title = `“${file.name}”`;
+    try {
+      const meta = await add(await file.text(), { kind: 'file', name: file.name }, file.name.replace(/\.json$/i, ''));
+      showResult({ ok: `Added “${meta.title}” (${meta.entityCount.toLocaleString()} entities).` });
+      $('file').value = '';
+    } catch (error) {
+      showResult({ error, title });
+    }
+  });
+});
+
+async function fetchDictionary(url) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), FETCH_TIMEOUT_MS);
+  let response;
+  try {
+    response = await fetch(url, { credentials: 'omit', cache: 'no-store', signal: controller.signal });
+  } catch (error) {
+    throw new AddError(error?.name === 'AbortError'
+      ? `it could not be fetched: no answer within ${FETCH_TIMEOUT_MS / 1000} s`
+      : 'it could not be fetched: the server could not be reached, or it does not let the extension read the file (the extension needs access to that site, or the server must allow cross-origin reads). Download the file and add it from a file instead.');
+  } finally {
+    clearTimeout(timer);
+  }
+  if (!response.ok) throw new AddError(`the server answered HTTP ${response.status} ${response.statusText}`.trim());
+  return response.text();
+}
+
+$('url-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const raw = $('url').value.trim();
+  let url;
+  try {
+    url = new URL(raw);
+  } catch {
+    showResult({ error: new AddError('that is not a web address'), title: `“${raw}”` });
+    return;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    showResult({ error: new AddError(`only http and https addresses can be fetched, not ${url.protocol}`), title: `“${raw}”` });
+    return;
+  }
+  busy(event.currentTarget, async () => {
+    const title = `The dictionary at ${url.href}`;
+    try {
+      const text = await fetchDictionary(url);
+      const fallback = decodeURIComponent(url.pathname.split('/').pop() || url.hostname).replace(/\.json$/i, '');
+      const meta = await add(text, { kind: 'url', url: url.href }, fallback);
+      showResult({ ok: `Added “${meta.title}” (${meta.entityCount.toLocaleString()} entities).` });
+      $('url').value = '';
+    } catch (error) {
+      showResult({ error, title });
+    }
+  });
+});
+
+api.storage.onChanged.addListener((changes, area) => {
+  if (area === 'local' && changes[INDEX_KEY]) render();
+});
+
+render();
