@@ -392,3 +392,34 @@ test('serve.mjs serves only the allowed folders, with the right types', async ()
   }
   assert.equal((await get('/www/demo/demo.js', 'POST')).status, 405);
 });
+
+test('a compact index loads from an address with a progress bar', async () => {
+  // The index of the bundled dictionary, made by the command-line tool.
+  const { execFileSync } = await import('node:child_process');
+  const { mkdirSync } = await import('node:fs');
+  const path = await import('node:path');
+  const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+  mkdirSync(path.join(root, 'www/dist/test'), { recursive: true });
+  execFileSync('cargo', ['run', '--quiet', '--release', '--', 'index', 'data/world-news.json', '-o', 'www/dist/test/world-news.ehx'], { cwd: root, stdio: 'pipe' });
+  const opened = await openDemo();
+  const { page } = opened;
+  try {
+    const before = await mentionCount(page);
+    await page.evaluate(() => {
+      window.progressSeen = false;
+      new MutationObserver(() => {
+        if (!document.getElementById('dictionary-progress-row').hidden) window.progressSeen = true;
+      }).observe(document.getElementById('dictionary-progress-row'), { attributes: true });
+    });
+    await afterNextPass(page, async () => {
+      await page.fill('#dictionary-url', `${server.url}/www/dist/test/world-news.ehx`);
+      await page.click('#dictionary-url-button');
+    });
+    assert.equal(await mentionCount(page), before, 'the index finds what the JSON dictionary found');
+    assert.match(await page.textContent('#dict-source'), /world-news\.ehx/);
+    assert.ok(await page.evaluate(() => window.progressSeen), 'the progress bar was shown');
+    assert.ok(await page.locator('#dictionary-progress-row').isHidden(), 'and hidden again');
+  } finally {
+    await page.close();
+  }
+});

@@ -141,6 +141,11 @@ const ui = {
   dictCount: $('dict-count'),
   dictSource: $('dict-source'),
   dictionaryFile: $('dictionary-file'),
+  dictionaryUrlForm: $('dictionary-url-form'),
+  dictionaryUrl: $('dictionary-url'),
+  progressRow: $('dictionary-progress-row'),
+  progress: $('dictionary-progress'),
+  progressText: $('dictionary-progress-text'),
   bundledButton: $('bundled-button'),
   dictionaryError: $('dictionary-error'),
   timings: $('timings'),
@@ -549,8 +554,31 @@ function asDictionaryJson(text) {
 }
 
 /** Builds a highlighter for `dictionary` and switches to it; on failure the old one stays. */
+/** Shows a download's progress; `null` hides the bar. */
+function showProgress(progress) {
+  if (!progress) {
+    ui.progressRow.hidden = true;
+    return;
+  }
+  ui.progressRow.hidden = false;
+  const mib = (bytes) => `${(bytes / 1048576).toFixed(1)} MiB`;
+  if (progress.total > 0) {
+    ui.progress.max = progress.total;
+    ui.progress.value = progress.loaded;
+    ui.progressText.textContent = `${mib(progress.loaded)} of ${mib(progress.total)}`;
+  } else {
+    ui.progress.removeAttribute('value');
+    ui.progressText.textContent = mib(progress.loaded);
+  }
+}
+
 async function switchDictionary(dictionary, source) {
-  const next = await state.core.createHighlighter({ root: ui.article, ...(dictionary ? { dictionary } : {}), ...currentOptions() });
+  let next;
+  try {
+    next = await state.core.createHighlighter({ root: ui.article, ...(dictionary ? { dictionary, onProgress: showProgress } : {}), ...currentOptions() });
+  } finally {
+    showProgress(null);
+  }
   state.highlighter?.destroy();
   state.highlighter = next;
   state.source = source;
@@ -565,8 +593,21 @@ function loadDictionaryFile(file) {
   return exclusive(async () => {
     clearDictionaryError();
     const name = file.name || 'dictionary.json';
-    if (file.size > MAX_DICTIONARY_BYTES) {
+    const isIndex = /\.ehx$/i.test(name);
+    if (file.size > MAX_DICTIONARY_BYTES && !isIndex) {
       showDictionaryError(name, { problems: [{ location: name, message: `the file is ${numberFormat.format(Math.ceil(file.size / 1048576))} MiB; dictionaries may be at most 32 MiB` }] });
+      return;
+    }
+    if (isIndex || (await file.slice(0, 4).text()) === 'EHIX') {
+      // A compact index: hand the core its bytes.
+      setStatus(`Loading “${name}”…`);
+      try {
+        await switchDictionary(new Uint8Array(await file.arrayBuffer()), name);
+      } catch (error) {
+        showDictionaryError(name, error);
+        setStatus(`“${name}” was not loaded; the previous dictionary is still in use`, 'error');
+      }
+      ui.dictionaryFile.value = '';
       return;
     }
     let text;
@@ -587,6 +628,31 @@ function loadDictionaryFile(file) {
     setStatus(`Loading “${name}”…`);
     try {
       await switchDictionary(json, name);
+    } catch (error) {
+      showDictionaryError(name, error);
+      setStatus(`“${name}” was not loaded; the previous dictionary is still in use`, 'error');
+    }
+  });
+}
+
+function loadDictionaryUrl(address) {
+  return exclusive(async () => {
+    clearDictionaryError();
+    let url;
+    try {
+      url = new URL(address, document.baseURI);
+    } catch {
+      showDictionaryError(address, { problems: [{ location: 'address', message: 'not a valid address' }] });
+      return;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      showDictionaryError(address, { problems: [{ location: 'address', message: `${url.protocol} addresses are not loaded; use http: or https:` }] });
+      return;
+    }
+    const name = url.pathname.split('/').pop() || url.host;
+    setStatus(`Loading “${name}”…`);
+    try {
+      await switchDictionary(url.href, name);
     } catch (error) {
       showDictionaryError(name, error);
       setStatus(`“${name}” was not loaded; the previous dictionary is still in use`, 'error');
@@ -688,6 +754,10 @@ function wireEvents() {
     if (button) stepTo(button.dataset.group);
   });
 
+  ui.dictionaryUrlForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    loadDictionaryUrl(ui.dictionaryUrl.value.trim());
+  });
   ui.dictionaryFile.addEventListener('change', () => {
     const file = ui.dictionaryFile.files?.[0];
     if (file) loadDictionaryFile(file);
