@@ -9,11 +9,13 @@
 //! - Every name is cut into *tokens*: the words of its folded form (and each
 //!   character of scripts written without spaces). A name can only match
 //!   where every one of its tokens occurs in the page as a word.
-//! - Names are filed under their *key*: their rarest token across the
-//!   dictionary. For a page, the index looks up each distinct word of the
-//!   page among the keys, keeps the names filed there whose other tokens
-//!   are in the page too, and builds a [`Matcher`] from them: usually a few
-//!   hundred names, built in milliseconds.
+//! - Names are filed under their *key*: a one-word name under its word, a
+//!   longer one under its rarest pair of adjacent words, across the
+//!   dictionary. For a page, the index looks up each distinct word and each
+//!   pair of adjacent words of the page among the keys, keeps the names
+//!   filed there whose words all occur in the page, each next to the one
+//!   that follows it in the name, and builds a [`Matcher`] from them:
+//!   usually a few hundred names, built in milliseconds.
 //!
 //! The file is used as it is, without parsing it into structures: opening
 //! one checks its header and section bounds, so a dictionary is ready as
@@ -27,12 +29,13 @@
 //! "EHIX" version flags entity_count name_count group_count
 //! title: len bytes          as_of: len bytes
 //! groups: len bytes         (sorted by key)
-//!   per group: key 0x00, varint name count,
-//!     per name: varint entity, u8 options, name text 0x00
-//! group checkpoints: count, offsets (of every GROUP_STRIDE-th group)
+//!   per group: key 0x00, varint byte length of the rest, varint name count,
+//!     per name: varint entity, u8 options, name text 0x00 (empty for an
+//!     entity's canonical name, which its entity record holds)
+//! group checkpoints: count, offsets (of every 16th group)
 //! entities: len bytes       (in dictionary order)
 //!   per entity: id 0x00 name 0x00 type 0x00 summary 0x00 url 0x00
-//! entity checkpoints: count, offsets (of every ENTITY_STRIDE-th entity)
+//! entity checkpoints: count, offsets (of every 64th entity)
 //! ```
 //!
 //! Records are plain text separated by NUL (which no name, id or summary
@@ -49,7 +52,10 @@ use crate::normalize::{fold_name, is_unspaced_script, is_word_char, FoldOptions,
 const MAGIC: &[u8; 4] = b"EHIX";
 const VERSION: u32 = 1;
 const FLAG_FOLD_DIACRITICS: u32 = 1;
-const GROUP_STRIDE: usize = 32;
+const GROUP_STRIDE: usize = 16;
+/// Name option bit: the name is its entity's canonical name, whose text is
+/// in the entity record rather than repeated in the name record.
+const CANONICAL: u8 = 8;
 const ENTITY_STRIDE: usize = 64;
 
 /// Why an index could not be written or opened.
@@ -93,6 +99,21 @@ pub(crate) fn for_each_token<'t>(folded: &'t str, mut each: impl FnMut(&'t str))
     }
 }
 
+/// The keys a name can be filed under: its token when it has one, else
+/// each pair of adjacent tokens, written "first second". A page holds a
+/// key when it has that word, or those two words next to each other, so
+/// pairs keep names made of common words (first name and surname) from
+/// being selected by every page that has both words somewhere.
+fn name_keys(folded: &str) -> Vec<String> {
+    let mut tokens: Vec<&str> = Vec::new();
+    for_each_token(folded, |token| tokens.push(token));
+    match tokens.as_slice() {
+        [] => Vec::new(),
+        [only] => vec![(*only).to_owned()],
+        _ => tokens.windows(2).map(|pair| format!("{} {}", pair[0], pair[1])).collect(),
+    }
+}
+
 fn push_varint(out: &mut Vec<u8>, mut value: u32) {
     while value >= 0x80 {
         out.push((value as u8 & 0x7F) | 0x80);
@@ -131,36 +152,38 @@ fn options_from_byte(byte: u8) -> NameOptions {
 /// (the matcher built from the index later folds the same way).
 pub fn write_index(dictionary: &Dictionary, options: MatchOptions) -> Result<Vec<u8>, IndexError> {
     let fold = FoldOptions { case: true, diacritics: options.fold_diacritics };
-    // Each name's distinct tokens, and how many names have each token.
-    let mut named: Vec<(u32, &str, NameOptions, Vec<String>)> = Vec::new();
+    // Each name's keys (its single token, or each pair of adjacent tokens),
+    // and how many names have each key.
+    let mut named: Vec<(u32, &str, NameOptions, bool, Vec<String>)> = Vec::new();
     let mut frequency: HashMap<String, u32> = HashMap::new();
     for (entity, record) in dictionary.entities().iter().enumerate() {
         let entity = to_u32(entity, "entities")?;
-        for name in &record.names {
+        for (position, name) in record.names.iter().enumerate() {
             let folded = fold_name(&name.text, fold);
-            let mut tokens: Vec<String> = Vec::new();
-            for_each_token(&folded, |token| tokens.push(token.to_owned()));
-            tokens.sort_unstable();
-            tokens.dedup();
-            if tokens.is_empty() {
+            let mut keys = name_keys(&folded);
+            keys.sort_unstable();
+            keys.dedup();
+            if keys.is_empty() {
                 continue;
             }
-            for token in &tokens {
-                *frequency.entry(token.clone()).or_default() += 1;
+            for key in &keys {
+                *frequency.entry(key.clone()).or_default() += 1;
             }
-            named.push((entity, name.text.as_str(), name.options, tokens));
+            // The canonical name is stored once, in the entity's record.
+            let canonical = position == 0 && name.text == record.name;
+            named.push((entity, name.text.as_str(), name.options, canonical, keys));
         }
     }
-    // File each name under its rarest token; ties go to the longest, then
-    // the first in byte order, so the output is deterministic.
-    let mut groups: std::collections::BTreeMap<String, Vec<(u32, &str, NameOptions)>> = std::collections::BTreeMap::new();
-    for (entity, text, name_options, tokens) in &named {
-        let key = tokens
+    // File each name under its rarest key; ties go to the longest, then the
+    // first in byte order, so the output is deterministic.
+    let mut groups: std::collections::BTreeMap<String, Vec<(u32, &str, NameOptions, bool)>> = std::collections::BTreeMap::new();
+    for (entity, text, name_options, canonical, keys) in &named {
+        let key = keys
             .iter()
             .min_by(|a, b| frequency[*a].cmp(&frequency[*b]).then(b.len().cmp(&a.len())).then(a.cmp(b)))
             .cloned()
             .unwrap_or_default();
-        groups.entry(key).or_default().push((*entity, text, *name_options));
+        groups.entry(key).or_default().push((*entity, text, *name_options, *canonical));
     }
 
     let mut out = Vec::new();
@@ -183,13 +206,20 @@ pub fn write_index(dictionary: &Dictionary, options: MatchOptions) -> Result<Vec
         }
         blob.extend_from_slice(key.as_bytes());
         blob.push(0);
-        push_varint(&mut blob, to_u32(names.len(), "names")?);
-        for (entity, text, name_options) in names {
-            push_varint(&mut blob, *entity);
-            blob.push(options_byte(*name_options));
-            blob.extend_from_slice(text.as_bytes());
-            blob.push(0);
+        // The group's length, so a lookup can step over groups it does not
+        // want without reading their names.
+        let mut body = Vec::new();
+        push_varint(&mut body, to_u32(names.len(), "names")?);
+        for (entity, text, name_options, canonical) in names {
+            push_varint(&mut body, *entity);
+            body.push(options_byte(*name_options) | if *canonical { CANONICAL } else { 0 });
+            if !canonical {
+                body.extend_from_slice(text.as_bytes());
+            }
+            body.push(0);
         }
+        push_varint(&mut blob, to_u32(body.len(), "bytes")?);
+        blob.extend_from_slice(&body);
     }
     push_section(&mut out, &blob, &checkpoints)?;
 
@@ -217,6 +247,10 @@ fn push_section(out: &mut Vec<u8>, blob: &[u8], checkpoints: &[u32]) -> Result<(
     }
     Ok(())
 }
+
+/// A name as a group stores it: entity, options, whether it is the
+/// entity's canonical name (then the text is empty), text.
+type GroupName<'a> = (u32, NameOptions, bool, &'a str);
 
 /// A byte range of the file.
 #[derive(Clone, Copy, Debug)]
@@ -412,24 +446,37 @@ impl CompactIndex {
 
     /// Skips the group at `*at` (its key already read or not), returning its
     /// names: `(entity, options, text)`.
-    fn read_group<'a>(blob: &'a [u8], at: &mut usize) -> Option<(&'a [u8], Vec<(u32, NameOptions, &'a str)>)> {
+    /// Reads the key of the group at `*at` and moves `*at` past the group;
+    /// returns the key and where the group's names start and end.
+    fn step_group<'a>(blob: &'a [u8], at: &mut usize) -> Option<(&'a [u8], usize, usize)> {
         let key = read_cstr(blob, at)?;
+        let len = read_varint(blob, at)? as usize;
+        let start = *at;
+        let end = start.checked_add(len).filter(|end| *end <= blob.len())?;
+        *at = end;
+        Some((key, start, end))
+    }
+
+    /// The names of a group whose names span `start..end` of the blob.
+    fn read_names(blob: &[u8], start: usize, end: usize) -> Option<Vec<GroupName<'_>>> {
+        let blob = blob.get(..end)?;
+        let at = &mut start.clone();
         let count = read_varint(blob, at)? as usize;
         let mut names = Vec::with_capacity(count.min(1024));
         for _ in 0..count {
             let entity = read_varint(blob, at)?;
-            let options = options_from_byte(*blob.get(*at)?);
+            let flags = *blob.get(*at)?;
             *at += 1;
             let text = read_cstr(blob, at)?;
             if let Ok(text) = std::str::from_utf8(text) {
-                names.push((entity, options, text));
+                names.push((entity, options_from_byte(flags), flags & CANONICAL != 0, text));
             }
         }
-        Some((key, names))
+        Some(names)
     }
 
     /// The names filed under `key`, if any.
-    fn names_under(&self, key: &[u8]) -> Vec<(u32, NameOptions, &str)> {
+    fn names_under(&self, key: &[u8]) -> Vec<GroupName<'_>> {
         let blob = self.slice(self.groups);
         let checkpoints = self.group_checkpoints.len;
         // The last checkpoint whose first key is not after `key`.
@@ -445,9 +492,9 @@ impl CompactIndex {
         let Some(checkpoint) = low.checked_sub(1) else { return Vec::new() };
         let Some(mut at) = self.checkpoint(self.group_checkpoints, checkpoint) else { return Vec::new() };
         for _ in 0..GROUP_STRIDE {
-            let Some((group_key, names)) = Self::read_group(blob, &mut at) else { break };
+            let Some((group_key, start, end)) = Self::step_group(blob, &mut at) else { break };
             match group_key.cmp(key) {
-                std::cmp::Ordering::Equal => return names,
+                std::cmp::Ordering::Equal => return Self::read_names(blob, start, end).unwrap_or_default(),
                 std::cmp::Ordering::Greater => break,
                 std::cmp::Ordering::Less => {}
             }
@@ -460,20 +507,36 @@ impl CompactIndex {
     pub fn matcher_for(&self, text: &str) -> Result<PageMatcher, IndexError> {
         let fold = FoldOptions { case: true, diacritics: self.options.fold_diacritics };
         let folded = Folded::new(text, fold);
-        let mut words: HashSet<&str> = HashSet::new();
-        for_each_token(&folded.text, |word| {
-            words.insert(word);
-        });
+        let mut tokens: Vec<&str> = Vec::new();
+        for_each_token(&folded.text, |token| tokens.push(token));
+        let words: HashSet<&str> = tokens.iter().copied().collect();
+        let pairs: HashSet<(&str, &str)> = tokens.windows(2).map(|pair| (pair[0], pair[1])).collect();
+        let mut keys: Vec<String> = words.iter().map(|word| (*word).to_owned()).collect();
+        keys.extend(pairs.iter().map(|(first, second)| format!("{first} {second}")));
         let mut candidates: Vec<(u32, NameOptions, &str)> = Vec::new();
-        for word in &words {
-            for (entity, options, name) in self.names_under(word.as_bytes()) {
+        for key in &keys {
+            for (entity, options, canonical, text) in self.names_under(key.as_bytes()) {
                 if (entity as usize) >= self.entity_count {
                     continue;
                 }
+                let name = if canonical {
+                    match self.entity(entity as usize) {
+                        Some(record) => record.name,
+                        None => continue,
+                    }
+                } else {
+                    text
+                };
+                // Every word of the name is in the page, each next to the
+                // one that follows it in the name.
                 let name_folded = fold_name(name, fold);
-                let mut all_present = true;
-                for_each_token(&name_folded, |token| all_present &= words.contains(token));
-                if all_present {
+                let mut previous: Option<&str> = None;
+                let mut present = true;
+                for_each_token(&name_folded, |token| {
+                    present &= words.contains(token) && previous.is_none_or(|before| pairs.contains(&(before, token)));
+                    previous = Some(token);
+                });
+                if present {
                     candidates.push((entity, options, name));
                 }
             }
