@@ -116,17 +116,16 @@ await esbuild.build({
   entryPoints: [path.join(source, 'content.js')],
   outfile: path.join(staged, 'content.js'),
   format: 'iife',
-  define: {
-    // The core computes default asset URLs when its modules evaluate
-    // (`new URL('../../pkg/…', import.meta.url)` in engine.js). A content
-    // script is a classic script with no import.meta, so esbuild would make
-    // it undefined and `new URL()` would throw while the script loads. The
-    // content script never uses those URLs (its matcher is remote: no WASM
-    // and no dictionary in the page); they only need to be valid. A
-    // placeholder in the reserved `.invalid` domain (RFC 2606) fails loudly
-    // should one ever be fetched by mistake.
-    'import.meta.url': '"https://entity-highlighter.invalid/core/internal/engine.js"',
-  },
+  // The core computes default asset URLs when its modules evaluate
+  // (`new URL('../../pkg/…', import.meta.url)` in engine.js). A content
+  // script is a classic script with no import.meta, so esbuild would make
+  // it undefined and `new URL()` would throw while the script loads. The
+  // content script never uses those URLs (its matcher is remote: no WASM
+  // and no dictionary in the page); they only need to be valid. They are
+  // made from the extension's own address (lib/content-base.js), so the
+  // bundle names no web address at all.
+  inject: [path.join(source, 'lib', 'content-base.js')],
+  define: { 'import.meta.url': 'contentScriptModuleUrl' },
 });
 
 for (const [browser, extra] of Object.entries(BROWSERS)) {

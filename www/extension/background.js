@@ -5,9 +5,25 @@
 // context runs under the extension's CSP (`'wasm-unsafe-eval'`), so it works
 // on every page.
 //
-// Messages (only from this extension's own content scripts and pages):
-//   { type: 'info' }                → { info: DictionaryInfo & { dictionaries, skipped, revision } }
-//   { type: 'match', text, revision? } → { triples: number[], entities: { [index]: EntityRecord } }
+// It also decides where the content script runs. The manifest names no
+// site: the content script reaches a page only
+//   - once, when the user clicks "Highlight this page" in the popup
+//     (activeTab: the click on the toolbar button lends access to that tab
+//     until it navigates), or
+//   - on every page load of a site the user turned "always on" in the popup,
+//     which asks the browser for access to that one site
+//     (optional_host_permissions); a content script registered here
+//     (scripting.registerContentScripts) then matches exactly the sites
+//     that are both listed in storage and granted.
+//
+// Messages, from this extension only (see accept() below):
+//   from content scripts (http/https tabs) and the extension's pages:
+//     { type: 'info', revision? }         → { info: DictionaryInfo & { dictionaries, skipped, revision } }
+//     { type: 'match', text, revision? }  → { triples: number[], entities: { [index]: EntityRecord } }
+//   from the extension's pages (the popup) only:
+//     { type: 'site', site }              → { site, always: boolean }
+//     { type: 'set-site', site, always, tabId? } → { site, always }
+//     { type: 'highlight-tab', tabId }    → { injected: true }
 // A failure answers { error: { kind, message, problems } }.
 //
 // The matcher is built once from the active dictionaries and reused for
@@ -16,7 +32,9 @@
 // browser can wake the worker for them).
 
 import { createLocalMatcher } from '../core/index.js';
-import { api, BUNDLED_PATH, errorToJson, isDictionaryKey, mergeDictionaries, readActiveDictionaries, WASM_PATH } from './lib/store.js';
+import {
+  api, BUNDLED_PATH, errorToJson, isDictionaryKey, isSite, mergeDictionaries, patternSite, readActiveDictionaries, readSites, SITES_KEY, sitePattern, WASM_PATH,
+} from './lib/store.js';
 
 /** @type {Promise<{ matcher: import('../core/index.js').LocalMatcher, info: object, revision: number, freed?: boolean }> | null} */
 let current = null;
@@ -73,12 +91,16 @@ function invalidate() {
   });
 }
 
+/** Page text larger than this is refused rather than copied into WASM
+ * memory: the engine's own input limit is far below it, and a bound keeps a
+ * misbehaving page from growing the worker without limit. */
+const MAX_TEXT_CHARS = 64 * 1024 * 1024;
+
 async function handle(message) {
   if (message.type === 'info') {
     const { info } = await getMatcher(message.revision);
     return { info };
   }
-  if (typeof message.text !== 'string') throw new TypeError('match: text must be a string');
   const { matcher } = await getMatcher(message.revision);
   const { triples, entities } = matcher.matchNow(message.text);
   // Messages are JSON-serialised (Chromium) or structured-cloned (Firefox):
@@ -86,17 +108,170 @@ async function handle(message) {
   return { triples: Array.from(triples), entities };
 }
 
+// --- where the content script runs ---------------------------------------------
+
+const SCRIPT_ID = 'always-on';
+const CONTENT_SCRIPT = 'content.js';
+
+async function granted(site) {
+  return api.permissions.contains({ origins: [sitePattern(site)] });
+}
+
+/** Changes to the registration run one after another, each from a fresh read. */
+let registering = Promise.resolve();
+
+/**
+ * Makes the registered content script match exactly the listed sites the
+ * browser grants (none: no registration at all). Persisted across browser
+ * restarts by the browser; also run on install and start-up, so a browser
+ * that dropped it gets it back from storage.
+ */
+function syncRegistration() {
+  const run = registering.then(async () => {
+    const sites = await readSites();
+    const matches = [];
+    for (const site of sites) if (await granted(site)) matches.push(sitePattern(site));
+    const existing = await api.scripting.getRegisteredContentScripts({ ids: [SCRIPT_ID] });
+    const same = existing.length === 1 && JSON.stringify([...existing[0].matches].sort()) === JSON.stringify([...matches].sort());
+    if (same) return;
+    if (existing.length > 0) await api.scripting.unregisterContentScripts({ ids: [SCRIPT_ID] });
+    if (matches.length > 0) {
+      await api.scripting.registerContentScripts([{ id: SCRIPT_ID, matches, js: [CONTENT_SCRIPT], runAt: 'document_idle', allFrames: false, persistAcrossSessions: true }]);
+    }
+  });
+  registering = run.catch((error) => console.error('entity highlighter: the content script could not be registered', error));
+  return run;
+}
+
+/** Runs the content script in a tab's top frame now. The browser allows it
+ * only with access to the tab's page: a granted site, or activeTab after
+ * the user clicked the toolbar button on that tab. A second run in the same
+ * page does nothing (content.js checks). */
+async function highlightTab(tabId) {
+  await api.scripting.executeScript({ target: { tabId, frameIds: [0] }, files: [CONTENT_SCRIPT] });
+  return { injected: true };
+}
+
+async function updateSites(change) {
+  const sites = await readSites();
+  const next = change(sites);
+  await api.storage.local.set({ [SITES_KEY]: next });
+}
+
+/**
+ * Turns a site always-on (after the popup obtained access to it) or off.
+ * On: listed, registered, and run now in its open tabs (registration only
+ * reaches later page loads). Off: unlisted (open tabs of the site clear
+ * their highlights through storage.onChanged), unregistered, and the
+ * access given back to the browser.
+ */
+async function setSite(site, always) {
+  if (always) {
+    // Never on the popup's word alone: without the grant the registered
+    // script could not run anyway, and the list would lie.
+    if (!(await granted(site))) throw new Error(`the browser has not granted access to ${site}`);
+    await updateSites((sites) => (sites.includes(site) ? sites : [...sites, site]));
+    await syncRegistration();
+    const tabs = await api.tabs.query({ url: sitePattern(site) });
+    await Promise.all(tabs.map((tab) => highlightTab(tab.id).catch(() => {})));
+  } else {
+    await updateSites((sites) => sites.filter((listed) => listed !== site));
+    await syncRegistration();
+    // A permission the manifest requires (as in the test build) cannot be
+    // removed; the site is off all the same, as it is no longer listed.
+    await api.permissions.remove({ origins: [sitePattern(site)] }).catch(() => {});
+  }
+  return { site, always: (await readSites()).includes(site) && (await granted(site)) };
+}
+
+async function siteState(site) {
+  return { site, always: (await readSites()).includes(site) && (await granted(site)) };
+}
+
+// --- who may ask what ----------------------------------------------------------
+
+const EXTENSION_BASE = api.runtime.getURL('');
+
+/** 'page' for the extension's own pages (popup, options; also when opened
+ * as a tab), 'content' for its content scripts in http(s) tabs, else null. */
+function senderKind(sender) {
+  // Web pages cannot reach runtime.onMessage at all (no
+  // externally_connectable, no onMessageExternal listener); the id check
+  // keeps it that way should either ever change.
+  if (sender.id !== api.runtime.id || typeof sender.url !== 'string') return null;
+  if (sender.url.startsWith(EXTENSION_BASE)) return 'page';
+  if (sender.tab && /^https?:\/\//.test(sender.url)) return 'content';
+  return null;
+}
+
+const optionalRevision = (message) => message.revision === undefined || Number.isInteger(message.revision);
+const isTabId = (value) => Number.isInteger(value) && value >= 0;
+
+/** The handler for a well-formed message this sender may send, or null. */
+function route(message, kind) {
+  if (!message || typeof message !== 'object' || Array.isArray(message)) return null;
+  switch (message.type) {
+    case 'info':
+      return optionalRevision(message) ? () => handle(message) : null;
+    case 'match':
+      return optionalRevision(message) && typeof message.text === 'string' && message.text.length <= MAX_TEXT_CHARS ? () => handle(message) : null;
+  }
+  if (kind !== 'page') return null;
+  switch (message.type) {
+    case 'site':
+      return isSite(message.site) ? () => siteState(message.site) : null;
+    case 'set-site':
+      return isSite(message.site) && typeof message.always === 'boolean' ? () => setSite(message.site, message.always) : null;
+    case 'highlight-tab':
+      return isTabId(message.tabId) ? () => highlightTab(message.tabId) : null;
+    default:
+      return null;
+  }
+}
+
 api.runtime.onMessage.addListener((message, sender, sendResponse) => {
-  // Only this extension's own content scripts and pages. Web pages cannot
-  // reach runtime.onMessage at all (the manifest has no
-  // externally_connectable, and onMessageExternal has no listener); the
-  // check keeps it that way should either ever change.
-  if (sender.id !== api.runtime.id) return false;
-  if (!message || typeof message !== 'object' || (message.type !== 'match' && message.type !== 'info')) return false;
-  handle(message).then(sendResponse, (error) => sendResponse({ error: errorToJson(error) }));
+  const kind = senderKind(sender);
+  const task = kind && route(message, kind);
+  if (!task) return false;
+  task().then(sendResponse, (error) => sendResponse({ error: errorToJson(error) }));
   return true; // the answer comes asynchronously
 });
 
 api.storage.onChanged.addListener((changes, area) => {
   if (area === 'local' && Object.keys(changes).some(isDictionaryKey)) invalidate();
 });
+
+// Access granted to a site from anywhere (the popup's request, or the
+// browser's own site-access settings) turns that site on; access taken away
+// (browser settings, about:addons) turns it off, so the popup never shows
+// a site as on that cannot be highlighted. Broad grants such as
+// "https://*/*" (Firefox lets users grant every optional pattern in
+// about:addons) name no site and change nothing: a site is on only when
+// the user chose it.
+api.permissions.onAdded.addListener(async ({ origins = [] }) => {
+  const sites = origins.map(patternSite).filter(Boolean);
+  for (const site of sites) await setSite(site, true).catch(() => {});
+});
+
+api.permissions.onRemoved.addListener(async () => {
+  const sites = await readSites();
+  const kept = [];
+  for (const site of sites) if (await granted(site)) kept.push(site);
+  if (kept.length !== sites.length) await api.storage.local.set({ [SITES_KEY]: kept });
+  await syncRegistration().catch(() => {});
+});
+
+api.runtime.onInstalled.addListener(async () => {
+  // Before this design every site was on unless turned off, stored as
+  // "site:<origin>": false. Those entries mean nothing now (off is the
+  // default); drop them.
+  const all = await api.storage.local.get(null);
+  const stale = Object.keys(all).filter((key) => key.startsWith('site:'));
+  if (stale.length > 0) await api.storage.local.remove(stale);
+  await syncRegistration().catch(() => {});
+});
+
+api.runtime.onStartup.addListener(() => {
+  syncRegistration().catch(() => {});
+});
+

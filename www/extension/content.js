@@ -1,5 +1,9 @@
-// The content script: runs at document_idle in the top frame of http(s)
-// pages, highlights `document.body` with hover cards, and answers the popup.
+// The content script: highlights `document.body` of an http(s) page's top
+// frame with hover cards, and answers the popup. It is not declared in the
+// manifest: the background runs it in a tab when the user asks for that
+// page ("Highlight this page", through activeTab) and registers it for the
+// sites the user turned "always on" (background.js). Either way it starts
+// highlighting as soon as it runs.
 //
 // No WebAssembly runs here. The page's own Content-Security-Policy governs a
 // content script's WASM, so a page with `script-src 'self'` could not start
@@ -7,17 +11,21 @@
 // the extension's background (background.js describes the messages), which
 // runs the engine under the extension's CSP on behalf of every tab.
 //
-// Messages from the popup (only from this extension, see onMessage below):
-//   { type: 'state' }            → state()
-//   { type: 'toggle', enabled }  → highlight or clear, store the choice for
-//                                  this origin, then answer state()
-// The per-origin choice lives in storage ("site:<origin>", default on), so
-// every tab of the same site follows a toggle through storage.onChanged.
+// Messages from the popup (only from this extension's pages, see onMessage
+// below):
+//   { type: 'state' }          → state()
+//   { type: 'page', enabled }  → highlight or clear this page only, then
+//                                answer state()
+// When the user turns this page's site off in the popup, the background
+// drops it from the "sites" list in storage and every open tab of the site
+// clears its highlights (storage.onChanged below).
 
 import { createHighlighter } from '../core/index.js';
-import { api, INDEX_KEY, siteEnabled, siteKey } from './lib/store.js';
+import { api, INDEX_KEY, siteOf, SITES_KEY } from './lib/store.js';
 
 const origin = location.origin;
+const site = siteOf(location.href);
+const EXTENSION_BASE = api.runtime.getURL('');
 
 /** The revision of the dictionaries the next match must be at least as new as. */
 let revision;
@@ -118,47 +126,57 @@ function state() {
     rows.set(id, row);
   }
   const mentions = [...rows.values()].sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
-  return { enabled, status, error: lastError, origin, total: highlighter?.mentions.length ?? 0, mentions };
+  return { enabled, status, error: lastError, origin, site, total: highlighter?.mentions.length ?? 0, mentions };
 }
 
-api.runtime.onMessage.addListener((message, sender, sendResponse) => {
-  // Only the extension itself (its popup) talks to content scripts; a web
-  // page cannot send here (window.postMessage never reaches this listener).
-  if (sender.id !== api.runtime.id || !message || typeof message !== 'object') return false;
-  if (message.type === 'state') {
-    // Answer after any change in progress, so the popup sees its result.
-    schedule(() => {}).then(() => sendResponse(state()));
-    return true;
-  }
-  if (message.type === 'toggle' && typeof message.enabled === 'boolean') {
-    const want = message.enabled;
-    // Remember the choice for this origin ("on" is the default, so only
-    // "off" is stored); other tabs of the site follow through
-    // storage.onChanged. Answer once both are done.
-    const stored = (want ? api.storage.local.remove(siteKey(origin)) : api.storage.local.set({ [siteKey(origin)]: false })).catch(() => {});
-    Promise.all([apply(want), stored]).then(() => sendResponse(state()));
-    return true;
-  }
-  return false;
-});
+function start() {
+  api.runtime.onMessage.addListener((message, sender, sendResponse) => {
+    // Only the extension's own pages (its popup) talk to content scripts; a
+    // web page cannot send here (window.postMessage never reaches this
+    // listener), and other content scripts cannot address tabs.
+    if (sender.id !== api.runtime.id || typeof sender.url !== 'string' || !sender.url.startsWith(EXTENSION_BASE)) return false;
+    if (!message || typeof message !== 'object') return false;
+    if (message.type === 'state') {
+      // Answer after any change in progress, so the popup sees its result.
+      schedule(() => {}).then(() => sendResponse(state()));
+      return true;
+    }
+    if (message.type === 'page' && typeof message.enabled === 'boolean') {
+      apply(message.enabled).then(() => sendResponse(state()));
+      return true;
+    }
+    return false;
+  });
 
-api.storage.onChanged.addListener((changes, area) => {
-  if (area !== 'local') return;
-  const site = changes[siteKey(origin)];
-  // Another tab of this site (or this tab's popup) changed the choice;
-  // apply() is idempotent, so the tab that made the change is unaffected.
-  if (site) apply(site.newValue !== false);
-  if (changes[INDEX_KEY]) {
-    // Dictionaries added, removed, switched on or off: highlight again with
-    // a matcher at least as new as this change.
-    revision = changes[INDEX_KEY].newValue?.revision;
-    schedule(() => (enabled ? turnOn({ refresh: true }) : undefined));
-  }
-});
+  api.storage.onChanged.addListener((changes, area) => {
+    if (area !== 'local') return;
+    const sites = changes[SITES_KEY];
+    if (sites) {
+      const was = Array.isArray(sites.oldValue) && sites.oldValue.includes(site);
+      const is = Array.isArray(sites.newValue) && sites.newValue.includes(site);
+      // The site was turned off (in this tab's popup or another's, or its
+      // access revoked): clear, as every tab of the site does. Turned on:
+      // highlight, in case this page had been cleared.
+      if (was && !is) apply(false);
+      if (!was && is) apply(true);
+    }
+    if (changes[INDEX_KEY]) {
+      // Dictionaries added, removed, switched on or off: highlight again with
+      // a matcher at least as new as this change.
+      revision = changes[INDEX_KEY].newValue?.revision;
+      schedule(() => (enabled ? turnOn({ refresh: true }) : undefined));
+    }
+  });
 
-siteEnabled(origin).then(
-  (on) => {
-    if (on) apply(true);
-  },
-  () => apply(true),
-);
+  apply(true);
+}
+
+// The background may run this script in a page that already has it (the
+// user clicks "Highlight this page", then turns the site on). Content
+// scripts of one extension share the page's isolated world, so a mark on its
+// global object tells; a second copy does nothing.
+const LOADED = Symbol.for('entity-highlighter.content-script');
+if (!globalThis[LOADED]) {
+  globalThis[LOADED] = true;
+  start();
+}

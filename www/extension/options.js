@@ -263,7 +263,7 @@ async function fetchDictionary(url) {
   } catch (error) {
     throw new AddError(error?.name === 'AbortError'
       ? `it could not be fetched: no answer within ${FETCH_TIMEOUT_MS / 1000} s`
-      : 'it could not be fetched: the server could not be reached, or it does not let the extension read the file (the extension needs access to that site, or the server must allow cross-origin reads). Download the file and add it from a file instead.');
+      : 'it could not be fetched: the server could not be reached, or it does not let other sites read it (the extension has no access to websites of its own, so the server must allow cross-origin reads). Download the file and add it from a file instead.');
   } finally {
     clearTimeout(timer);
   }

@@ -1,25 +1,42 @@
-// The toolbar popup: the per-site switch, the counts and the entities found
-// on the page, all from the page's content script.
+// The toolbar popup: highlight the current page once, turn its site
+// "always on" or off, and see the counts and entities found on the page.
+//
+// Opening the popup from the toolbar button gives the extension access to
+// that tab until it navigates (activeTab); "Highlight this page" uses it to
+// run the content script there once (background.js). "Always highlight on
+// this site" asks the browser for access to the one site, from the click
+// itself (browsers accept permission requests only in a user gesture), and
+// then lets the background register the content script for it.
 //
 // It works on the active tab of its window. For tests and screenshots,
 // `popup.html?tab=<tabId>` targets that tab instead, so the popup can be
 // opened as an ordinary tab (chrome-extension://<id>/popup.html?tab=12).
 
-import { api } from './lib/store.js';
+import { api, siteOf, sitePattern } from './lib/store.js';
 import { typeGroup, typeLabel } from './lib/types.js';
 
 const $ = (id) => document.getElementById(id);
-const toggle = $('enabled');
+const toggle = $('always');
+const pageButton = $('page');
 const message = $('message');
 
-let tabId = null;
+/** The target tab: { id, url? } (url only where the browser lets us see it). */
+let tab = null;
+/** The page's site ("https://example.org"), once known. */
+let site = null;
+let always = false;
+/** The content script's state, or null where it does not run. */
+let page = null;
 let busy = false;
 
 async function targetTab() {
   const asked = new URLSearchParams(location.search).get('tab');
-  if (asked !== null && /^\d+$/.test(asked)) return Number(asked);
-  const [tab] = await api.tabs.query({ active: true, currentWindow: true });
-  return tab?.id ?? null;
+  if (asked !== null) {
+    if (!/^\d+$/.test(asked)) return null;
+    return api.tabs.get(Number(asked)).catch(() => null);
+  }
+  const [active] = await api.tabs.query({ active: true, currentWindow: true });
+  return active ?? null;
 }
 
 function say(text) {
@@ -31,38 +48,58 @@ function plural(count, one, many) {
   return `${count.toLocaleString()} ${count === 1 ? one : many}`;
 }
 
-function render(state) {
+/** Asks the content script in the tab; null where there is none. */
+async function askPage(request) {
+  try {
+    const answer = await api.tabs.sendMessage(tab.id, request);
+    return answer && typeof answer.enabled === 'boolean' ? answer : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Asks the background; a failure comes back as { error: { message } }. */
+async function askBackground(request) {
+  try {
+    return (await api.runtime.sendMessage(request)) ?? { error: { message: 'the extension did not answer' } };
+  } catch (error) {
+    return { error: { message: String(error?.message ?? error) } };
+  }
+}
+
+const host = () => site.replace(/^https?:\/\//, '');
+
+function renderSite() {
+  document.querySelector('.site').hidden = false;
   toggle.disabled = false;
-  toggle.checked = state.enabled;
-  $('origin').textContent = state.origin.replace(/^https?:\/\//, '');
+  toggle.checked = always;
+  $('origin').textContent = host();
+  $('site-hint').textContent = always
+    ? 'Every page of this site is highlighted as it loads. Turning this off gives the access back to the browser.'
+    : 'Asks your browser for access to this site. Until then the extension reads a page only when you ask it to.';
+}
+
+function renderPage() {
+  const highlighted = page?.enabled === true;
+  // Once the site is always on, its pages are highlighted by themselves;
+  // the button stays for a page cleared by hand or a site just turned off.
+  pageButton.hidden = always && highlighted;
+  pageButton.textContent = highlighted ? 'Stop highlighting this page' : 'Highlight this page';
+  pageButton.disabled = false;
 
   const found = $('found');
-  if (!state.enabled) {
-    found.hidden = true;
-    say('Highlighting is off for this site.');
-    return;
-  }
-  if (state.status === 'error') {
-    found.hidden = true;
-    say(`Nothing was highlighted: ${state.error}`);
-    return;
-  }
-  if (state.status === 'working') {
-    found.hidden = true;
-    say('Highlighting…');
-    return;
-  }
-  if (state.total === 0) {
-    found.hidden = true;
-    say('No known entities on this page.');
-    return;
-  }
+  found.hidden = true;
+  if (!page) return say(always ? 'This page was open before the site was turned on: highlight it, or reload it.' : 'This page is not highlighted.');
+  if (!page.enabled) return say('Highlighting is off on this page.');
+  if (page.status === 'error') return say(`Nothing was highlighted: ${page.error}`);
+  if (page.status === 'working') return say('Highlighting…');
+  if (page.total === 0) return say('No known entities on this page.');
   say('');
   found.hidden = false;
-  $('summary').textContent = `${plural(state.total, 'mention', 'mentions')} of ${plural(state.mentions.length, 'entity', 'entities')}`;
+  $('summary').textContent = `${plural(page.total, 'mention', 'mentions')} of ${plural(page.mentions.length, 'entity', 'entities')}`;
 
   const byType = new Map();
-  for (const row of state.mentions) byType.set(row.type, (byType.get(row.type) ?? 0) + row.count);
+  for (const row of page.mentions) byType.set(row.type, (byType.get(row.type) ?? 0) + row.count);
   const types = [...byType].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   $('types').replaceChildren(...types.map(([type, count]) => {
     const item = document.createElement('li');
@@ -76,7 +113,7 @@ function render(state) {
     return item;
   }));
 
-  $('entities').replaceChildren(...state.mentions.map((row) => {
+  $('entities').replaceChildren(...page.mentions.map((row) => {
     const item = document.createElement('li');
     item.className = 'entity';
     item.dataset.group = typeGroup(row.type);
@@ -108,42 +145,79 @@ function render(state) {
 }
 
 function unavailable() {
+  // No site to offer: the switch would only confuse.
+  document.querySelector('.site').hidden = true;
   toggle.disabled = true;
   toggle.checked = false;
+  pageButton.hidden = true;
   $('found').hidden = true;
   $('origin').textContent = '';
-  say('Highlighting is not available on this page. It works on http and https pages; a page open since before the extension was installed needs a reload.');
+  $('site-hint').textContent = '';
+  say('Highlighting is not available on this page. It works on http and https pages.');
 }
 
-async function ask(request) {
-  try {
-    return await api.tabs.sendMessage(tabId, request);
-  } catch {
-    return null;
-  }
-}
-
-/** Shows the tab's state, asking again while a pass is still running. */
-async function refresh(request = { type: 'state' }) {
+/** Reads the site's and the page's state and shows them, asking again
+ * while a pass is still running. `first` is the page request to send first. */
+async function refresh(first = { type: 'state' }) {
   for (let attempt = 0; attempt < 40; attempt++) {
-    const state = await ask(attempt === 0 ? request : { type: 'state' });
-    if (!state || typeof state.enabled !== 'boolean') return unavailable();
-    render(state);
-    if (state.status !== 'working') return;
+    page = await askPage(attempt === 0 ? first : { type: 'state' });
+    site = page?.site ?? siteOf(tab?.url ?? '');
+    if (!site) return unavailable();
+    const answer = await askBackground({ type: 'site', site });
+    always = answer.always === true;
+    renderSite();
+    renderPage();
+    if (page?.status !== 'working') return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
-toggle.addEventListener('change', async () => {
-  if (busy || tabId === null) return;
+/** Runs one change at a time, with the controls marked busy meanwhile. */
+async function exclusive(task) {
+  if (busy) return;
   busy = true;
   toggle.setAttribute('aria-busy', 'true');
+  pageButton.setAttribute('aria-busy', 'true');
   try {
-    await refresh({ type: 'toggle', enabled: toggle.checked });
+    await task();
   } finally {
     busy = false;
     toggle.removeAttribute('aria-busy');
+    pageButton.removeAttribute('aria-busy');
   }
+}
+
+toggle.addEventListener('change', () => {
+  if (busy || !site) {
+    toggle.checked = always;
+    return;
+  }
+  const want = toggle.checked;
+  // Straight from the click, before anything is awaited: browsers grant a
+  // permission request only while the user gesture lasts. Firefox may close
+  // the popup when its prompt opens; the background then turns the site on
+  // from permissions.onAdded.
+  const access = want ? api.permissions.request({ origins: [sitePattern(site)] }) : Promise.resolve(true);
+  exclusive(async () => {
+    let granted;
+    try {
+      granted = await access;
+    } catch {
+      granted = false;
+    }
+    if (!granted) {
+      toggle.checked = false;
+      say(`The browser did not grant access to ${host()}; nothing changed.`);
+      return;
+    }
+    const answer = await askBackground({ type: 'set-site', site, always: want });
+    if (answer.error) {
+      await refresh();
+      say(`That did not work: ${answer.error.message}`);
+      return;
+    }
+    await refresh();
+  });
 });
 
 // Enter toggles too, as on other switches (Space does by default).
@@ -154,10 +228,27 @@ toggle.addEventListener('keydown', (event) => {
   }
 });
 
+pageButton.addEventListener('click', () => {
+  exclusive(async () => {
+    pageButton.disabled = true;
+    if (page) {
+      await refresh({ type: 'page', enabled: !page.enabled });
+      return;
+    }
+    const answer = await askBackground({ type: 'highlight-tab', tabId: tab.id });
+    if (answer.error) {
+      pageButton.disabled = false;
+      say(`This page could not be highlighted: ${answer.error.message}`);
+      return;
+    }
+    await refresh();
+  });
+});
+
 $('options').addEventListener('click', () => {
   api.runtime.openOptionsPage();
 });
 
-tabId = await targetTab();
-if (tabId === null) unavailable();
+tab = await targetTab();
+if (!tab) unavailable();
 else await refresh();

@@ -9,9 +9,13 @@
 //                                   addedAt, active }
 //   "dictionary:<id>"     the JSON text of one added dictionary, exactly as
 //                          validated (kept apart so reading the index is cheap)
-//   "site:<origin>"       false when highlighting is off for that origin;
-//                          absent means on (the default), so storage only
-//                          grows with the sites a user turned off
+//   "sites"               the sites the user turned "always on" in the popup,
+//                          as "https://example.org" (scheme and host, no
+//                          port: browsers grant host access per host). A
+//                          site is highlighted on load only while it is
+//                          listed here *and* the browser grants access to it
+//                          (background.js keeps the registered content
+//                          script in step with both).
 //
 // `revision` goes up by one on every change to the dictionaries; content
 // scripts pass it with their next match so the service worker never answers
@@ -26,8 +30,45 @@ export const BUNDLED_ID = 'bundled';
 export const BUNDLED_PATH = 'pkg/world-news.json';
 export const WASM_PATH = 'pkg/entity_highlighter_bg.wasm';
 
+export const SITES_KEY = 'sites';
+
 export const textKey = (id) => `dictionary:${id}`;
-export const siteKey = (origin) => `site:${origin}`;
+
+/** The site of an http(s) address ("https://example.org"), or null for
+ * anything else (browser pages, file:, data:, the extension's own pages). */
+export function siteOf(address) {
+  let url;
+  try {
+    url = new URL(address);
+  } catch {
+    return null;
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) return null;
+  return `${url.protocol}//${url.hostname}`;
+}
+
+/** Whether `value` is a site exactly as siteOf() writes it. */
+export function isSite(value) {
+  return typeof value === 'string' && value.length <= 300 && siteOf(value) === value;
+}
+
+/** The match pattern that grants, and matches, every page of a site
+ * (any port: match patterns in Firefox have none, Chromium's may omit it). */
+export const sitePattern = (site) => `${site}/*`;
+
+/** The site a pattern from sitePattern() is for, or null for any other pattern. */
+export function patternSite(pattern) {
+  if (typeof pattern !== 'string' || !pattern.endsWith('/*')) return null;
+  const site = pattern.slice(0, -2);
+  return isSite(site) ? site : null;
+}
+
+/** The sites turned "always on", in the order they were turned on. */
+export async function readSites(storage = api.storage.local) {
+  const stored = await storage.get(SITES_KEY);
+  const list = stored[SITES_KEY];
+  return Array.isArray(list) ? list.filter(isSite) : [];
+}
 
 /** Whether a changed storage key affects the matcher. */
 export const isDictionaryKey = (key) => key === INDEX_KEY || key.startsWith('dictionary:');
@@ -45,13 +86,6 @@ export function normaliseIndex(stored) {
 export async function readIndex(storage = api.storage.local) {
   const stored = await storage.get(INDEX_KEY);
   return normaliseIndex(stored[INDEX_KEY]);
-}
-
-/** Whether highlighting is on for `origin` (default on). */
-export async function siteEnabled(origin, storage = api.storage.local) {
-  const key = siteKey(origin);
-  const stored = await storage.get(key);
-  return stored[key] !== false;
 }
 
 /**
