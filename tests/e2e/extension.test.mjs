@@ -626,6 +626,7 @@ describe('the options page', () => {
     assert.match(await status.textContent(), /1 entity was skipped .*\(1 in “World news”\)/);
     await waitForState(tabId, (s) => ids(s).includes('country:armenia'));
     await options.locator('#result').evaluate((element) => element.blur());
+    await options.locator('#sites .site-row').waitFor();
     await screenshot(options, 'extension-options', { fullPage: true });
 
     // Remove both, bundled back on: as at the start.
@@ -637,6 +638,17 @@ describe('the options page', () => {
     const left = await inExtension(() => chrome.storage.local.get(null));
     assert.deepEqual(Object.keys(left).filter((key) => key.startsWith('dictionar')), ['dictionaries'], 'no dictionary text left behind');
     await waitForState(tabId, (s) => !ids(s).includes('event:monday-call') && ids(s).includes('country:armenia'));
+
+    // The site turned on earlier is listed, and can be turned off here: the
+    // open page clears and nothing stays registered.
+    const siteRows = options.locator('#sites .site-row');
+    assert.deepEqual(await siteRows.allTextContents(), ['127.0.0.1 (http)Turn off']);
+    await options.getByRole('button', { name: 'Turn off 127.0.0.1 (http)' }).click();
+    await options.locator('#no-sites').waitFor({ state: 'visible' });
+    assert.equal(await siteRows.count(), 0);
+    assert.equal(await options.evaluate(() => document.activeElement?.id), 'sites-heading', 'focus stays in the panel');
+    assert.deepEqual(await registered(), []);
+    await waitForHighlights(page, (p) => p.length === 0);
     await Promise.all([options.close(), page.close()]);
   });
 });

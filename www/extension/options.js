@@ -1,5 +1,6 @@
 // The options page: the dictionaries (the bundled one and those the user
-// added), which are active, adding one from a file or an address, removing.
+// added), which are active, adding one from a file or an address, removing;
+// and the sites turned "always on", each of which can be turned off here.
 //
 // A new dictionary is checked by building a real engine from it here
 // (createLocalMatcher runs the WASM in this extension page, under the
@@ -7,7 +8,7 @@
 // every problem is listed with where it is. Storage layout: lib/store.js.
 
 import { createLocalMatcher } from '../core/index.js';
-import { api, BUNDLED_ID, INDEX_KEY, readIndex, textKey, WASM_PATH } from './lib/store.js';
+import { api, BUNDLED_ID, INDEX_KEY, readIndex, readSites, SITES_KEY, sitePattern, textKey, WASM_PATH } from './lib/store.js';
 
 /** The core refuses larger dictionaries (its 32 MiB default). */
 const MAX_BYTES = 32 * 1024 * 1024;
@@ -299,8 +300,52 @@ $('url-form').addEventListener('submit', (event) => {
   });
 });
 
+// --- sites -------------------------------------------------------------------
+
+/** Set when a "Turn off" button is used: its row goes, so the next render
+ * moves focus to what follows rather than dropping it to the page. */
+let refocusSites = false;
+
+/** The listed sites the browser still grants (the popup shows the same). */
+async function renderSites() {
+  const sites = [];
+  for (const site of await readSites()) {
+    if (await api.permissions.contains({ origins: [sitePattern(site)] })) sites.push(site);
+  }
+  $('sites').replaceChildren(...sites.map((site) => {
+    const item = document.createElement('li');
+    item.className = 'site-row';
+    const name = document.createElement('span');
+    name.className = 'site-name';
+    name.textContent = site.replace(/^https?:\/\//, '') + (site.startsWith('http:') ? ' (http)' : '');
+    const off = document.createElement('button');
+    off.type = 'button';
+    off.className = 'remove';
+    off.textContent = 'Turn off';
+    off.setAttribute('aria-label', `Turn off ${name.textContent}`);
+    off.addEventListener('click', async () => {
+      if (off.getAttribute('aria-disabled') === 'true') return;
+      off.setAttribute('aria-disabled', 'true');
+      refocusSites = true;
+      await api.runtime.sendMessage({ type: 'set-site', site, always: false }).catch(() => {});
+      renderSites();
+    });
+    item.append(name, off);
+    return item;
+  }));
+  $('no-sites').hidden = sites.length > 0;
+  if (refocusSites) {
+    refocusSites = false;
+    const next = $('sites').querySelector('button') ?? $('sites-heading');
+    if (next.tagName === 'H2') next.tabIndex = -1;
+    next.focus();
+  }
+}
+
 api.storage.onChanged.addListener((changes, area) => {
   if (area === 'local' && changes[INDEX_KEY]) render();
+  if (area === 'local' && changes[SITES_KEY]) renderSites();
 });
 
 render();
+renderSites();

@@ -85,6 +85,7 @@ function renderPage() {
   // the button stays for a page cleared by hand or a site just turned off.
   pageButton.hidden = always && highlighted;
   pageButton.textContent = highlighted ? 'Stop highlighting this page' : 'Highlight this page';
+  pageButton.classList.toggle('secondary', highlighted);
   pageButton.disabled = false;
 
   const found = $('found');
