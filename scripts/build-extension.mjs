@@ -12,7 +12,10 @@
 //                        from Cargo.toml
 //   background.js        ES module: the service worker (Chromium) or event
 //                        page script (Firefox); bundles the core
-//   content.js           classic script (IIFE): content scripts are not modules
+//   content.js           classic script (IIFE): content scripts are not modules;
+//                        not in the manifest: the background runs it in a tab
+//                        (activeTab) or registers it for the sites the user
+//                        granted (scripting.registerContentScripts)
 //   popup.{html,js,css}, options.{html,js,css}   (options.js bundles the core)
 //   icons/icon-{16,32,48,128}.png
 //   pkg/entity_highlighter_bg.wasm, pkg/world-news.json   (from www/pkg/)

@@ -286,6 +286,11 @@ describe('access to sites', () => {
     assert.match(answer.error.message, /permission|access/i);
     const site = await inExtension(() => chrome.runtime.sendMessage({ type: 'set-site', site: 'http://localhost', always: true }));
     assert.match(site?.error?.message ?? '', /not granted/, 'a site is never turned on without access');
+    // A wildcard is no site: not even the extension's own pages may ask for one.
+    for (const wild of ['http://*', 'https://*.example.org']) {
+      const ignored = await inExtension((w) => chrome.runtime.sendMessage({ type: 'set-site', site: w, always: true }).then((a) => a ?? null, () => null), wild);
+      assert.equal(ignored, null, `${wild} is ignored`);
+    }
     assert.deepEqual(await registered(), []);
     await assertUntouched(page, tabId);
     await page.close();

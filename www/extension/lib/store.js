@@ -44,6 +44,9 @@ export function siteOf(address) {
     return null;
   }
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) return null;
+  // URL() accepts "*" in a host name; in a match pattern it would stand for
+  // every site ("https://*/*"), which is never one site the user chose.
+  if (url.hostname.includes('*')) return null;
   return `${url.protocol}//${url.hostname}`;
 }
 
