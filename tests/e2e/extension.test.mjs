@@ -73,6 +73,11 @@ before(async () => {
   });
   otherUrl = server.url.replace('//127.0.0.1:', '//localhost:');
   userDataDir = await mkdtemp(path.join(os.tmpdir(), 'entity-highlighter-extension-'));
+  await launch();
+});
+
+/** Starts Chromium with the test build on the profile in userDataDir. */
+async function launch() {
   context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
     headless: !process.env.HEADED,
@@ -89,7 +94,7 @@ before(async () => {
   extensionId = new URL(worker.url()).host;
   control = await context.newPage();
   await control.goto(`chrome-extension://${extensionId}/popup.html?tab=0`);
-});
+}
 
 after(async () => {
   await context?.close();
@@ -355,6 +360,21 @@ describe('access to sites', () => {
     await waitForHighlights(page, (p) => p.includes('Baku') && p.includes('Armenia'));
     assert.deepEqual(problems, []);
     await Promise.all([popup.close(), page.close(), sibling.page.close(), other.page.close()]);
+  });
+});
+
+describe('a browser restart', () => {
+  test('keeps an always-on site on, from the same profile', async () => {
+    await turnSiteOn();
+    await context.close();
+    await launch();
+    assert.deepEqual(await registered(), [{ id: 'always-on', matches: [`${SITE}/*`] }]);
+    const { page, problems } = await openTab('extension-plain.html');
+    await waitForHighlights(page, (p) => p.includes('Baku'));
+    const other = await openTab('extension-plain.html', otherUrl);
+    await assertUntouched(other.page, await tabIdOf(other.page));
+    assert.deepEqual(problems, []);
+    await Promise.all([page.close(), other.page.close()]);
   });
 });
 

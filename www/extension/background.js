@@ -158,6 +158,11 @@ async function updateSites(change) {
   await api.storage.local.set({ [SITES_KEY]: next });
 }
 
+/** Site changes run one after another: the popup's request and the
+ * browser's permissions.onAdded for the same grant arrive together, and
+ * each reads, changes and writes the stored list. */
+let siteChanges = Promise.resolve();
+
 /**
  * Turns a site always-on (after the popup obtained access to it) or off.
  * On: listed, registered, and run now in its open tabs (registration only
@@ -165,7 +170,13 @@ async function updateSites(change) {
  * their highlights through storage.onChanged), unregistered, and the
  * access given back to the browser.
  */
-async function setSite(site, always) {
+function setSite(site, always) {
+  const run = siteChanges.then(() => changeSite(site, always));
+  siteChanges = run.catch(() => {});
+  return run;
+}
+
+async function changeSite(site, always) {
   if (always) {
     // Never on the popup's word alone: without the grant the registered
     // script could not run anyway, and the list would lie.
@@ -181,7 +192,7 @@ async function setSite(site, always) {
     // removed; the site is off all the same, as it is no longer listed.
     await api.permissions.remove({ origins: [sitePattern(site)] }).catch(() => {});
   }
-  return { site, always: (await readSites()).includes(site) && (await granted(site)) };
+  return siteState(site);
 }
 
 async function siteState(site) {
@@ -253,12 +264,14 @@ api.permissions.onAdded.addListener(async ({ origins = [] }) => {
   for (const site of sites) await setSite(site, true).catch(() => {});
 });
 
-api.permissions.onRemoved.addListener(async () => {
-  const sites = await readSites();
-  const kept = [];
-  for (const site of sites) if (await granted(site)) kept.push(site);
-  if (kept.length !== sites.length) await api.storage.local.set({ [SITES_KEY]: kept });
-  await syncRegistration().catch(() => {});
+api.permissions.onRemoved.addListener(() => {
+  siteChanges = siteChanges.then(async () => {
+    const sites = await readSites();
+    const kept = [];
+    for (const site of sites) if (await granted(site)) kept.push(site);
+    if (kept.length !== sites.length) await api.storage.local.set({ [SITES_KEY]: kept });
+    await syncRegistration();
+  }).catch(() => {});
 });
 
 api.runtime.onInstalled.addListener(async () => {
