@@ -18,9 +18,10 @@
 //!   measured once (it takes tens of seconds), and skipped with `--quick` or
 //!   `--no-full-1m`;
 //! - the [`CompactIndex`]: `write_index` once, `CompactIndex::from_bytes`
-//!   (open), then per text `matcher_for(text)` (selection of the names the
-//!   text can contain, and their build) and `find`; whether it reports the
-//!   same mentions as the full matcher;
+//!   (open), then per text `matcher_for(text)` (folding the text, selecting
+//!   the names it can contain, and their build) and `find` (search of the
+//!   text folded by `matcher_for`); whether it reports the same mentions as
+//!   the full matcher;
 //! - the raw `aho-corasick` crate alone as native peer: the same names,
 //!   leftmost-longest, ASCII case-insensitive, no folding, word, case or
 //!   offset rules (so it reports more, and different, matches).
@@ -192,7 +193,7 @@ fn bench_index(runs: usize, index: &CompactIndex, text: &str) -> (Stats, Stats, 
         let started = Instant::now();
         let page = index.matcher_for(text).expect("page matcher builds");
         let built = Instant::now();
-        let mentions = page.matcher.find(text);
+        let mentions = page.find();
         let done = Instant::now();
         (built - started, done - built, page.candidates, mentions)
     };

@@ -167,7 +167,7 @@ fn run_match(args: &[String]) -> Result<(), Failure> {
         let compact = CompactIndex::from_bytes(read_bytes(path)?).map_err(|error| Failure::Input(format!("{path}: {error}")))?;
         let text = read_text(input)?;
         let page = compact.matcher_for(&text).map_err(|error| Failure::Input(format!("{path}: {error}")))?;
-        let mentions = page.matcher.try_find(&text).map_err(|error| Failure::Input(format!("{input}: {error}")))?;
+        let mentions = page.find();
         return print_mentions(&Source::Index(compact), &text, &mentions);
     }
     let dictionary = match &options.dictionary {

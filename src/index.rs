@@ -26,37 +26,121 @@
 //! Layout (integers little-endian `u32` unless said otherwise):
 //!
 //! ```text
-//! "EHIX" version flags entity_count name_count group_count
+//! "EHIX" version(2) flags entity_count name_count group_count
 //! title: len bytes          as_of: len bytes
 //! groups: len bytes         (sorted by key)
 //!   per group: key 0x00, varint byte length of the rest, varint name count,
 //!     per name: varint entity, u8 options, name text 0x00 (empty for an
-//!     entity's canonical name, which its entity record holds)
+//!     entity's canonical name, which the names column holds)
 //! group checkpoints: count, offsets (of every 16th group)
-//! entities: len bytes       (in dictionary order)
-//!   per entity: id 0x00 name 0x00 type 0x00 summary 0x00 url 0x00
-//! entity checkpoints: count, offsets (of every 64th entity)
+//! entity columns, in dictionary order, each: len bytes (one NUL-terminated
+//!   field per entity), checkpoint count, offsets (of every 32nd entity):
+//!   ids, canonical names, summaries, urls (empty when none)
+//! types: len bytes (the distinct types, each NUL-terminated), width (1, 2
+//!   or 4), len bytes (each entity's type number, `width` bytes)
 //! ```
 //!
 //! Records are plain text separated by NUL (which no name, id or summary
-//! may contain), so the file gzips about as well as a plain list of its
-//! names and summaries.
+//! may contain), and entities are stored column by column (all ids, then
+//! all names, ...), so that gzip finds like next to like.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use crate::dictionary::{CaseRule, Dictionary, NameOptions};
-use crate::matcher::{MatchOptions, Matcher};
-use crate::normalize::{fold_name, is_unspaced_script, is_word_char, FoldOptions, Folded};
+use aho_corasick::AhoCorasickKind;
+
+use crate::matcher::{MatchOptions, Matcher, Mention, NameSet};
+use crate::normalize::{fold_name, fold_name_into, is_unspaced_script, is_word_char, FoldOptions, Folded, MAX_TEXT_BYTES};
 
 const MAGIC: &[u8; 4] = b"EHIX";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 const FLAG_FOLD_DIACRITICS: u32 = 1;
 const GROUP_STRIDE: usize = 16;
 /// Name option bit: the name is its entity's canonical name, whose text is
 /// in the entity record rather than repeated in the name record.
 const CANONICAL: u8 = 8;
-const ENTITY_STRIDE: usize = 64;
+/// A checkpoint every 32 entities per column: reading an entity's field
+/// (a canonical name, during selection) scans at most 31 fields.
+const ENTITY_STRIDE: usize = 32;
+
+/// A fast, non-cryptographic hash for the words of one page and for
+/// pattern hashes: SipHash, the standard one, was a tenth of a page's
+/// selection time. A hostile page can at worst slow its own matching.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct FastHashBuilder;
+
+pub(crate) struct FastHasher(u64);
+
+const HASH_FACTOR: u64 = 0x517c_c1b7_2722_0a95;
+
+impl FastHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(HASH_FACTOR);
+    }
+}
+
+impl std::hash::Hasher for FastHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        let mut word = [0u8; 8];
+        word[..rest.len()].copy_from_slice(rest);
+        self.add(u64::from_le_bytes(word) ^ ((bytes.len() as u64) << 56));
+    }
+
+    #[inline]
+    fn write_u8(&mut self, value: u8) {
+        self.add(u64::from(value));
+    }
+
+    #[inline]
+    fn write_u32(&mut self, value: u32) {
+        self.add(u64::from(value));
+    }
+
+    #[inline]
+    fn write_u64(&mut self, value: u64) {
+        self.add(value);
+    }
+
+    #[inline]
+    fn write_usize(&mut self, value: usize) {
+        self.add(value as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        // The multiply leaves the high bits best mixed; hash tables index
+        // with the low ones.
+        self.0 ^ (self.0 >> 32)
+    }
+}
+
+impl std::hash::BuildHasher for FastHashBuilder {
+    type Hasher = FastHasher;
+
+    #[inline]
+    fn build_hasher(&self) -> FastHasher {
+        FastHasher(0)
+    }
+}
+
+impl FastHashBuilder {
+    pub(crate) fn hash_bytes(bytes: &[u8]) -> u64 {
+        use std::hash::Hasher;
+        let mut hasher = FastHasher(0);
+        hasher.write(bytes);
+        hasher.finish()
+    }
+}
 
 /// Why an index could not be written or opened.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -83,7 +167,14 @@ impl std::error::Error for IndexError {}
 pub(crate) fn for_each_token<'t>(folded: &'t str, mut each: impl FnMut(&'t str)) {
     let mut start: Option<usize> = None;
     for (at, c) in folded.char_indices() {
-        if is_unspaced_script(c) {
+        if c.is_ascii() {
+            // Most of a page: no ASCII character is of an unspaced script.
+            if c.is_ascii_alphanumeric() {
+                start.get_or_insert(at);
+            } else if let Some(from) = start.take() {
+                each(&folded[from..at]);
+            }
+        } else if is_unspaced_script(c) {
             if let Some(from) = start.take() {
                 each(&folded[from..at]);
             }
@@ -223,18 +314,46 @@ pub fn write_index(dictionary: &Dictionary, options: MatchOptions) -> Result<Vec
     }
     push_section(&mut out, &blob, &checkpoints)?;
 
-    blob.clear();
-    checkpoints.clear();
-    for (index, entity) in dictionary.entities().iter().enumerate() {
-        if index % ENTITY_STRIDE == 0 {
-            checkpoints.push(to_u32(blob.len(), "bytes")?);
-        }
-        for field in [entity.id.as_str(), entity.name.as_str(), entity.kind.as_str(), entity.summary.as_str(), entity.url.as_deref().unwrap_or("")] {
-            blob.extend_from_slice(field.as_bytes());
+    let entities = dictionary.entities();
+    let columns: [fn(&crate::Entity) -> &str; 4] = [|e| e.id.as_str(), |e| e.name.as_str(), |e| e.summary.as_str(), |e| e.url.as_deref().unwrap_or("")];
+    for column in columns {
+        blob.clear();
+        checkpoints.clear();
+        for (index, entity) in entities.iter().enumerate() {
+            if index % ENTITY_STRIDE == 0 {
+                checkpoints.push(to_u32(blob.len(), "bytes")?);
+            }
+            blob.extend_from_slice(column(entity).as_bytes());
             blob.push(0);
         }
+        push_section(&mut out, &blob, &checkpoints)?;
     }
-    push_section(&mut out, &blob, &checkpoints)?;
+
+    // Types: a short table, and a number per entity.
+    let mut type_numbers: HashMap<&str, u32> = HashMap::new();
+    let mut table = Vec::new();
+    let mut numbers: Vec<u32> = Vec::with_capacity(entities.len());
+    for entity in entities {
+        let next = to_u32(type_numbers.len(), "types")?;
+        let number = *type_numbers.entry(entity.kind.as_str()).or_insert_with(|| {
+            table.extend_from_slice(entity.kind.as_bytes());
+            table.push(0);
+            next
+        });
+        numbers.push(number);
+    }
+    let width: usize = match type_numbers.len() {
+        0..=256 => 1,
+        257..=65_536 => 2,
+        _ => 4,
+    };
+    push_u32(&mut out, to_u32(table.len(), "bytes")?);
+    out.extend_from_slice(&table);
+    push_u32(&mut out, width as u32);
+    push_u32(&mut out, to_u32(numbers.len() * width, "bytes")?);
+    for number in numbers {
+        out.extend_from_slice(&number.to_le_bytes()[..width]);
+    }
     Ok(out)
 }
 
@@ -248,15 +367,19 @@ fn push_section(out: &mut Vec<u8>, blob: &[u8], checkpoints: &[u32]) -> Result<(
     Ok(())
 }
 
-/// A name as a group stores it: entity, options, whether it is the
-/// entity's canonical name (then the text is empty), text.
-type GroupName<'a> = (u32, NameOptions, bool, &'a str);
-
 /// A byte range of the file.
 #[derive(Clone, Copy, Debug)]
 struct Section {
     start: usize,
     len: usize,
+}
+
+/// One field per entity, NUL-terminated, with a checkpoint every
+/// `ENTITY_STRIDE` entities.
+#[derive(Clone, Copy, Debug)]
+struct Column {
+    data: Section,
+    checkpoints: Section,
 }
 
 /// An opened index; see the module documentation.
@@ -271,8 +394,20 @@ pub struct CompactIndex {
     as_of: Section,
     groups: Section,
     group_checkpoints: Section,
-    entities: Section,
-    entity_checkpoints: Section,
+    /// The first eight bytes of each checkpoint's key, big-endian and
+    /// zero-padded: a lookup binary-searches these integers instead of
+    /// reading keys scattered over the file (read once at opening: a few
+    /// milliseconds for a million names).
+    checkpoint_prefixes: Vec<u64>,
+    ids: Column,
+    names: Column,
+    summaries: Column,
+    urls: Column,
+    /// Each type name, as a range of the file (the table is short; reading
+    /// it once at opening makes a type lookup one step).
+    type_names: Vec<Section>,
+    type_width: usize,
+    type_numbers: Section,
 }
 
 /// One entity read from an index.
@@ -319,6 +454,15 @@ impl<'a> Reader<'a> {
         self.at += len;
         Ok(Section { start, len: count })
     }
+
+    fn column(&mut self, what: &str, entity_count: usize) -> Result<Column, IndexError> {
+        let data = self.section(what)?;
+        let checkpoints = self.checkpoints(what)?;
+        if checkpoints.len != entity_count.div_ceil(ENTITY_STRIDE) {
+            return Err(IndexError::new(format!("the index file's entity count does not agree with its {what} checkpoints")));
+        }
+        Ok(Column { data, checkpoints })
+    }
 }
 
 /// Reads a varint at `*at` in `bytes`, moving `*at` past it.
@@ -335,10 +479,41 @@ fn read_varint(bytes: &[u8], at: &mut usize) -> Option<u32> {
     None
 }
 
+/// Where the first NUL of `bytes` is. Eight bytes at a time: reading an
+/// entity's field steps over up to 31 others, and WebAssembly has no
+/// `memchr`.
+fn find_nul(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        // The lowest flagged byte is the first zero byte.
+        let zero = word.wrapping_sub(ONES) & !word & HIGHS;
+        if zero != 0 {
+            return Some(offset + (zero.trailing_zeros() / 8) as usize);
+        }
+        offset += 8;
+    }
+    chunks.remainder().iter().position(|b| *b == 0).map(|p| offset + p)
+}
+
+/// The first eight bytes of `key` as a number that sorts as the bytes do
+/// (a shorter key sorts first, as after zero padding: keys hold no NUL).
+fn key_prefix(key: &[u8]) -> u64 {
+    let mut word = [0u8; 8];
+    let len = key.len().min(8);
+    word[..len].copy_from_slice(&key[..len]);
+    u64::from_be_bytes(word)
+}
+
 /// Reads bytes up to the next NUL at `*at`, moving `*at` past the NUL.
 fn read_cstr<'a>(bytes: &'a [u8], at: &mut usize) -> Option<&'a [u8]> {
     let rest = bytes.get(*at..)?;
-    let end = rest.iter().position(|b| *b == 0)?;
+    let end = find_nul(rest)?;
     *at += end + 1;
     Some(&rest[..end])
 }
@@ -353,7 +528,9 @@ impl CompactIndex {
         let mut reader = Reader { bytes: &bytes, at: 4 };
         let version = reader.u32()?;
         if version != VERSION {
-            return Err(IndexError::new(format!("index format version {version}; this build reads version {VERSION}")));
+            return Err(IndexError::new(format!(
+                "index format version {version}; this build reads version {VERSION}: write the index again with this build's `entity-highlighter index`"
+            )));
         }
         let flags = reader.u32()?;
         let entity_count = reader.u32()? as usize;
@@ -363,13 +540,36 @@ impl CompactIndex {
         let as_of = reader.section("date")?;
         let groups = reader.section("keys")?;
         let group_checkpoints = reader.checkpoints("keys")?;
-        let entities = reader.section("entities")?;
-        let entity_checkpoints = reader.checkpoints("entities")?;
-        if group_checkpoints.len != group_count.div_ceil(GROUP_STRIDE) || entity_checkpoints.len != entity_count.div_ceil(ENTITY_STRIDE) {
+        if group_checkpoints.len != group_count.div_ceil(GROUP_STRIDE) {
             return Err(IndexError::new("the index file's counts do not agree with its checkpoints"));
         }
+        let ids = reader.column("ids", entity_count)?;
+        let names = reader.column("names", entity_count)?;
+        let summaries = reader.column("summaries", entity_count)?;
+        let urls = reader.column("links", entity_count)?;
+        let table = reader.section("types")?;
+        let type_width = reader.u32()? as usize;
+        let type_numbers = reader.section("types")?;
+        if !matches!(type_width, 1 | 2 | 4) || entity_count.checked_mul(type_width) != Some(type_numbers.len) {
+            return Err(IndexError::new("the index file's entity types do not agree with its entity count"));
+        }
+        let mut type_names = Vec::new();
+        let mut start = table.start;
+        while start < table.start + table.len {
+            let Some(len) = find_nul(&bytes[start..table.start + table.len]) else {
+                return Err(IndexError::new("the index file's type table is damaged"));
+            };
+            type_names.push(Section { start, len });
+            start += len + 1;
+        }
         let options = MatchOptions { fold_diacritics: flags & FLAG_FOLD_DIACRITICS != 0 };
-        Ok(CompactIndex { bytes, options, entity_count, name_count, group_count, title, as_of, groups, group_checkpoints, entities, entity_checkpoints })
+        let mut index = CompactIndex { bytes, options, entity_count, name_count, group_count, title, as_of, groups, group_checkpoints, checkpoint_prefixes: Vec::new(), ids, names, summaries, urls, type_names, type_width, type_numbers };
+        let blob = index.slice(index.groups);
+        let prefixes = (0..group_checkpoints.len)
+            .map(|number| index.checkpoint(group_checkpoints, number).and_then(|at| Self::key_at(blob, at)).map(key_prefix).unwrap_or(u64::MAX))
+            .collect();
+        index.checkpoint_prefixes = prefixes;
+        Ok(index)
     }
 
     fn slice(&self, section: Section) -> &[u8] {
@@ -380,6 +580,24 @@ impl CompactIndex {
         let at = section.start + index * 4;
         let raw = self.bytes.get(at..at + 4)?;
         Some(u32::from_le_bytes([raw[0], raw[1], raw[2], raw[3]]) as usize)
+    }
+
+    /// The field of entity `index` in `column`.
+    fn field(&self, column: Column, index: usize) -> Option<&str> {
+        let data = self.slice(column.data);
+        let mut at = self.checkpoint(column.checkpoints, index / ENTITY_STRIDE)?;
+        for _ in 0..index % ENTITY_STRIDE {
+            at += find_nul(data.get(at..)?)? + 1;
+        }
+        std::str::from_utf8(read_cstr(data, &mut at)?).ok()
+    }
+
+    fn type_number(&self, index: usize) -> Option<usize> {
+        let at = self.type_numbers.start + index * self.type_width;
+        let raw = self.bytes.get(at..at + self.type_width)?;
+        let mut word = [0u8; 4];
+        word[..raw.len()].copy_from_slice(raw);
+        Some(u32::from_le_bytes(word) as usize)
     }
 
     /// How many entities the index holds.
@@ -412,40 +630,40 @@ impl CompactIndex {
         if index >= self.entity_count {
             return None;
         }
-        let blob = self.slice(self.entities);
-        let mut at = self.checkpoint(self.entity_checkpoints, index / ENTITY_STRIDE)?;
-        for _ in 0..(index % ENTITY_STRIDE) * 5 {
-            read_cstr(blob, &mut at)?;
-        }
-        let mut field = || read_cstr(blob, &mut at).and_then(|bytes| std::str::from_utf8(bytes).ok());
-        let (id, name, kind, summary, url) = (field()?, field()?, field()?, field()?, field()?);
-        Some(IndexedEntity { id, name, kind, summary, url: (!url.is_empty()).then_some(url) })
+        let kind = self.type_names.get(self.type_number(index)?).and_then(|range| std::str::from_utf8(self.slice(*range)).ok())?;
+        let url = self.field(self.urls, index)?;
+        Some(IndexedEntity {
+            id: self.field(self.ids, index)?,
+            name: self.field(self.names, index)?,
+            kind,
+            summary: self.field(self.summaries, index)?,
+            url: (!url.is_empty()).then_some(url),
+        })
     }
 
-    /// Entity counts per type (reads every entity: for a UI's filters, not
-    /// for a hot path).
+    /// Entity counts per type.
     pub fn type_counts(&self) -> std::collections::BTreeMap<String, u32> {
+        let mut per_number = vec![0u32; self.type_names.len()];
+        for index in 0..self.entity_count {
+            if let Some(count) = self.type_number(index).and_then(|number| per_number.get_mut(number)) {
+                *count += 1;
+            }
+        }
         let mut counts = std::collections::BTreeMap::new();
-        let blob = self.slice(self.entities);
-        let mut at = 0;
-        for _ in 0..self.entity_count {
-            let fields: Option<Vec<&[u8]>> = (0..5).map(|_| read_cstr(blob, &mut at)).collect();
-            let Some(fields) = fields else { break };
-            if let Ok(kind) = std::str::from_utf8(fields[2]) {
-                *counts.entry(kind.to_owned()).or_default() += 1;
+        for (range, count) in self.type_names.iter().zip(per_number) {
+            if let (Ok(kind), true) = (std::str::from_utf8(self.slice(*range)), count > 0) {
+                *counts.entry(kind.to_owned()).or_default() += count;
             }
         }
         counts
     }
 
     /// The key of the group at byte `at` of the groups blob.
-    fn key_at<'a>(blob: &'a [u8], at: usize) -> Option<&'a [u8]> {
+    fn key_at(blob: &[u8], at: usize) -> Option<&[u8]> {
         let rest = blob.get(at..)?;
-        rest.iter().position(|b| *b == 0).map(|end| &rest[..end])
+        find_nul(rest).map(|end| &rest[..end])
     }
 
-    /// Skips the group at `*at` (its key already read or not), returning its
-    /// names: `(entity, options, text)`.
     /// Reads the key of the group at `*at` and moves `*at` past the group;
     /// returns the key and where the group's names start and end.
     fn step_group<'a>(blob: &'a [u8], at: &mut usize) -> Option<(&'a [u8], usize, usize)> {
@@ -457,30 +675,35 @@ impl CompactIndex {
         Some((key, start, end))
     }
 
-    /// The names of a group whose names span `start..end` of the blob.
-    fn read_names(blob: &[u8], start: usize, end: usize) -> Option<Vec<GroupName<'_>>> {
-        let blob = blob.get(..end)?;
-        let at = &mut start.clone();
-        let count = read_varint(blob, at)? as usize;
-        let mut names = Vec::with_capacity(count.min(1024));
+    /// Calls `each` with every name filed under `key`: entity, options
+    /// byte, stored text (empty for a canonical name).
+    fn for_names_under(&self, key: &[u8], each: &mut impl FnMut(u32, u8, &[u8])) -> Option<()> {
+        let (start, end) = self.find_group(key)?;
+        let names = self.slice(self.groups).get(..end)?;
+        let mut at = start;
+        let count = read_varint(names, &mut at)?;
         for _ in 0..count {
-            let entity = read_varint(blob, at)?;
-            let flags = *blob.get(*at)?;
-            *at += 1;
-            let text = read_cstr(blob, at)?;
-            if let Ok(text) = std::str::from_utf8(text) {
-                names.push((entity, options_from_byte(flags), flags & CANONICAL != 0, text));
-            }
+            let entity = read_varint(names, &mut at)?;
+            let flags = *names.get(at)?;
+            at += 1;
+            let text = read_cstr(names, &mut at)?;
+            each(entity, flags, text);
         }
-        Some(names)
+        Some(())
     }
 
-    /// The names filed under `key`, if any.
-    fn names_under(&self, key: &[u8]) -> Vec<GroupName<'_>> {
+    /// Where the names of the group filed under `key` start and end in the
+    /// groups blob.
+    #[inline(never)]
+    fn find_group(&self, key: &[u8]) -> Option<(usize, usize)> {
         let blob = self.slice(self.groups);
-        let checkpoints = self.group_checkpoints.len;
-        // The last checkpoint whose first key is not after `key`.
-        let (mut low, mut high) = (0usize, checkpoints);
+        // The last checkpoint whose first key is not after `key`: among
+        // those whose prefix is not after the key's, unless some share the
+        // key's prefix, when their whole keys decide.
+        let prefix = key_prefix(key);
+        let below = self.checkpoint_prefixes.partition_point(|p| *p < prefix);
+        let same = self.checkpoint_prefixes[below..].partition_point(|p| *p == prefix);
+        let (mut low, mut high) = (below, below + same);
         while low < high {
             let middle = (low + high) / 2;
             let first = self.checkpoint(self.group_checkpoints, middle).and_then(|at| Self::key_at(blob, at));
@@ -489,66 +712,103 @@ impl CompactIndex {
                 _ => high = middle,
             }
         }
-        let Some(checkpoint) = low.checked_sub(1) else { return Vec::new() };
-        let Some(mut at) = self.checkpoint(self.group_checkpoints, checkpoint) else { return Vec::new() };
+        let mut at = self.checkpoint(self.group_checkpoints, low.checked_sub(1)?)?;
         for _ in 0..GROUP_STRIDE {
-            let Some((group_key, start, end)) = Self::step_group(blob, &mut at) else { break };
+            let (group_key, start, end) = Self::step_group(blob, &mut at)?;
             match group_key.cmp(key) {
-                std::cmp::Ordering::Equal => return Self::read_names(blob, start, end).unwrap_or_default(),
-                std::cmp::Ordering::Greater => break,
+                std::cmp::Ordering::Equal => return Some((start, end)),
+                std::cmp::Ordering::Greater => return None,
                 std::cmp::Ordering::Less => {}
             }
         }
-        Vec::new()
+        None
     }
 
     /// Builds a matcher for `text` from only the names that can occur in
-    /// it. Mentions it finds refer to the index's entity numbers.
-    pub fn matcher_for(&self, text: &str) -> Result<PageMatcher, IndexError> {
+    /// it, keeping the folded text for [`PageMatcher::find`]. Mentions it
+    /// finds refer to the index's entity numbers.
+    pub fn matcher_for<'t>(&self, text: &'t str) -> Result<PageMatcher<'t>, IndexError> {
+        if text.len() > MAX_TEXT_BYTES {
+            return Err(IndexError::new(format!("the text is {} bytes; the limit is {MAX_TEXT_BYTES}", text.len())));
+        }
         let fold = FoldOptions { case: true, diacritics: self.options.fold_diacritics };
+        let keep_case = FoldOptions { case: false, ..fold };
         let folded = Folded::new(text, fold);
-        let mut tokens: Vec<&str> = Vec::new();
-        for_each_token(&folded.text, |token| tokens.push(token));
-        let words: HashSet<&str> = tokens.iter().copied().collect();
-        let pairs: HashSet<(&str, &str)> = tokens.windows(2).map(|pair| (pair[0], pair[1])).collect();
-        let mut keys: Vec<String> = words.iter().map(|word| (*word).to_owned()).collect();
-        keys.extend(pairs.iter().map(|(first, second)| format!("{first} {second}")));
-        let mut candidates: Vec<(u32, NameOptions, &str)> = Vec::new();
-        for key in &keys {
-            for (entity, options, canonical, text) in self.names_under(key.as_bytes()) {
-                if (entity as usize) >= self.entity_count {
-                    continue;
+        let mut set = NameSet::with_capacity(256);
+        let mut candidates = 0;
+        {
+            // Each distinct word of the page gets a number; a pair of
+            // adjacent words is a pair of numbers.
+            let mut numbers: HashMap<&str, u32, FastHashBuilder> = HashMap::with_capacity_and_hasher(1024, FastHashBuilder);
+            let mut words: Vec<&str> = Vec::with_capacity(1024);
+            let mut pairs: HashSet<u64, FastHashBuilder> = HashSet::with_capacity_and_hasher(4096, FastHashBuilder);
+            let mut previous: Option<u32> = None;
+            for_each_token(&folded.text, |token| {
+                let next = words.len() as u32;
+                let number = *numbers.entry(token).or_insert_with(|| {
+                    words.push(token);
+                    next
+                });
+                if let Some(before) = previous {
+                    pairs.insert(u64::from(before) << 32 | u64::from(number));
                 }
-                let name = if canonical {
-                    match self.entity(entity as usize) {
-                        Some(record) => record.name,
-                        None => continue,
+                previous = Some(number);
+            });
+
+            let (mut name_folded, mut name_cased) = (String::new(), String::new());
+            let mut consider = |entity: u32, flags: u8, stored: &[u8]| {
+                if entity as usize >= self.entity_count {
+                    return;
+                }
+                let name = if flags & CANONICAL != 0 {
+                    match self.field(self.names, entity as usize) {
+                        Some(name) => name,
+                        None => return,
                     }
                 } else {
-                    text
+                    match std::str::from_utf8(stored) {
+                        Ok(name) => name,
+                        Err(_) => return,
+                    }
                 };
                 // Every word of the name is in the page, each next to the
                 // one that follows it in the name.
-                let name_folded = fold_name(name, fold);
-                let mut previous: Option<&str> = None;
+                fold_name_into(name, fold, &mut name_folded);
+                let mut previous: Option<u32> = None;
                 let mut present = true;
                 for_each_token(&name_folded, |token| {
-                    present &= words.contains(token) && previous.is_none_or(|before| pairs.contains(&(before, token)));
-                    previous = Some(token);
+                    if !present {
+                        return;
+                    }
+                    match numbers.get(token) {
+                        Some(&number) => {
+                            present = previous.is_none_or(|before| pairs.contains(&(u64::from(before) << 32 | u64::from(number))));
+                            previous = Some(number);
+                        }
+                        None => present = false,
+                    }
                 });
                 if present {
-                    candidates.push((entity, options, name));
+                    fold_name_into(name, keep_case, &mut name_cased);
+                    set.push(entity, &name_folded, &name_cased, options_from_byte(flags));
+                    candidates += 1;
                 }
+            };
+            for word in &words {
+                self.for_names_under(word.as_bytes(), &mut consider);
+            }
+            let mut key: Vec<u8> = Vec::with_capacity(64);
+            for pair in &pairs {
+                let (first, second) = ((pair >> 32) as usize, (pair & 0xFFFF_FFFF) as usize);
+                key.clear();
+                key.extend_from_slice(words[first].as_bytes());
+                key.push(b' ');
+                key.extend_from_slice(words[second].as_bytes());
+                self.for_names_under(&key, &mut consider);
             }
         }
-        // Dictionary order, so ambiguous candidates rank as with the full
-        // matcher.
-        candidates.sort_unstable_by_key(|(entity, _, name)| (*entity, *name));
-        candidates.dedup();
-        let count = candidates.len();
-        let matcher = Matcher::from_names(candidates.into_iter().map(|(entity, options, name)| (entity, name, options)), self.options)
-            .map_err(|error| IndexError::new(error.to_string()))?;
-        Ok(PageMatcher { matcher, candidates: count })
+        let matcher = Matcher::build(set, self.options, Some(PAGE_AUTOMATON)).map_err(|error| IndexError::new(error.to_string()))?;
+        Ok(PageMatcher { matcher, candidates, text, folded })
     }
 
     /// How many distinct keys the index files names under.
@@ -557,13 +817,33 @@ impl CompactIndex {
     }
 }
 
-/// A matcher built for one page from an index.
-#[derive(Debug)]
-pub struct PageMatcher {
+/// The automaton kind for a page's names, chosen for build time plus
+/// search time of a few thousand names over the page.
+const PAGE_AUTOMATON: AhoCorasickKind = AhoCorasickKind::NoncontiguousNFA;
+
+/// A matcher built for one page from an index, with the page's folded
+/// text.
+pub struct PageMatcher<'t> {
     /// The compiled names that can occur in the page.
     pub matcher: Matcher,
     /// How many names were selected.
     pub candidates: usize,
+    text: &'t str,
+    folded: Folded,
+}
+
+impl PageMatcher<'_> {
+    /// Finds every mention in the page the matcher was built for, reusing
+    /// the text folded during selection.
+    pub fn find(&self) -> Vec<Mention> {
+        self.matcher.find_folded(self.text, &self.folded)
+    }
+}
+
+impl fmt::Debug for PageMatcher<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PageMatcher").field("matcher", &self.matcher).field("candidates", &self.candidates).finish_non_exhaustive()
+    }
 }
 
 #[cfg(test)]
@@ -582,9 +862,58 @@ mod tests {
     fn mentions(dictionary: &Dictionary, index: &CompactIndex, text: &str) -> (Vec<(usize, usize, Vec<usize>)>, Vec<(usize, usize, Vec<usize>)>) {
         let full = Matcher::new(dictionary, MatchOptions::default()).unwrap();
         let page = index.matcher_for(text).unwrap();
-        let as_triples = |m: Vec<crate::Mention>| m.into_iter().map(|m| (m.start, m.end, m.entities)).collect();
-        (as_triples(full.find(text)), as_triples(page.matcher.find(text)))
+        let as_triples = |m: Vec<crate::Mention>| m.into_iter().map(|m| (m.start, m.end, m.entities)).collect::<Vec<_>>();
+        let refolded = as_triples(page.matcher.find(text));
+        let reused = as_triples(page.find());
+        assert_eq!(refolded, reused, "the page's folded text, kept, gives what folding it again gives");
+        (as_triples(full.find(text)), reused)
     }
+
+    #[test]
+    fn varied_names_match_as_with_the_full_matcher() {
+        let dictionary = Dictionary::from_json(
+            r#"{"entities":[
+            {"id":"a","name":"Erdoğan","type":"person","summary":"s","aliases":["Recep Tayyip Erdoğan","ERDOGAN"]},
+            {"id":"b","name":"Москва","type":"city","summary":"s","aliases":["Moskva","Moscow"]},
+            {"id":"c","name":"Straße der Einheit","type":"street","summary":"s"},
+            {"id":"d","name":"São Paulo","type":"city","summary":"s","aliases":["Sao  Paulo","SP"]},
+            {"id":"e","name":"Paulo","type":"person","summary":"s","match":{"sentence_start":false}},
+            {"id":"f","name":"東京","type":"city","summary":"s","aliases":["Tokyo"]},
+            {"id":"g","name":"Côte d'Ivoire","type":"country","summary":"s","aliases":[{"name":"CI","case":"exact"}]},
+            {"id":"h","name":"Georgia","type":"country","summary":"s"},
+            {"id":"i","name":"Georgia","type":"state","summary":"s","aliases":["georgia state"]},
+            {"id":"j","name":"New York","type":"city","summary":"s","aliases":["New York City","NYC"]},
+            {"id":"k","name":"York University","type":"organisation","summary":"s"},
+            {"id":"l","name":"eBay","type":"organisation","summary":"s","match":{"case":"any"}},
+            {"id":"m","name":"Ilham  Aliyev","type":"person","summary":"s","aliases":["I. Aliyev"]}
+        ]}"#,
+        )
+        .unwrap();
+        let index = CompactIndex::from_bytes(write_index(&dictionary, MatchOptions::default()).unwrap()).unwrap();
+        for text in [
+            "Erdogan and ERDOĞAN met Recep Tayyip Erdogan in Москве and МОСКВА, not Moskva.",
+            "Straße der Einheit, STRASSE DER EINHEIT; Sao Paulo and São  Paulo. Paulo said.",
+            "在東京, Tokyo; Côte d’Ivoire, CI and ci; Georgia, GEORGIA; georgia state.",
+            "New York University, New York City and NYC; ebay, EBAY and eBay.",
+            "Ilham\u{00A0}Aliyev and I. Aliyev; Ilham\n\nAliyev.",
+        ] {
+            let (full, page) = mentions(&dictionary, &index, text);
+            assert_eq!(full, page, "for {text:?}");
+            assert!(!page.is_empty(), "for {text:?}");
+        }
+        assert_eq!(index.entity(6).map(|e| (e.kind, e.name)), Some(("country", "Côte d'Ivoire")));
+        assert_eq!(index.type_counts().get("city"), Some(&4));
+    }
+
+    #[test]
+    fn old_versions_are_refused_with_a_clear_error() {
+        let dictionary = Dictionary::from_json(DICTIONARY).unwrap();
+        let mut bytes = write_index(&dictionary, MatchOptions::default()).unwrap();
+        bytes[4..8].copy_from_slice(&1u32.to_le_bytes());
+        let error = CompactIndex::from_bytes(bytes).unwrap_err().to_string();
+        assert!(error.contains("version 1") && error.contains("write the index again"), "{error}");
+    }
+
 
     #[test]
     fn the_index_finds_what_the_full_matcher_finds() {

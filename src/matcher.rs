@@ -15,10 +15,11 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::dictionary::{CaseRule, Dictionary, NameOptions};
-use crate::normalize::{fold_name, is_unspaced_script, is_word_char, FoldOptions, Folded, BLOCK_SEPARATOR, MAX_TEXT_BYTES};
+use crate::index::FastHashBuilder;
+use crate::normalize::{fold_name, fold_name_into, is_unspaced_script, is_word_char, FoldOptions, Folded, BLOCK_SEPARATOR, MAX_TEXT_BYTES};
 
 /// How a [`Matcher`] compares names with text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -85,8 +86,10 @@ impl std::error::Error for MatchError {}
 #[derive(Clone, Debug)]
 struct NameRef {
     entity: u32,
-    /// The name normalised like text but with its capitalisation kept.
-    cased: String,
+    /// Where, in `Matcher::cased`, the name normalised like text but with
+    /// its capitalisation kept is (one buffer rather than a string per name:
+    /// a page's matcher is built for every page).
+    cased: (u32, u32),
     options: NameOptions,
 }
 
@@ -96,7 +99,66 @@ pub struct Matcher {
     automaton: AhoCorasick,
     /// For each pattern, every name that folds to it.
     names: Vec<Vec<NameRef>>,
+    cased: String,
     fold: FoldOptions,
+}
+
+/// Collects names already folded, for [`Matcher::build`].
+pub(crate) struct NameSet {
+    /// Folded patterns, one after another, and where each ends.
+    patterns: String,
+    ends: Vec<usize>,
+    groups: Vec<Vec<NameRef>>,
+    /// For merging names that fold alike: the last pattern with a given
+    /// hash, and for each pattern the one before it with the same hash.
+    last_with_hash: HashMap<u64, u32, FastHashBuilder>,
+    same_hash_before: Vec<u32>,
+    cased: String,
+}
+
+impl NameSet {
+    pub(crate) fn with_capacity(names: usize) -> NameSet {
+        NameSet {
+            patterns: String::with_capacity(names * 16),
+            ends: Vec::with_capacity(names),
+            groups: Vec::with_capacity(names),
+            last_with_hash: HashMap::with_capacity_and_hasher(names, FastHashBuilder),
+            same_hash_before: Vec::with_capacity(names),
+            cased: String::with_capacity(names * 16),
+        }
+    }
+
+    fn pattern(&self, number: usize) -> &str {
+        let start = if number == 0 { 0 } else { self.ends[number - 1] };
+        &self.patterns[start..self.ends[number]]
+    }
+
+    /// Adds a name: its folded form (the pattern) and its form with the
+    /// capitalisation kept. Empty patterns are skipped.
+    pub(crate) fn push(&mut self, entity: u32, folded: &str, cased: &str, options: NameOptions) {
+        if folded.is_empty() {
+            return;
+        }
+        let start = self.cased.len() as u32;
+        self.cased.push_str(cased);
+        let name_ref = NameRef { entity, cased: (start, self.cased.len() as u32), options };
+        let hash = FastHashBuilder::hash_bytes(folded.as_bytes());
+        let last = self.last_with_hash.get(&hash).copied().unwrap_or(u32::MAX);
+        let mut number = last;
+        while number != u32::MAX {
+            if self.pattern(number as usize) == folded {
+                self.groups[number as usize].push(name_ref);
+                return;
+            }
+            number = self.same_hash_before[number as usize];
+        }
+        let number = self.ends.len() as u32;
+        self.patterns.push_str(folded);
+        self.ends.push(self.patterns.len());
+        self.groups.push(vec![name_ref]);
+        self.same_hash_before.push(last);
+        self.last_with_hash.insert(hash, number);
+    }
 }
 
 impl Matcher {
@@ -117,29 +179,35 @@ impl Matcher {
     pub fn from_names<'a>(names: impl IntoIterator<Item = (u32, &'a str, NameOptions)>, options: MatchOptions) -> Result<Matcher, MatchError> {
         let fold = FoldOptions { case: true, diacritics: options.fold_diacritics };
         let keep_case = FoldOptions { case: false, ..fold };
-        let mut patterns: Vec<String> = Vec::new();
-        let mut groups: Vec<Vec<NameRef>> = Vec::new();
-        let mut index_of: HashMap<String, usize> = HashMap::new();
+        let names = names.into_iter();
+        let mut set = NameSet::with_capacity(names.size_hint().0);
+        let (mut folded, mut cased) = (String::new(), String::new());
         for (entity, text, name_options) in names {
-            let key = fold_name(text, fold);
-            if key.is_empty() {
-                continue;
-            }
-            let name_ref = NameRef { entity, cased: fold_name(text, keep_case), options: name_options };
-            match index_of.get(&key) {
-                Some(&pattern) => groups[pattern].push(name_ref),
-                None => {
-                    index_of.insert(key.clone(), patterns.len());
-                    patterns.push(key);
-                    groups.push(vec![name_ref]);
-                }
-            }
+            fold_name_into(text, fold, &mut folded);
+            fold_name_into(text, keep_case, &mut cased);
+            set.push(entity, &folded, &cased, name_options);
         }
+        Matcher::build(set, options, None)
+    }
+
+    /// Compiles a set of folded names. `kind` forces an automaton kind (the
+    /// compact index builds one per page, where build time counts as much
+    /// as search time); `None` lets the crate choose.
+    pub(crate) fn build(set: NameSet, options: MatchOptions, kind: Option<AhoCorasickKind>) -> Result<Matcher, MatchError> {
+        let fold = FoldOptions { case: true, diacritics: options.fold_diacritics };
+        let NameSet { patterns, ends, groups, cased, .. } = set;
+        let mut start = 0;
+        let slices = ends.iter().map(|&end| {
+            let pattern = &patterns.as_bytes()[start..end];
+            start = end;
+            pattern
+        });
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
-            .build(&patterns)
-            .map_err(|error| MatchError { message: format!("could not build the automaton for {} names: {error}", patterns.len()) })?;
-        Ok(Matcher { automaton, names: groups, fold })
+            .kind(kind)
+            .build(slices)
+            .map_err(|error| MatchError { message: format!("could not build the automaton for {} names: {error}", ends.len()) })?;
+        Ok(Matcher { automaton, names: groups, cased, fold })
     }
 
     /// How many distinct (folded) names the automaton holds.
@@ -161,8 +229,22 @@ impl Matcher {
             return Err(MatchError { message: format!("the text is {} bytes; the limit is {MAX_TEXT_BYTES}", text.len()) });
         }
         let folded = Folded::new(text, self.fold);
-        let mut hits: Vec<(usize, usize, usize)> =
-            self.automaton.find_overlapping_iter(&folded.text).map(|hit| (hit.start(), hit.end(), hit.pattern().as_usize())).collect();
+        Ok(self.find_folded(text, &folded))
+    }
+
+    /// Finds every mention in `text`, already folded as `folded` with this
+    /// matcher's options (the compact index folds a page once, to select
+    /// names and to search). The caller checks the text's length.
+    pub(crate) fn find_folded(&self, text: &str, folded: &Folded) -> Vec<Mention> {
+        // Occurrences inside words (most of them, for short names) fail the
+        // boundary test in `accept` whatever their order, so they are
+        // dropped before the sort rather than after.
+        let mut hits: Vec<(usize, usize, usize)> = self
+            .automaton
+            .find_overlapping_iter(&folded.text)
+            .filter(|hit| at_boundaries(&folded.text, hit.start(), hit.end()))
+            .map(|hit| (hit.start(), hit.end(), hit.pattern().as_usize()))
+            .collect();
         // Leftmost first, and at one start the longest first.
         hits.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
         let mut mentions = Vec::new();
@@ -171,13 +253,13 @@ impl Matcher {
             if start < taken_until {
                 continue;
             }
-            if let Some(mention) = self.accept(text, &folded, start, end, pattern) {
+            if let Some(mention) = self.accept(text, folded, start, end, pattern) {
                 taken_until = end;
                 mentions.push(mention);
             }
         }
         rank_candidates(&mut mentions);
-        Ok(mentions)
+        mentions
     }
 
     /// Tests one occurrence against the rules; returns it as a mention with
@@ -185,24 +267,21 @@ impl Matcher {
     fn accept(&self, text: &str, folded: &Folded, start: usize, end: usize, pattern: usize) -> Option<Mention> {
         let from = folded.start_origin(start)?;
         let to = folded.end_origin(end)?;
-        let inner = folded.text.get(start..end)?;
-        let before = folded.text[..start].chars().next_back();
-        let after = folded.text[end..].chars().next();
-        if !is_boundary(before, inner.chars().next()) || !is_boundary(inner.chars().next_back(), after) {
-            return None;
-        }
         let original = text.get(from.byte..to.byte)?;
         let mut written: Option<String> = None;
         let mut sentence_start: Option<bool> = None;
         let mut entities: Vec<usize> = Vec::new();
         for name in self.names.get(pattern)? {
             let entity = name.entity as usize;
-            if entities.contains(&entity) {
+            // Only the last one is compared: searching them all made a name
+            // shared by many entities quadratic. Repeats are removed below.
+            if entities.last() == Some(&entity) {
                 continue;
             }
             if name.options.case != CaseRule::Any {
                 let written = written.get_or_insert_with(|| fold_name(original, FoldOptions { case: false, ..self.fold }));
-                if !case_matches(&name.cased, written, name.options.case) {
+                let cased = self.cased.get(name.cased.0 as usize..name.cased.1 as usize).unwrap_or("");
+                if !case_matches(cased, written, name.options.case) {
                     continue;
                 }
             }
@@ -215,8 +294,16 @@ impl Matcher {
             return None;
         }
         entities.sort_unstable();
+        entities.dedup();
         Some(Mention { start: from.utf16, end: to.utf16, byte_start: from.byte, byte_end: to.byte, entities })
     }
+}
+
+/// Whether `folded[start..end]` may be a name: it begins and ends at word
+/// boundaries (see `is_boundary`).
+fn at_boundaries(folded: &str, start: usize, end: usize) -> bool {
+    let (Some(inner), Some(head), Some(tail)) = (folded.get(start..end), folded.get(..start), folded.get(end..)) else { return false };
+    is_boundary(head.chars().next_back(), inner.chars().next()) && is_boundary(inner.chars().next_back(), tail.chars().next())
 }
 
 /// Orders the candidates of each ambiguous mention so that entities the same

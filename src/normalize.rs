@@ -116,7 +116,13 @@ fn strip_undecomposable(c: char) -> char {
 }
 
 /// Is `c` part of a word? Letters, digits and combining marks are.
+#[inline]
 pub(crate) fn is_word_char(c: char) -> bool {
+    // ASCII first: no ASCII character is a combining or other mark, and
+    // the combining-class lookup costs a table probe per space or comma.
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
     c.is_alphanumeric() || canonical_combining_class(c) != 0 || is_mark(c)
 }
 
@@ -318,8 +324,50 @@ fn is_unit(text: &str, i: usize) -> bool {
 
 /// Folds a name the way text is folded, without leading or trailing space.
 pub(crate) fn fold_name(name: &str, options: FoldOptions) -> String {
-    let folded = Folded::new(name, options);
-    folded.text.trim_matches(' ').to_owned()
+    let mut out = String::new();
+    fold_name_into(name, options, &mut out);
+    out
+}
+
+/// [`fold_name`] into a reusable buffer (cleared first). Most names are
+/// ASCII, and the compact index folds every candidate name of a page, so
+/// ASCII names skip the segment machinery (and its allocations) and get
+/// the same bytes `Folded::new` would give.
+pub(crate) fn fold_name_into(name: &str, options: FoldOptions, out: &mut String) {
+    out.clear();
+    if !name.is_ascii() {
+        let folded = Folded::new(name, options);
+        out.push_str(folded.text.trim_matches(' '));
+        return;
+    }
+    let bytes = name.as_bytes();
+    let mut folded: Vec<u8> = std::mem::take(out).into_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        i += 1;
+        if b.is_ascii_whitespace() {
+            // As in `Folded::new`: a space before a non-space is itself;
+            // any other white space starts a run that goes on over every
+            // white-space character (vertical tab included, though a
+            // vertical tab cannot start one) and folds to one space.
+            let unit = b == b' ' && bytes.get(i).is_none_or(|next| !next.is_ascii_whitespace());
+            if !unit {
+                while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == 0x0B) {
+                    i += 1;
+                }
+            }
+            folded.push(b' ');
+        } else {
+            folded.push(if options.case { b.to_ascii_lowercase() } else { b });
+        }
+    }
+    let end = folded.iter().rposition(|b| *b != b' ').map_or(0, |last| last + 1);
+    folded.truncate(end);
+    let start = folded.iter().position(|b| *b != b' ').unwrap_or(folded.len());
+    folded.drain(..start);
+    // Only ASCII bytes were pushed.
+    *out = String::from_utf8(folded).unwrap_or_default();
 }
 
 #[cfg(test)]
@@ -367,6 +415,30 @@ mod tests {
         let to = folded.end_origin(end).unwrap();
         assert_eq!(&text[from.byte..to.byte], "Ali\u{00AD}yev");
         assert_eq!((from.utf16, to.utf16), (3, 10));
+    }
+
+    #[test]
+    fn ascii_names_fold_as_text_does() {
+        let names = ["  Ilham \t\n Aliyev ", "U.S. Chamber", "a\x0Bb", "a \x0B b", "\x0B x \x0B", "A\r\nB", "", "   ", "O'Neil-Smith \"Jr\"", "x\x0C\x0By"];
+        for name in names {
+            for options in [FOLD, FoldOptions { case: false, diacritics: true }] {
+                let slow = Folded::new(name, options).text.trim_matches(' ').to_owned();
+                assert_eq!(fold_name(name, options), slow, "folding {name:?}");
+            }
+        }
+        // Every short string over a small ASCII alphabet.
+        let alphabet = [b' ', b'\t', b'\x0B', b'\n', b'A', b'b', b'-', b'\''];
+        for len in 0..=5u32 {
+            for mut code in 0..(alphabet.len() as u32).pow(len) {
+                let mut name = String::new();
+                for _ in 0..len {
+                    name.push(alphabet[(code % alphabet.len() as u32) as usize] as char);
+                    code /= alphabet.len() as u32;
+                }
+                let slow = Folded::new(&name, FOLD).text.trim_matches(' ').to_owned();
+                assert_eq!(fold_name(&name, FOLD), slow, "folding {name:?}");
+            }
+        }
     }
 
     #[test]

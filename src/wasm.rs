@@ -233,10 +233,7 @@ impl Engine {
     pub fn find(&self, text: &str) -> Result<Uint32Array, JsValue> {
         let mentions = match &self.source {
             Source::Compiled { matcher, .. } => matcher.try_find(text),
-            Source::Index(index) => index
-                .matcher_for(text)
-                .map_err(|error| crate::MatchError::from_message(error.to_string()))
-                .and_then(|page| page.matcher.try_find(text)),
+            Source::Index(index) => index.matcher_for(text).map(|page| page.find()).map_err(|error| crate::MatchError::from_message(error.to_string())),
         }
         .map_err(|error| js_sys::Error::new(&error.to_string()))?;
         let mut flat: Vec<u32> = Vec::with_capacity(mentions.len() * 3);
