@@ -25,6 +25,16 @@ pub struct Limits {
     pub max_entities: usize,
 }
 
+impl Limits {
+    /// Refuses a file of `bytes` bytes if it is over the size limit, with
+    /// the same problem the loader reports: so that a caller that knows a
+    /// file's size (from its metadata or a Content-Length) can refuse it
+    /// before reading it.
+    pub fn check_size(&self, bytes: usize) -> Result<(), DictionaryError> {
+        check_size(bytes, self)
+    }
+}
+
 impl Default for Limits {
     fn default() -> Limits {
         Limits { max_bytes: 32 * 1024 * 1024, max_entities: 2_000_000 }
@@ -329,6 +339,11 @@ fn describe_json_error(error: &serde_json::Error) -> String {
     };
     match error.classify() {
         serde_json::error::Category::Eof => format!("the file ends too early: {text}"),
+        // serde_json calls an unpaired \uD800-\uDFFF escape an "unexpected
+        // end of hex escape" or a "lone ... surrogate"; say what it means.
+        serde_json::error::Category::Syntax if text.contains("surrogate") || text.contains("hex escape") => {
+            format!("JSON syntax error: {text} (a \\u escape needs four hex digits, and one between \\uD800 and \\uDFFF is half of a character: it must be followed by its other half)")
+        }
         serde_json::error::Category::Syntax => format!("JSON syntax error: {text}"),
         _ => text,
     }
@@ -383,7 +398,7 @@ impl<'de> Visitor<'de> for &mut Loader<'_> {
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
-                    self.problems.add(Location::Field(key), "unknown top-level field; expected entities, name, as_of, description or sources");
+                    self.problems.add(Location::Field(shown(&key)), "unknown top-level field; expected entities, name, as_of, description or sources");
                 }
             }
         }
@@ -496,7 +511,7 @@ fn validate_entity(index: usize, value: Value, problems: &mut Problems) -> Optio
     };
     let aliases = fields.remove("aliases");
     for key in fields.keys() {
-        problems.add(at(key), "unknown field; expected id, name, type, aliases, summary, url or match");
+        problems.add(at(&shown(key)), "unknown field; expected id, name, type, aliases, summary, url or match");
     }
 
     if let Some(kind) = &kind {
@@ -577,7 +592,7 @@ fn parse_options(value: Value, defaults: NameOptions, location: &Location, probl
                 "default" => options.case = CaseRule::Default,
                 "exact" => options.case = CaseRule::Exact,
                 "any" => options.case = CaseRule::Any,
-                other => fail(problems, format!("\"case\" is \"{other}\"; expected \"default\", \"exact\" or \"any\"")),
+                other => fail(problems, format!("\"case\" is \"{}\"; expected \"default\", \"exact\" or \"any\"", shown(other))),
             },
             ("sentence_start", Value::Bool(flag)) => options.sentence_start = flag,
             ("name", other) if with_name => fail(problems, format!("\"name\" must be a string, found {}", describe(&other))),
@@ -585,7 +600,7 @@ fn parse_options(value: Value, defaults: NameOptions, location: &Location, probl
             ("sentence_start", other) => fail(problems, format!("\"sentence_start\" must be true or false, found {}", describe(&other))),
             (other, _) => {
                 let expected = if with_name { "name, case or sentence_start" } else { "case or sentence_start" };
-                fail(problems, format!("unknown option \"{other}\"; expected {expected}"));
+                fail(problems, format!("unknown option \"{}\"; expected {expected}", shown(other)));
             }
         }
     }
@@ -597,8 +612,32 @@ fn parse_options(value: Value, defaults: NameOptions, location: &Location, probl
     ok.then_some((name, options))
 }
 
-fn has_control(text: &str) -> bool {
-    text.chars().any(|c| c.is_control() || c == '\u{2028}' || c == '\u{2029}')
+fn is_control(c: char) -> bool {
+    c.is_control() || c == '\u{2028}' || c == '\u{2029}'
+}
+
+/// Text quoted in a message, escaped and cut short: a problem must say
+/// which value is wrong without copying megabytes of it into the report.
+fn shown(text: &str) -> String {
+    const MAX_SHOWN_CHARS: usize = 60;
+    let mut out: String = text.chars().take(MAX_SHOWN_CHARS).flat_map(char::escape_debug).collect();
+    if text.chars().nth(MAX_SHOWN_CHARS).is_some() {
+        out.push_str("...");
+    }
+    out
+}
+
+/// The first bidirectional embedding, override or isolate control and its
+/// 1-based character position. They are invisible and reorder the text
+/// around them, so in a name, id, summary or link they can make a card show
+/// something other than what the dictionary says; the marks U+200E and
+/// U+200F, which right-to-left names legitimately need, are allowed.
+fn bidi_control(text: &str) -> Option<(usize, char)> {
+    text.chars().enumerate().find(|(_, c)| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')).map(|(at, c)| (at + 1, c))
+}
+
+fn bidi_problem(text: &str) -> Option<String> {
+    bidi_control(text).map(|(at, c)| format!("contains the invisible bidirectional control U+{:04X} at character {at}, which can reorder how the text is shown", c as u32))
 }
 
 fn check_id(id: &str) -> Result<(), String> {
@@ -612,6 +651,9 @@ fn check_id(id: &str) -> Result<(), String> {
     if id.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(format!("\"{}\" contains white space or a control character", id.escape_debug()));
     }
+    if let Some(problem) = bidi_problem(id) {
+        return Err(format!("\"{}\" {problem}", id.escape_debug()));
+    }
     Ok(())
 }
 
@@ -624,8 +666,11 @@ pub(crate) fn check_name(name: &str) -> Result<(), String> {
     if chars > MAX_NAME_CHARS {
         return Err(format!("name of {chars} characters; the limit is {MAX_NAME_CHARS}"));
     }
-    if has_control(name) {
-        return Err(format!("\"{}\" contains a control character or line separator", name.escape_debug()));
+    if let Some((at, c)) = name.chars().enumerate().find(|(_, c)| is_control(*c)) {
+        return Err(format!("\"{}\" contains the control character or line separator U+{:04X} at character {}", name.escape_debug(), c as u32, at + 1));
+    }
+    if let Some(problem) = bidi_problem(name) {
+        return Err(format!("\"{}\" {problem}", name.escape_debug()));
     }
     if !name.chars().any(char::is_alphanumeric) {
         return Err(format!("\"{name}\" has no letter or digit, so it would match punctuation"));
@@ -638,7 +683,7 @@ fn check_type(kind: &str) -> Result<(), String> {
     let starts_well = chars.next().is_some_and(|c| c.is_ascii_lowercase());
     let rest_ok = chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
     if !starts_well || !rest_ok || kind.len() > MAX_TYPE_CHARS {
-        return Err(format!("\"{}\" is not a type: use a lower-case word such as person, country, city, region, organisation, agreement, event, route or media", kind.escape_debug()));
+        return Err(format!("\"{}\" is not a type: use a lower-case word such as person, country, city, region, organisation, agreement, event, route or media", shown(kind)));
     }
     Ok(())
 }
@@ -651,8 +696,11 @@ fn check_summary(summary: &str) -> Result<(), String> {
     if chars > MAX_SUMMARY_CHARS {
         return Err(format!("{chars} characters; the limit is {MAX_SUMMARY_CHARS}"));
     }
-    if summary.chars().any(|c| c.is_control() && c != '\n') {
-        return Err("contains a control character".into());
+    if let Some((at, c)) = summary.chars().enumerate().find(|(_, c)| c.is_control() && *c != '\n') {
+        return Err(format!("contains the control character U+{:04X} at character {}", c as u32, at + 1));
+    }
+    if let Some(problem) = bidi_problem(summary) {
+        return Err(problem);
     }
     Ok(())
 }
@@ -665,6 +713,9 @@ pub(crate) fn check_url(url: &str) -> Result<(), String> {
     }
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err("contains white space or a control character".into());
+    }
+    if let Some(problem) = bidi_problem(url) {
+        return Err(problem);
     }
     let lower = url.to_ascii_lowercase();
     let rest = if let Some(rest) = lower.strip_prefix("https://") {
