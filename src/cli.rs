@@ -116,8 +116,38 @@ fn read_bytes(path: &str) -> Result<Vec<u8>, Failure> {
     std::fs::read(path).map_err(|error| Failure::Input(format!("cannot read \"{path}\": {error}")))
 }
 
+/// Reads a dictionary file, refusing one over the size limit before reading
+/// it, so that a huge file costs neither the time nor the memory to load.
+fn read_dictionary_bytes(path: &str, limits: &Limits) -> Result<Vec<u8>, Failure> {
+    let refused = |error| Failure::Input(format!("{path}: {error}"));
+    if path != "-" {
+        if let Ok(metadata) = std::fs::metadata(path) {
+            if metadata.is_file() {
+                limits.check_size(usize::try_from(metadata.len()).unwrap_or(usize::MAX)).map_err(refused)?;
+            }
+        }
+    }
+    // Pipes and special files have no size to check first: read at most one
+    // byte over the limit.
+    let mut bytes = Vec::new();
+    let reader: Box<dyn Read> = if path == "-" {
+        Box::new(io::stdin())
+    } else {
+        Box::new(std::fs::File::open(path).map_err(|error| Failure::Input(format!("cannot read \"{path}\": {error}")))?)
+    };
+    let cap = u64::try_from(limits.max_bytes).unwrap_or(u64::MAX).saturating_add(1);
+    reader.take(cap).read_to_end(&mut bytes).map_err(|error| Failure::Input(format!("cannot read \"{path}\": {error}")))?;
+    if bytes.len() > limits.max_bytes {
+        return Err(Failure::Input(format!(
+            "{path}: the dictionary was refused: it is more than {} bytes, the limit; raise it with --max-size",
+            limits.max_bytes
+        )));
+    }
+    Ok(bytes)
+}
+
 fn load_dictionary(path: &str, limits: &Limits) -> Result<Dictionary, Failure> {
-    let bytes = read_bytes(path)?;
+    let bytes = read_dictionary_bytes(path, limits)?;
     Dictionary::from_bytes(&bytes, limits).map_err(|error| Failure::Input(format!("{path}: {error}")))
 }
 
@@ -216,7 +246,7 @@ fn write_failed(error: io::Error) -> Result<(), Failure> {
 fn run_check(args: &[String]) -> Result<(), Failure> {
     let options = parse_options(args, false)?;
     let path = options.input.ok_or_else(|| Failure::Usage("check needs a dictionary file".into()))?;
-    let bytes = read_bytes(&path)?;
+    let bytes = read_dictionary_bytes(&path, &options.limits)?;
     match Dictionary::from_bytes(&bytes, &options.limits) {
         Ok(dictionary) => {
             let names: usize = dictionary.entities().iter().map(|e| e.names.len()).sum();

@@ -11,7 +11,9 @@ fn run(args: &[&str], stdin: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the binary runs");
-    child.stdin.take().expect("stdin").write_all(stdin).expect("write stdin");
+    // A tool that refuses its dictionary exits without reading standard
+    // input; the broken pipe that leaves is not the test's concern.
+    let _ = child.stdin.take().expect("stdin").write_all(stdin);
     child.wait_with_output().expect("the binary finishes")
 }
 
@@ -118,4 +120,151 @@ fn oversized_dictionaries_are_refused_with_the_limit() {
     let output = run(&["check", "--max-size", "100", &dict], b"");
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("the limit is 100 bytes"));
+}
+
+/// Runs the tool with its address space capped at `limit_mib` by the
+/// shell's `ulimit -v`: that is the bound the tests rely on, since needing
+/// more cannot pass unnoticed (the allocation fails and the tool aborts
+/// instead of exiting 1 with its message). The peak resident size (VmHWM,
+/// Linux), polled while the tool runs, is reported too; a run shorter than
+/// the polling interval reads 0. Returns the output, that peak in KiB and
+/// the wall time.
+fn run_limited(args: &[&str], limit_mib: u64) -> (Output, u64, std::time::Duration) {
+    let started = std::time::Instant::now();
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(r#"ulimit -v "$1" && shift && exec "$@""#)
+        .arg("sh")
+        .arg((limit_mib * 1024).to_string())
+        .arg(env!("CARGO_BIN_EXE_entity-highlighter"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sh runs");
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0u64;
+    while child.try_wait().expect("wait").is_none() {
+        if let Ok(status) = std::fs::read_to_string(&status_file) {
+            let hwm = status.lines().find_map(|line| line.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok());
+            peak_kib = peak_kib.max(hwm.unwrap_or(0));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let output = child.wait_with_output().expect("output");
+    (output, peak_kib, started.elapsed())
+}
+
+fn stderr_of(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn a_fifty_megabyte_dictionary_is_refused_before_it_is_read() {
+    // Valid JSON padded to 50 MB: only the size is wrong. Refused from the
+    // file's size, within a 48 MiB address space that could not even hold
+    // the file.
+    let mut bytes = DICTIONARY.as_bytes().to_vec();
+    bytes.resize(50 * 1000 * 1000, b' ');
+    let dict = temp_file("fifty.json", &bytes);
+    drop(bytes);
+    let text = temp_file("fifty-text.txt", b"Baku");
+    let out = temp_file("fifty.ehix", b"");
+    for args in [vec!["check", dict.as_str()], vec!["match", "--dict", dict.as_str(), text.as_str()], vec!["index", dict.as_str(), "-o", out.as_str()]] {
+        let (output, peak_kib, time) = run_limited(&args, 48);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {}", stderr_of(&output));
+        assert!(stderr_of(&output).contains("file: the file is 50000000 bytes; the limit is 33554432 bytes (32 MiB)"), "{args:?}: {}", stderr_of(&output));
+        assert!(output.stdout.is_empty(), "{args:?} printed {:?}", String::from_utf8_lossy(&output.stdout));
+        assert!(time < std::time::Duration::from_secs(5), "{args:?} took {time:?}");
+        println!("{args:?}: refused in {time:?}, peak resident {peak_kib} KiB");
+        assert!(peak_kib < 16 * 1024, "{args:?}: peak resident {peak_kib} KiB");
+    }
+    // Within a raised limit the size is no longer the problem.
+    let (output, _, _) = run_limited(&["check", "--max-size", "60000000", &dict], 256);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    std::fs::remove_file(&dict).ok();
+}
+
+#[test]
+fn a_dictionary_piped_in_over_the_limit_is_refused_without_reading_it_all() {
+    let mut bytes = DICTIONARY.as_bytes().to_vec();
+    bytes.resize(2_000, b' ');
+    let output = run(&["check", "--max-size", "1000", "-"], &bytes);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr_of(&output).contains("-: the dictionary was refused: it is more than 1000 bytes, the limit; raise it with --max-size"), "{}", stderr_of(&output));
+}
+
+#[test]
+fn a_bad_dictionary_prints_no_mentions() {
+    // Good entities that the text names, and one bad one: nothing is
+    // matched, nothing printed, the exit status says so.
+    let dict = temp_file(
+        "half.json",
+        br#"{"entities":[{"id":"city:baku","name":"Baku","type":"city","summary":"s"},{"id":"city:x","name":"X","type":"city","summary":"s","url":"javascript:alert(1)"}]}"#,
+    );
+    let output = run(&["match", "--dict", &dict, "-"], b"Baku and X.");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty(), "{:?}", String::from_utf8_lossy(&output.stdout));
+    assert!(stderr_of(&output).contains("entities[1] (id \"city:x\"), url: \"javascript:\" links are not allowed"), "{}", stderr_of(&output));
+    let truncated = temp_file("truncated.json", br#"{"entities":[{"id":"city:baku","name":"Baku","type":"city","summary":"s"},"#);
+    let output = run(&["match", "--dict", &truncated, "-"], b"Baku");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    assert!(stderr_of(&output).contains("line 1, column 74: the file ends too early"), "{}", stderr_of(&output));
+}
+
+#[test]
+fn invalid_utf8_says_line_column_and_byte_for_dictionaries_and_texts() {
+    let dict = temp_file("latin1-3.json", b"{\"entities\":[\n{\"id\":\"a\",\n\"name\":\"Bak\xfc\",\"type\":\"x\",\"summary\":\"s\"}]}");
+    let expected = "line 3, column 12: the file is not valid UTF-8 (byte 36 is not part of a UTF-8 character); save it as UTF-8";
+    for args in [vec!["check", dict.as_str()], vec!["match", "--dict", dict.as_str(), "-"]] {
+        let output = run(&args, b"Baku");
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        assert!(stderr_of(&output).contains(expected), "{args:?}: {}", stderr_of(&output));
+        assert!(output.stdout.is_empty());
+    }
+    let good = temp_file("utf8-good.json", DICTIONARY.as_bytes());
+    let text = temp_file("latin1.txt", b"Baku\nand Georgia\nin Bak\xfc");
+    for args in [vec!["match", text.as_str()], vec!["match", "--dict", good.as_str(), text.as_str()]] {
+        let output = run(&args, b"");
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        assert!(stderr_of(&output).contains("not valid UTF-8 at byte 23 (line 3)"), "{args:?}: {}", stderr_of(&output));
+        assert!(output.stdout.is_empty(), "{args:?}: mentions before the bad byte were printed");
+    }
+}
+
+#[test]
+fn a_million_bad_entries_give_a_capped_report_in_bounded_memory() {
+    let json = format!("{{\"entities\":[{}]}}", vec!["1"; 1_000_000].join(","));
+    let dict = temp_file("million-bad.json", json.as_bytes());
+    let (output, peak_kib, time) = run_limited(&["check", &dict], 128);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("the dictionary was refused: 1000000 problems"), "{stderr:.300}");
+    assert!(stderr.trim_end().ends_with("... and 999800 more"), "{}", &stderr[stderr.len().saturating_sub(200)..]);
+    assert!(stderr.lines().count() <= 202, "{} lines", stderr.lines().count());
+    println!("a million bad entries ({} bytes): {time:?}, peak resident {peak_kib} KiB", json.len());
+    assert!(peak_kib < 32 * 1024, "peak resident {peak_kib} KiB");
+}
+
+#[test]
+fn control_characters_and_long_names_are_refused_with_where() {
+    let long = "N".repeat(10_000);
+    let dict = temp_file(
+        "controls.json",
+        format!(r#"{{"entities":[{{"id":"a","name":"Ba\u0000ku","type":"x","summary":"bell \u0007"}},{{"id":"b","name":"B\u202Eb","type":"x","summary":"s"}},{{"id":"c","name":"{long}","type":"x","summary":"s"}}]}}"#).as_bytes(),
+    );
+    let output = run(&["check", &dict], b"");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = stderr_of(&output);
+    for expected in [
+        "entities[0] (id \"a\"), summary: contains the control character U+0007 at character 6",
+        "entities[0] (id \"a\"), name: \"Ba\\0ku\" contains the control character or line separator U+0000 at character 3",
+        "entities[1] (id \"b\"), name: \"B\\u{202e}b\" contains the invisible bidirectional control U+202E at character 2",
+        "entities[2] (id \"c\"), name: name of 10000 characters; the limit is 200",
+    ] {
+        assert!(stderr.contains(expected), "missing {expected:?} in {stderr}");
+    }
+    assert!(stderr.len() < 1_000, "the report copies the long name: {} bytes", stderr.len());
 }
