@@ -1,8 +1,14 @@
 //! Property tests: the matcher against a slow reference that is correct by
 //! inspection, and against itself on typographic variants of one text.
+//!
+//! Every search result is also held to the four properties of issue 6
+//! (`assert_mention_properties`): offsets slice the input to exactly the
+//! mention's text, mentions never overlap, each starts and ends on a word
+//! boundary, and (where a reference exists) results equal the reference.
 
-use entity_highlighter::{Dictionary, MatchOptions, Matcher, Mention};
+use entity_highlighter::{CaseRule, Dictionary, MatchOptions, Matcher, Mention, NameOptions};
 use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
 
 /// Letters with one-to-one case mappings, in three scripts, plus
 /// separators and an astral character.
@@ -25,6 +31,25 @@ fn name_strategy() -> impl Strategy<Value = TestName> {
         };
         TestName { text, case }
     })
+}
+
+/// Each entity's names with repeated texts dropped (the first kept), as the
+/// dictionary written for them holds them: the loader refuses an entity
+/// that repeats a name, and the reference must not know a name the
+/// dictionary lacks.
+fn distinct_names(entities: Vec<Vec<TestName>>) -> Vec<Vec<TestName>> {
+    entities
+        .into_iter()
+        .map(|names| {
+            let mut kept: Vec<TestName> = Vec::new();
+            for name in names {
+                if !kept.iter().any(|k| k.text == name.text) {
+                    kept.push(name);
+                }
+            }
+            kept
+        })
+        .collect()
 }
 
 fn dictionary_json(entities: &[Vec<TestName>]) -> String {
@@ -175,25 +200,40 @@ proptest! {
 
     #[test]
     fn matcher_equals_reference(entities in entities_strategy(), noise in text_strategy(), picks in proptest::collection::vec((0usize..8, 0usize..3, 0u8..4), 0..8), random in text_strategy()) {
+        let entities = distinct_names(entities);
         let json = dictionary_json(&entities);
         let dictionary = Dictionary::from_json(&json).unwrap();
         let matcher = Matcher::new(&dictionary, MatchOptions { fold_diacritics: false }).unwrap();
         for text in [text_with_names(&entities, &noise, &picks), random] {
             let mentions = matcher.find(&text);
+            // Property 4: the same results as the reference.
             prop_assert_eq!(as_sorted_triples(&mentions), reference(&entities, &text), "text {:?}\ndictionary {}", text, json);
-            let mut previous_end = 0;
-            for mention in &mentions {
-                // Offsets slice the input to exactly the mention's text, and
-                // mentions never overlap.
-                prop_assert_eq!(utf16_slice(&text, mention.start, mention.end), mention.text(&text));
-                prop_assert!(mention.start >= previous_end);
-                previous_end = mention.end;
-            }
+            assert_mention_properties(&text, &mentions)?;
+        }
+    }
+
+    #[test]
+    fn mixed_scripts_keep_offsets_order_and_word_boundaries(names in proptest::collection::vec(mixed_text(1..6), 1..8), text in mixed_text(0..80), cases in proptest::collection::vec(0u8..3, 8)) {
+        // No reference here: folding (case, NFD, marks, invisible
+        // characters) is what is exercised, so properties 1 to 3 only.
+        let names: Vec<(u32, String, NameOptions)> = names
+            .into_iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let case = [CaseRule::Default, CaseRule::Exact, CaseRule::Any][usize::from(cases[i % cases.len()])];
+                (i as u32 % 4, name, NameOptions { case, sentence_start: true })
+            })
+            .collect();
+        for fold_diacritics in [true, false] {
+            let matcher = Matcher::from_names(names.iter().map(|(entity, name, options)| (*entity, name.as_str(), *options)), MatchOptions { fold_diacritics }).unwrap();
+            let mentions = matcher.find(&text);
+            assert_mention_properties(&text, &mentions)?;
         }
     }
 
     #[test]
     fn typographic_variants_find_the_same_mentions(entities in entities_strategy(), noise in text_strategy(), picks in proptest::collection::vec((0usize..8, 0usize..3, 0u8..2), 0..8), seed in any::<u64>()) {
+        let entities = distinct_names(entities);
         let json = dictionary_json(&entities);
         let dictionary = Dictionary::from_json(&json).unwrap();
         let matcher = Matcher::new(&dictionary, MatchOptions::default()).unwrap();
@@ -203,7 +243,60 @@ proptest! {
         let varied = matcher.find(&variant);
         let expected: Vec<(usize, usize, Vec<usize>)> = plain.iter().map(|m| (map.start[m.start], map.end[m.end], m.entities.clone())).collect();
         prop_assert_eq!(as_triples(&varied), expected, "text {:?}\nvariant {:?}\ndictionary {}", text, variant, json);
+        assert_mention_properties(&text, &plain)?;
+        assert_mention_properties(&variant, &varied)?;
     }
+}
+
+/// Letters of spaced and unspaced scripts, capitals with irregular folds,
+/// combining marks, invisible characters, separators and an astral
+/// character, so that folding changes lengths and offsets.
+const MIXED: &[char] = &[
+    'a', 'B', 'é', 'ß', 'İ', 'ǅ', 'Σ', 'ς', 'д', '東', '京', 'ト', '서', 'ก', 'ร', 'ا', '1', '\u{0301}', '\u{0308}', '\u{00AD}', '\u{200B}', ' ', '\u{00A0}', '-',
+    '\u{2013}', '\'', '\u{2019}', '.', '\u{2029}', '😀',
+];
+
+fn mixed_text(len: std::ops::Range<usize>) -> impl Strategy<Value = String> {
+    proptest::collection::vec(proptest::sample::select(MIXED), len).prop_map(|chars| chars.into_iter().collect())
+}
+
+/// Whether a mention may begin or end between `outside` and `edge`, as
+/// `matcher.rs` defines it: not between two letters or digits, unless
+/// either belongs to a script written without spaces between words (CJK,
+/// kana, Hangul, Thai, ...), where a name may begin or end anywhere.
+/// Judged on the original text, so an invisible character or a lone mark
+/// between two letters counts as a boundary here: laxer than the matcher's
+/// own test on folded text, never stricter.
+fn is_word_boundary(outside: Option<char>, edge: Option<char>) -> bool {
+    let unspaced = |c: char| matches!(c, '\u{0E00}'..='\u{0EFF}' | '\u{1000}'..='\u{109F}' | '\u{1780}'..='\u{17FF}' | '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3FFFF}');
+    match (outside, edge) {
+        (Some(outside), Some(edge)) => !(outside.is_alphanumeric() && edge.is_alphanumeric()) || unspaced(outside) || unspaced(edge),
+        _ => true,
+    }
+}
+
+/// Properties 1 to 3 of every search result.
+fn assert_mention_properties(text: &str, mentions: &[Mention]) -> Result<(), TestCaseError> {
+    let mut previous_end = 0;
+    let mut previous_byte_end = 0;
+    for mention in mentions {
+        // 1. Both offset pairs slice the input to exactly the mention's text.
+        let by_bytes = text.get(mention.byte_start..mention.byte_end);
+        prop_assert!(by_bytes.is_some_and(|slice| !slice.is_empty()), "{:?} does not slice {:?}", mention, text);
+        prop_assert_eq!(by_bytes.unwrap_or_default(), mention.text(text));
+        prop_assert_eq!(utf16_slice(text, mention.start, mention.end), mention.text(text), "UTF-16 offsets of {:?} in {:?}", mention, text);
+        // 2. Sorted, never overlapping.
+        prop_assert!(mention.start >= previous_end && mention.byte_start >= previous_byte_end, "{:?} overlaps the mention before it in {:?}", mention, text);
+        previous_end = mention.end;
+        previous_byte_end = mention.byte_end;
+        // 3. Starts and ends on a word boundary.
+        let inner = mention.text(text);
+        let before = text[..mention.byte_start].chars().next_back();
+        let after = text[mention.byte_end..].chars().next();
+        prop_assert!(is_word_boundary(before, inner.chars().next()), "{:?} starts inside a word in {:?}", inner, text);
+        prop_assert!(is_word_boundary(inner.chars().next_back(), after), "{:?} ends inside a word in {:?}", inner, text);
+    }
+    Ok(())
 }
 
 /// UTF-16 offsets of the variant for each UTF-16 offset of the original:
