@@ -504,10 +504,15 @@ fn find_nul(bytes: &[u8]) -> Option<usize> {
 /// The first eight bytes of `key` as a number that sorts as the bytes do
 /// (a shorter key sorts first, as after zero padding: keys hold no NUL).
 fn key_prefix(key: &[u8]) -> u64 {
-    let mut word = [0u8; 8];
-    let len = key.len().min(8);
-    word[..len].copy_from_slice(&key[..len]);
-    u64::from_be_bytes(word)
+    if let Some(first) = key.first_chunk::<8>() {
+        return u64::from_be_bytes(*first);
+    }
+    // Byte by byte: a copy of a variable length calls memcpy.
+    let mut word = 0u64;
+    for (at, byte) in key.iter().enumerate() {
+        word |= u64::from(*byte) << (56 - 8 * at);
+    }
+    word
 }
 
 /// Reads bytes up to the next NUL at `*at`, moving `*at` past the NUL.
@@ -701,9 +706,13 @@ impl CompactIndex {
         // those whose prefix is not after the key's, unless some share the
         // key's prefix, when their whole keys decide.
         let prefix = key_prefix(key);
-        let below = self.checkpoint_prefixes.partition_point(|p| *p < prefix);
-        let same = self.checkpoint_prefixes[below..].partition_point(|p| *p == prefix);
-        let (mut low, mut high) = (below, below + same);
+        let prefixes = &self.checkpoint_prefixes;
+        let not_after = prefixes.partition_point(|p| *p <= prefix);
+        let below = match not_after.checked_sub(1) {
+            Some(last) if prefixes[last] == prefix => prefixes[..last].partition_point(|p| *p < prefix),
+            _ => not_after,
+        };
+        let (mut low, mut high) = (below, not_after);
         while low < high {
             let middle = (low + high) / 2;
             let first = self.checkpoint(self.group_checkpoints, middle).and_then(|at| Self::key_at(blob, at));
@@ -715,7 +724,9 @@ impl CompactIndex {
         let mut at = self.checkpoint(self.group_checkpoints, low.checked_sub(1)?)?;
         for _ in 0..GROUP_STRIDE {
             let (group_key, start, end) = Self::step_group(blob, &mut at)?;
-            match group_key.cmp(key) {
+            // Prefixes first: most keys of a block differ from the one
+            // sought in their first eight bytes.
+            match key_prefix(group_key).cmp(&prefix).then_with(|| group_key.cmp(key)) {
                 std::cmp::Ordering::Equal => return Some((start, end)),
                 std::cmp::Ordering::Greater => return None,
                 std::cmp::Ordering::Less => {}
@@ -956,6 +967,20 @@ mod tests {
         let page = index.matcher_for("We drove from Name7 Town to Name431 town and NAME250 TOWN.").unwrap();
         let found: Vec<usize> = page.matcher.find("We drove from Name7 Town to Name431 town and NAME250 TOWN.").iter().map(|m| m.entities[0]).collect();
         assert_eq!(found, vec![7, 250]);
+    }
+
+    #[test]
+    fn keys_sharing_their_first_bytes_are_found() {
+        // Every key starts "internat", so the checkpoints' prefixes tie and
+        // whole keys decide; short keys sort before them.
+        let mut entities: Vec<String> = (0..700).map(|i| format!(r#"{{"id":"e{i}","name":"Internationale{i}","type":"t","summary":"s"}}"#)).collect();
+        entities.extend(["Intern", "Internat", "Internatz", "A", "Zz"].iter().enumerate().map(|(i, name)| format!(r#"{{"id":"x{i}","name":"{name}","type":"t","summary":"s"}}"#)));
+        let dictionary = Dictionary::from_json(&format!(r#"{{"entities":[{}]}}"#, entities.join(","))).unwrap();
+        let index = CompactIndex::from_bytes(write_index(&dictionary, MatchOptions::default()).unwrap()).unwrap();
+        let text = "Internationale0, Internationale699, Internationale345 and Internationale99; Intern, Internat, Internatz, A and Zz; not Internationale7000.";
+        let (full, page) = mentions(&dictionary, &index, text);
+        assert_eq!(full, page);
+        assert_eq!(page.len(), 9);
     }
 
     #[test]

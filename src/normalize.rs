@@ -157,7 +157,7 @@ pub(crate) fn is_unspaced_script(c: char) -> bool {
 
 /// Appends the folded form of one segment (a base character and the
 /// combining marks after it) to `out`.
-fn fold_segment(segment: &str, options: FoldOptions, out: &mut String) {
+fn fold_segment(segment: &str, options: FoldOptions, out: &mut String, scratch: &mut String) {
     let mut first = segment.chars();
     if let (Some(c), None) = (first.next(), first.next()) {
         match classify(c) {
@@ -166,15 +166,50 @@ fn fold_segment(segment: &str, options: FoldOptions, out: &mut String) {
             Class::Dash => return out.push('-'),
             Class::Invisible => return,
             Class::Space => return out.push(' '),
-            Class::Other => {}
+            Class::Other => return fold_char_cached(c, options, out, scratch),
         }
     }
+    fold_segment_uncached(segment, options, out, scratch);
+}
+
+thread_local! {
+    /// The folded forms of single characters already folded: decomposing
+    /// and case folding a letter such as `é` costs a thousand instructions,
+    /// and the compact index folds thousands of names per page, drawn from
+    /// a few hundred distinct letters. Bounded: cleared when full.
+    static FOLDED_CHARS: std::cell::RefCell<std::collections::HashMap<u32, String, crate::index::FastHashBuilder>> =
+        std::cell::RefCell::new(std::collections::HashMap::with_hasher(crate::index::FastHashBuilder));
+}
+
+const FOLDED_CHARS_LIMIT: usize = 4096;
+
+fn fold_char_cached(c: char, options: FoldOptions, out: &mut String, scratch: &mut String) {
+    // A char is at most 0x10FFFF: two option bits fit above it.
+    let key = c as u32 | u32::from(options.case) << 22 | u32::from(options.diacritics) << 23;
+    FOLDED_CHARS.with(|cache| {
+        let Ok(mut cache) = cache.try_borrow_mut() else {
+            return fold_segment_uncached(c.encode_utf8(&mut [0; 4]), options, out, scratch);
+        };
+        if let Some(folded) = cache.get(&key) {
+            return out.push_str(folded);
+        }
+        let start = out.len();
+        fold_segment_uncached(c.encode_utf8(&mut [0; 4]), options, out, scratch);
+        if cache.len() >= FOLDED_CHARS_LIMIT {
+            cache.clear();
+        }
+        cache.insert(key, out[start..].to_owned());
+    })
+}
+
+fn fold_segment_uncached(segment: &str, options: FoldOptions, out: &mut String, scratch: &mut String) {
     let keep = |c: &char| !(options.diacritics && is_foldable_diacritic(*c));
     let finish = |c: char| if options.diacritics { strip_undecomposable(c) } else { c };
     if options.case {
         // Canonical caseless matching: NFD, case fold, NFD again.
-        let folded: String = caseless::Caseless::default_case_fold(segment.nfd()).collect();
-        out.extend(folded.nfd().filter(keep).map(finish));
+        scratch.clear();
+        scratch.extend(caseless::Caseless::default_case_fold(segment.nfd()));
+        out.extend(scratch.nfd().filter(keep).map(finish));
     } else {
         out.extend(segment.nfd().filter(keep).map(finish));
     }
@@ -186,78 +221,80 @@ fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// Appends the folded form of `text` to `folded`, and, when asked, the
+/// pieces that map it back; returns the text's length in UTF-16 units.
+/// Names are folded without pieces (they need no map back).
+fn fold_into(text: &str, options: FoldOptions, folded: &mut String, mut pieces: Option<&mut Vec<Piece>>) -> usize {
+    let bytes = text.as_bytes();
+    // For case folding a segment, reused (a page has thousands).
+    let mut scratch = String::new();
+    let mut utf16 = 0usize;
+    let mut i = 0usize;
+    while i < bytes.len() {
+        if is_unit(text, i) {
+            // A run of ASCII that folds byte for byte.
+            let run_start = i;
+            if let Some(pieces) = pieces.as_deref_mut() {
+                pieces.push(Piece { folded: to_u32(folded.len()), byte: to_u32(i), utf16: to_u32(utf16), unit: true });
+            }
+            while i < bytes.len() && (is_plain(bytes, i) || is_unit(text, i)) {
+                i += 1;
+            }
+            // The only white space a unit can be is a space, which folds
+            // to itself: the run folds as a whole, to its lower case.
+            let start = folded.len();
+            folded.push_str(&text[run_start..i]);
+            if options.case {
+                folded[start..].make_ascii_lowercase();
+            }
+            utf16 += i - run_start;
+            continue;
+        }
+        let segment_start = i;
+        let segment_utf16 = utf16;
+        let rest = &text[i..];
+        let mut chars = rest.char_indices();
+        let Some((_, first)) = chars.next() else { break };
+        let mut end = first.len_utf8();
+        utf16 += first.len_utf16();
+        let class = classify(first);
+        if matches!(class, Class::Space) {
+            for (offset, c) in chars {
+                if !matches!(classify(c), Class::Space | Class::Invisible) {
+                    break;
+                }
+                end = offset + c.len_utf8();
+                utf16 += c.len_utf16();
+            }
+        } else if matches!(class, Class::Other) {
+            for (offset, c) in chars {
+                if canonical_combining_class(c) == 0 {
+                    break;
+                }
+                end = offset + c.len_utf8();
+                utf16 += c.len_utf16();
+            }
+        }
+        if let Some(pieces) = pieces.as_deref_mut() {
+            pieces.push(Piece { folded: to_u32(folded.len()), byte: to_u32(segment_start), utf16: to_u32(segment_utf16), unit: false });
+        }
+        let segment = &rest[..end];
+        if matches!(class, Class::Space) {
+            folded.push(' ');
+        } else {
+            fold_segment(segment, options, folded, &mut scratch);
+        }
+        i = segment_start + end;
+    }
+    utf16
+}
+
 impl Folded {
     /// Folds `text`. The caller guarantees `text.len() <= MAX_TEXT_BYTES`.
     pub fn new(text: &str, options: FoldOptions) -> Folded {
         let mut folded = String::with_capacity(text.len() + 8);
         let mut pieces: Vec<Piece> = Vec::with_capacity(text.len() / 64 + 2);
-        let bytes = text.as_bytes();
-        let mut utf16 = 0usize;
-        let mut i = 0usize;
-        while i < bytes.len() {
-            if is_unit(text, i) {
-                // A run of ASCII that folds byte for byte.
-                let run_start = i;
-                pieces.push(Piece {
-                    folded: to_u32(folded.len()),
-                    byte: to_u32(i),
-                    utf16: to_u32(utf16),
-                    unit: true,
-                });
-                while i < bytes.len() && is_unit(text, i) {
-                    let c = bytes[i];
-                    let folded_byte = if c.is_ascii_whitespace() {
-                        b' '
-                    } else if options.case {
-                        c.to_ascii_lowercase()
-                    } else {
-                        c
-                    };
-                    folded.push(folded_byte as char);
-                    i += 1;
-                }
-                utf16 += i - run_start;
-                continue;
-            }
-            let segment_start = i;
-            let segment_utf16 = utf16;
-            let rest = &text[i..];
-            let mut chars = rest.char_indices();
-            let Some((_, first)) = chars.next() else { break };
-            let mut end = first.len_utf8();
-            utf16 += first.len_utf16();
-            let class = classify(first);
-            if matches!(class, Class::Space) {
-                for (offset, c) in chars {
-                    if !matches!(classify(c), Class::Space | Class::Invisible) {
-                        break;
-                    }
-                    end = offset + c.len_utf8();
-                    utf16 += c.len_utf16();
-                }
-            } else if matches!(class, Class::Other) {
-                for (offset, c) in chars {
-                    if canonical_combining_class(c) == 0 {
-                        break;
-                    }
-                    end = offset + c.len_utf8();
-                    utf16 += c.len_utf16();
-                }
-            }
-            pieces.push(Piece {
-                folded: to_u32(folded.len()),
-                byte: to_u32(segment_start),
-                utf16: to_u32(segment_utf16),
-                unit: false,
-            });
-            let segment = &rest[..end];
-            if matches!(class, Class::Space) {
-                folded.push(' ');
-            } else {
-                fold_segment(segment, options, &mut folded);
-            }
-            i = segment_start + end;
-        }
+        let utf16 = fold_into(text, options, &mut folded, Some(&mut pieces));
         pieces.push(Piece {
             folded: to_u32(folded.len()),
             byte: to_u32(text.len()),
@@ -303,6 +340,15 @@ impl Folded {
     }
 }
 
+/// A quick, partial [`is_unit`]: a printable ASCII character, or a space
+/// before one, followed by ASCII (so by no combining mark). Most of a page.
+#[inline]
+fn is_plain(bytes: &[u8], i: usize) -> bool {
+    let b = bytes[i];
+    let next = bytes.get(i + 1).copied().unwrap_or(b'a');
+    (b.is_ascii_graphic() || (b == b' ' && next.is_ascii_graphic())) && next < 0x80
+}
+
 /// Whether the byte at `i` is an ASCII character that is a segment on its
 /// own and folds to one byte: not white space that starts a run folding to
 /// one space, and not the base of a combining sequence (`e` + U+0301).
@@ -336,8 +382,11 @@ pub(crate) fn fold_name(name: &str, options: FoldOptions) -> String {
 pub(crate) fn fold_name_into(name: &str, options: FoldOptions, out: &mut String) {
     out.clear();
     if !name.is_ascii() {
-        let folded = Folded::new(name, options);
-        out.push_str(folded.text.trim_matches(' '));
+        fold_into(name, options, out, None);
+        let end = out.trim_end_matches(' ').len();
+        out.truncate(end);
+        let start = out.len() - out.trim_start_matches(' ').len();
+        out.drain(..start);
         return;
     }
     let bytes = name.as_bytes();
