@@ -34,6 +34,8 @@ mod dictionary;
 mod index;
 mod matcher;
 mod normalize;
+mod unicode;
+mod unicode_tables;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 

@@ -14,8 +14,7 @@
 //! segment edges maps back to one exact span of the original text, in UTF-8
 //! bytes and in UTF-16 code units.
 
-use unicode_normalization::char::canonical_combining_class;
-use unicode_normalization::UnicodeNormalization;
+use crate::unicode::{case_fold_into, combining_class as canonical_combining_class, nfd_into};
 
 /// Separates blocks (paragraphs, list items, table cells) in a text buffer:
 /// no name matches across it, and it starts a sentence. U+2029 PARAGRAPH
@@ -205,14 +204,17 @@ fn fold_char_cached(c: char, options: FoldOptions, out: &mut String, scratch: &m
 fn fold_segment_uncached(segment: &str, options: FoldOptions, out: &mut String, scratch: &mut String) {
     let keep = |c: &char| !(options.diacritics && is_foldable_diacritic(*c));
     let finish = |c: char| if options.diacritics { strip_undecomposable(c) } else { c };
+    let mut chars = Vec::with_capacity(segment.len());
+    nfd_into(segment.chars(), &mut chars);
     if options.case {
         // Canonical caseless matching: NFD, case fold, NFD again.
         scratch.clear();
-        scratch.extend(caseless::Caseless::default_case_fold(segment.nfd()));
-        out.extend(scratch.nfd().filter(keep).map(finish));
-    } else {
-        out.extend(segment.nfd().filter(keep).map(finish));
+        for &c in &chars {
+            case_fold_into(c, scratch);
+        }
+        nfd_into(scratch.chars(), &mut chars);
     }
+    out.extend(chars.into_iter().filter(keep).map(finish));
 }
 
 fn to_u32(n: usize) -> u32 {
