@@ -302,6 +302,13 @@ impl Matcher {
 /// Whether `folded[start..end]` may be a name: it begins and ends at word
 /// boundaries (see `is_boundary`).
 fn at_boundaries(folded: &str, start: usize, end: usize) -> bool {
+    // Most occurrences inside words are between two ASCII letters or
+    // digits: no need to decode characters to refuse them.
+    let bytes = folded.as_bytes();
+    let inside = |at: usize| at > 0 && at < bytes.len() && bytes[at - 1].is_ascii_alphanumeric() && bytes[at].is_ascii_alphanumeric();
+    if inside(start) || inside(end) {
+        return false;
+    }
     let (Some(inner), Some(head), Some(tail)) = (folded.get(start..end), folded.get(..start), folded.get(end..)) else { return false };
     is_boundary(head.chars().next_back(), inner.chars().next()) && is_boundary(inner.chars().next_back(), tail.chars().next())
 }
