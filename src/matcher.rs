@@ -19,7 +19,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::dictionary::{CaseRule, Dictionary, NameOptions};
 use crate::index::FastHashBuilder;
-use crate::normalize::{fold_name, fold_name_into, is_unspaced_script, is_word_char, FoldOptions, Folded, BLOCK_SEPARATOR, MAX_TEXT_BYTES};
+use crate::normalize::{fold_name_into, is_unspaced_script, is_word_char, FoldOptions, Folded, BLOCK_SEPARATOR, MAX_TEXT_BYTES};
 
 /// How a [`Matcher`] compares names with text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -245,15 +245,19 @@ impl Matcher {
             .filter(|hit| at_boundaries(&folded.text, hit.start(), hit.end()))
             .map(|hit| (hit.start(), hit.end(), hit.pattern().as_usize()))
             .collect();
-        // Leftmost first, and at one start the longest first.
-        hits.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        // Leftmost first, and at one start the longest first, as one number
+        // (folded offsets fit in 32 bits: texts are at most 2 GiB and fold
+        // to at most twice their size).
+        hits.sort_unstable_by_key(|&(start, end, _)| (start as u64) << 32 | u64::from(!(end as u32)));
         let mut mentions = Vec::new();
         let mut taken_until = 0;
+        // One buffer for the spelling of every occurrence tested.
+        let mut written = String::new();
         for (start, end, pattern) in hits {
             if start < taken_until {
                 continue;
             }
-            if let Some(mention) = self.accept(text, folded, start, end, pattern) {
+            if let Some(mention) = self.accept(text, folded, start, end, pattern, &mut written) {
                 taken_until = end;
                 mentions.push(mention);
             }
@@ -264,11 +268,11 @@ impl Matcher {
 
     /// Tests one occurrence against the rules; returns it as a mention with
     /// the entities whose names accept it, or `None`.
-    fn accept(&self, text: &str, folded: &Folded, start: usize, end: usize, pattern: usize) -> Option<Mention> {
+    fn accept(&self, text: &str, folded: &Folded, start: usize, end: usize, pattern: usize, written: &mut String) -> Option<Mention> {
         let from = folded.start_origin(start)?;
         let to = folded.end_origin(end)?;
         let original = text.get(from.byte..to.byte)?;
-        let mut written: Option<String> = None;
+        let mut written_ready = false;
         let mut sentence_start: Option<bool> = None;
         let mut entities: Vec<usize> = Vec::new();
         for name in self.names.get(pattern)? {
@@ -279,7 +283,10 @@ impl Matcher {
                 continue;
             }
             if name.options.case != CaseRule::Any {
-                let written = written.get_or_insert_with(|| fold_name(original, FoldOptions { case: false, ..self.fold }));
+                if !written_ready {
+                    fold_name_into(original, FoldOptions { case: false, ..self.fold }, written);
+                    written_ready = true;
+                }
                 let cased = self.cased.get(name.cased.0 as usize..name.cased.1 as usize).unwrap_or("");
                 if !case_matches(cased, written, name.options.case) {
                     continue;
