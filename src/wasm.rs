@@ -13,7 +13,6 @@
 use std::sync::Once;
 
 use js_sys::{Array, Object, Reflect, Uint32Array};
-use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::{CompactIndex, Dictionary, MatchOptions, Matcher};
@@ -49,8 +48,7 @@ extern "C" {
     pub type EngineOptionsOrUndefined;
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
+#[derive(Default)]
 struct EngineOptions {
     fold_diacritics: Option<bool>,
 }
@@ -72,18 +70,15 @@ fn parse_options(options: JsValue) -> Result<EngineOptions, JsValue> {
             return Err(js_sys::Error::new(&format!("bad engine options: unknown option \"{key}\"; expected {}", OPTION_NAMES.join(", "))).into());
         }
     }
-    serde_wasm_bindgen::from_value(options).map_err(|error| js_sys::Error::new(&format!("bad engine options: {error}")).into())
-}
-
-#[derive(Serialize)]
-struct EntityRecord<'a> {
-    id: &'a str,
-    name: &'a str,
-    #[serde(rename = "type")]
-    kind: &'a str,
-    summary: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    url: Option<&'a str>,
+    // Read by hand: serde-wasm-bindgen cost ~3 KB of the .wasm for this
+    // and `entity`'s record.
+    let fold_diacritics = Reflect::get(&options, &JsValue::from_str("foldDiacritics")).unwrap_or(JsValue::UNDEFINED);
+    let fold_diacritics = if fold_diacritics.is_undefined() || fold_diacritics.is_null() {
+        None
+    } else {
+        Some(fold_diacritics.as_bool().ok_or_else(|| JsValue::from(js_sys::Error::new("bad engine options: foldDiacritics must be true or false")))?)
+    };
+    Ok(EngineOptions { fold_diacritics })
 }
 
 static PANIC_HOOK: Once = Once::new();
@@ -223,8 +218,14 @@ impl Engine {
     /// The entity at `index` (as found in `find`'s triples), or `undefined`.
     pub fn entity(&self, index: usize) -> EntityRecordOrUndefined {
         let Some(entity) = self.entity_view(index) else { return JsValue::UNDEFINED.unchecked_into() };
-        let record = EntityRecord { id: entity.id, name: entity.name, kind: entity.kind, summary: entity.summary, url: entity.url };
-        serde_wasm_bindgen::to_value(&record).unwrap_or(JsValue::UNDEFINED).unchecked_into()
+        let record = Object::new();
+        let mut fields = vec![("id", entity.id), ("name", entity.name), ("type", entity.kind), ("summary", entity.summary)];
+        fields.extend(entity.url.map(|url| ("url", url)));
+        for (key, value) in fields {
+            // Setting a property on a fresh plain object cannot fail.
+            let _ = Reflect::set(&record, &JsValue::from_str(key), &JsValue::from_str(value));
+        }
+        record.unchecked_into()
     }
 
     /// Finds every mention in `text`: `(start, end, entity)` triples with

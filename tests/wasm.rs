@@ -131,3 +131,29 @@ fn unknown_options_are_refused() {
     let message = Reflect::get(&error, &"message".into()).unwrap().as_string().unwrap();
     assert!(message.contains("foldDiacritcs"), "{message}");
 }
+
+#[wasm_bindgen_test]
+fn entity_record_keys_and_option_types() {
+    let engine = engine();
+    let method: Function = Reflect::get(&engine, &"entity".into()).unwrap().unchecked_into();
+    let record = method.call1(&engine, &JsValue::from(0)).unwrap();
+    let keys: Vec<String> = js_sys::Object::keys(record.unchecked_ref::<js_sys::Object>()).iter().filter_map(|k| k.as_string()).collect();
+    assert_eq!(keys, ["id", "name", "type", "summary", "url"]);
+    assert_eq!(Reflect::get(&record, &"type".into()).unwrap().as_string().as_deref(), Some("city"));
+    // No url: no url key at all, not an undefined one.
+    let record = method.call1(&engine, &JsValue::from(2)).unwrap();
+    assert_eq!(js_sys::Object::keys(record.unchecked_ref::<js_sys::Object>()).length(), 4);
+    assert!(method.call1(&engine, &JsValue::from(99)).unwrap().is_undefined());
+
+    let with = |value: JsValue| {
+        let options = js_sys::Object::new();
+        Reflect::set(&options, &"foldDiacritics".into(), &value).unwrap();
+        entity_highlighter::wasm::Engine::new(DICTIONARY, options.unchecked_into())
+    };
+    let strict = JsValue::from(with(JsValue::FALSE).expect("false is accepted"));
+    assert!(find(&strict, &"Erdogan".into()).is_empty());
+    assert_eq!(find(&JsValue::from(with(JsValue::NULL).expect("null means the default")), &"Erdogan".into()).len(), 3);
+    let error = with("yes".into()).err().expect("a string is refused");
+    let message = Reflect::get(&error, &"message".into()).unwrap().as_string().unwrap();
+    assert!(message.contains("foldDiacritics must be true or false"), "{message}");
+}
