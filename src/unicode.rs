@@ -13,7 +13,7 @@
 //! a perfect hash, but they compress several times better, and ASCII (most
 //! text) never reaches them.
 
-use crate::unicode_tables::{COMBINING_CLASSES, DECOMPOSITIONS, FULL_FOLDS, SIMPLE_FOLDS};
+use crate::unicode_tables::{COMBINING_CLASSES, DECOMPOSED, DECOMPOSITION_FIRST, DECOMPOSITION_SECOND, FULL_FOLDS, SIMPLE_FOLDS};
 
 /// The canonical combining class of `c` (0 for a starter).
 pub(crate) fn combining_class(c: char) -> u8 {
@@ -54,11 +54,12 @@ fn decompose(c: char, out: &mut Vec<char>) {
         return;
     }
     // The table holds one level (at most two characters); the first of them
-    // may decompose further, which keeps every entry the same size.
-    match DECOMPOSITIONS.binary_search_by_key(&c, |entry| entry.0) {
+    // may decompose further, which keeps every entry the same size. Three
+    // parallel columns compress a third better than rows.
+    match DECOMPOSED.binary_search(&c) {
         Ok(i) => {
-            let (_, first, second) = DECOMPOSITIONS[i];
-            decompose(first, out);
+            decompose(DECOMPOSITION_FIRST[i], out);
+            let second = DECOMPOSITION_SECOND[i];
             if second != '\0' {
                 decompose(second, out);
             }
@@ -197,11 +198,16 @@ mod tests {
             };
             entries.push(entry);
         }
-        writeln!(out, "pub(crate) static DECOMPOSITIONS: [(char, char, char); {}] = [", entries.len()).unwrap();
-        for (c, a, b) in &entries {
-            writeln!(out, "    ('\\u{{{:X}}}', '\\u{{{:X}}}', '\\u{{{:X}}}'),", *c as u32, *a as u32, *b as u32).unwrap();
+        let columns: [(&str, fn(&(char, char, char)) -> char); 3] =
+            [("DECOMPOSED", |e| e.0), ("DECOMPOSITION_FIRST", |e| e.1), ("DECOMPOSITION_SECOND", |e| e.2)];
+        for (name, column) in columns {
+            writeln!(out, "pub(crate) static {name}: [char; {}] = [", entries.len()).unwrap();
+            for chunk in entries.chunks(8) {
+                let line: Vec<String> = chunk.iter().map(|e| format!("'\\u{{{:X}}}'", column(e) as u32)).collect();
+                writeln!(out, "    {},", line.join(", ")).unwrap();
+            }
+            out.push_str("];\n\n");
         }
-        out.push_str("];\n\n");
 
         // Case folds to several characters, then runs of single folds.
         let mut full_folds = Vec::new();
