@@ -51,7 +51,12 @@ function isHidden(element) {
   const optOut = element.getAttribute(OPT_OUT_ATTRIBUTE);
   if (optOut === 'off' || optOut === 'ui') return true;
   // Cheap once styles are computed, which any rendered page has done.
-  if (typeof element.checkVisibility === 'function' && !element.checkVisibility()) return true;
+  if (typeof element.checkVisibility === 'function' && !element.checkVisibility()) {
+    // `display: contents` leaves an element without a box of its own, so
+    // checkVisibility() says false although its children show; they are
+    // judged one by one as the walk reaches them.
+    return element.ownerDocument.defaultView?.getComputedStyle(element).display !== 'contents';
+  }
   return false;
 }
 
