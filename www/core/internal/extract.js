@@ -39,7 +39,12 @@ export function isExcluded(element, skipSelector) {
   if (EXCLUDED_TAGS.has(element.tagName)) return true;
   const optOut = element.getAttribute(OPT_OUT_ATTRIBUTE);
   if (optOut === 'off' || optOut === 'ui') return true;
-  if (element.isContentEditable) return true;
+  // isContentEditable looks at every ancestor, which makes a walk over a
+  // deep tree quadratic. The walk rejects an editable subtree at its top,
+  // where the attribute is (or everywhere, in a designMode document), so
+  // only those elements need the full answer; a root inside an editable
+  // ancestor is checked by the highlighter itself.
+  if ((element.hasAttribute('contenteditable') || element.ownerDocument.designMode === 'on') && element.isContentEditable) return true;
   if (skipSelector && element.matches(skipSelector)) return true;
   return isHidden(element);
 }

@@ -78,7 +78,7 @@ export class Highlighter {
     const { root, skipSelector } = this.options;
     const timings = { wasmStartup: 0, dictionaryReady: 0, ...this.pendingTimings, extraction: 0, matching: 0, domChanges: 0 };
     this.pendingTimings = {};
-    if (!root.isConnected || isExcluded(root, skipSelector)) return { mentions: [], timings };
+    if (!root.isConnected || isExcluded(root, skipSelector) || root.isContentEditable) return { mentions: [], timings };
     const added = await this.pass([root], timings, new Set());
     if (added === null) {
       throw report(new HighlighterError('page', 'the page kept changing its text while it was being highlighted; nothing was changed'));
@@ -198,7 +198,8 @@ export class Highlighter {
       return;
     }
     const plan = new Map(batch.filter(([nodeIndex]) => nodeUnchanged(extracted, nodeIndex)));
-    this.records.push(...wrap(plan, extracted.nodes));
+    extracted.interactive ??= new Map();
+    this.records.push(...wrap(plan, extracted.nodes, extracted.interactive));
   }
 
   /** Styles and cards for a Document or ShadowRoot holding mentions. */

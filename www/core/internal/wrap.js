@@ -12,6 +12,28 @@ export const WRAPPER_TAG = 'entity-mention';
 // but gets no focus stop of its own (nested interactive content).
 const INTERACTIVE = 'a[href], button, label, summary, select, [role="button"], [role="link"]';
 
+/** Whether `element` or an ancestor is interactive. `cache` keeps the
+ * answer for every element looked at, so a deep tree costs one look per
+ * element rather than one walk to the top per text node. */
+function insideInteractive(element, cache) {
+  const path = [];
+  let answer = false;
+  for (let current = element; current; current = current.parentElement) {
+    const known = cache.get(current);
+    if (known !== undefined) {
+      answer = known;
+      break;
+    }
+    path.push(current);
+    if (current.matches(INTERACTIVE)) {
+      answer = true;
+      break;
+    }
+  }
+  for (const visited of path) cache.set(visited, answer);
+  return answer;
+}
+
 function lastNodeAtOrBefore(starts, offset) {
   let low = 0;
   let high = starts.length - 1;
@@ -71,9 +93,11 @@ function makeWrapper(doc, mention, first, interactiveInside) {
 /**
  * Wraps every planned piece. Returns the records `unwrap` needs; fills each
  * mention's `elements`. If the DOM refuses a change midway, everything done
- * so far is undone before the error is rethrown.
+ * so far is undone before the error is rethrown. `interactive` caches which
+ * elements lie inside links and buttons; share one Map between the calls
+ * of one pass.
  */
-export function wrap(piecesByNode, nodes) {
+export function wrap(piecesByNode, nodes, interactive = new Map()) {
   const records = [];
   try {
     for (const [index, pieces] of piecesByNode) {
@@ -83,7 +107,7 @@ export function wrap(piecesByNode, nodes) {
       // Elements are made by the node's own document (an iframe's, say).
       const doc = node.ownerDocument;
       const original = node.data;
-      const interactiveInside = Boolean(node.parentElement?.closest(INTERACTIVE));
+      const interactiveInside = node.parentElement ? insideInteractive(node.parentElement, interactive) : false;
       const parts = [];
       let position = 0;
       for (const { from, to, mention } of pieces) {
