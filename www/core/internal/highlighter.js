@@ -177,13 +177,17 @@ export class Highlighter {
         if (this.destroyed) break;
       }
     }
+    if (this.destroyed) return [];
+    this.painter?.publish();
     // A mention whose text the page changed meanwhile was skipped; the
     // change's own incremental pass will find it again.
     const shown = mentions.filter((mention) => mention.elements.length > 0 || mention.ranges?.length > 0);
     for (const mention of shown) {
       for (const element of mention.elements) this.byElement.set(element, mention);
+      // One by one: spreading tens of thousands of mentions into push()
+      // overflows the stack.
+      this.current.push(mention);
     }
-    this.current.push(...shown);
     return shown;
   }
 

@@ -37,6 +37,8 @@ export class Painter {
     this.piecesByNode = new Map();
     /** Window → Map(group → Highlight) */
     this.highlights = new Map();
+    /** Ranges added but not yet shown: see publish(). */
+    this.staged = [];
   }
 
   highlightFor(view, type) {
@@ -47,9 +49,26 @@ export class Painter {
     if (!highlight) {
       highlight = new view.Highlight();
       groups.set(group, highlight);
-      view.CSS.highlights.set(HIGHLIGHT_PREFIX + group, highlight);
     }
     return highlight;
+  }
+
+  /**
+   * Shows the mentions added since the last call. Chromium redoes every
+   * range of a registered highlight on the next frame after any change to
+   * it; adding ranges slice by slice would pay that once per slice
+   * (quadratic on a page with thousands of mentions), so a pass stages its
+   * ranges and adds them all in one task at its end.
+   */
+  publish() {
+    const staged = this.staged;
+    this.staged = [];
+    for (const { view, type, range } of staged) this.highlightFor(view, type).add(range);
+    for (const [view, groups] of this.highlights) {
+      for (const [group, highlight] of groups) {
+        if (view.CSS.highlights.get(HIGHLIGHT_PREFIX + group) !== highlight) view.CSS.highlights.set(HIGHLIGHT_PREFIX + group, highlight);
+      }
+    }
   }
 
   /** Paints `mention`, whose pieces are `[{ node, from, to }]` in order. */
@@ -61,7 +80,7 @@ export class Painter {
     range.setStart(first.node, first.from);
     range.setEnd(last.node, last.to);
     mention.ranges = [range];
-    this.highlightFor(doc.defaultView, mention.entity.type).add(range);
+    this.staged.push({ view: doc.defaultView, type: mention.entity.type, range });
     for (const { node, from, to } of pieces) {
       let list = this.piecesByNode.get(node);
       if (!list) this.piecesByNode.set(node, (list = []));
@@ -96,6 +115,7 @@ export class Painter {
     }
     this.highlights.clear();
     this.piecesByNode.clear();
+    this.staged = [];
   }
 
   /** The painted mention at viewport point (x, y) of `doc`, or null. */
