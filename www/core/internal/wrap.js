@@ -132,19 +132,32 @@ export function wrap(piecesByNode, nodes, interactive = new Map()) {
         anchor = head.wrapper;
         created.push(head.wrapper);
       }
-      const record = { node, original, anchor, created };
+      // The text nodes made for the pieces after the first, in order.
+      const texts = [];
+      const record = { node, anchor, created, texts };
       records.push(record);
       const headText = typeof head === 'string' ? head : head.text;
       if (anchor !== node) parent.replaceChild(anchor, node);
       node.data = headText;
       if (anchor !== node) anchor.appendChild(node);
-      const tail = rest.map((part) => {
-        if (typeof part === 'string') return doc.createTextNode(part);
-        part.wrapper.appendChild(doc.createTextNode(part.text));
-        return part.wrapper;
-      });
-      created.push(...tail);
-      anchor.after(...tail);
+      // Through a fragment, one node at a time: a long text node can hold
+      // tens of thousands of mentions, too many to spread as arguments.
+      const tail = doc.createDocumentFragment();
+      for (const part of rest) {
+        let made;
+        if (typeof part === 'string') {
+          made = doc.createTextNode(part);
+          texts.push(made);
+        } else {
+          const text = doc.createTextNode(part.text);
+          texts.push(text);
+          part.wrapper.appendChild(text);
+          made = part.wrapper;
+        }
+        created.push(made);
+        tail.appendChild(made);
+      }
+      anchor.parentNode.insertBefore(tail, anchor.nextSibling);
     }
   } catch (error) {
     unwrap(records);
@@ -153,18 +166,35 @@ export function wrap(piecesByNode, nodes, interactive = new Map()) {
   return records;
 }
 
-/** Undoes `wrap`, in reverse order; tolerant of a page that has since
- * removed some of the wrappers. */
+/**
+ * Undoes `wrap`, in reverse order. Untouched, every original text node gets
+ * back exactly its data and nothing else is left. A page that edited,
+ * removed or moved pieces meanwhile keeps what it did: clearing never
+ * changes the page's text, it only takes the wrappers out.
+ */
 export function unwrap(records) {
   for (let i = records.length - 1; i >= 0; i--) {
-    const { node, original, anchor, created } = records[i];
-    if (anchor !== node && anchor.parentNode) {
-      anchor.parentNode.replaceChild(node, anchor);
-    }
+    const { node, created, texts } = records[i];
+    // Wrappers out first, leaving what they hold where they stand; one the
+    // page removed stays removed, with its text.
     for (const part of created) {
-      if (part !== anchor) part.remove();
+      if (part.nodeType === 1 && part.parentNode) part.replaceWith(...part.childNodes);
     }
-    if (node.data !== original) node.data = original;
+    // Then the pieces still side by side after the original node fold back
+    // into it, edits included; a piece the page moved elsewhere stays there
+    // as plain text.
+    let data = node.data;
+    let last = node;
+    const folded = [];
+    for (const text of texts) {
+      if (text.parentNode && text.parentNode === node.parentNode && text.previousSibling === last) {
+        data += text.data;
+        last = text;
+        folded.push(text);
+      }
+    }
+    for (const text of folded) text.remove();
+    if (node.data !== data) node.data = data;
   }
   records.length = 0;
 }
