@@ -144,6 +144,16 @@ export class CardController {
     if (this.host) this.applyTheme();
   }
 
+  /** Closes the card and takes its element out of the page, so that a
+   * cleared page is exactly as it was; the next card makes it again. */
+  removeHost() {
+    this.close({ restoreFocus: false });
+    this.host?.remove();
+    this.host = null;
+    this.shadow = null;
+    this.dialog = null;
+  }
+
   /** Removes the card and every listener. */
   destroy() {
     this.close({ restoreFocus: false });

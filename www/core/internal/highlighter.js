@@ -365,7 +365,7 @@ export class Highlighter {
     clearTimeout(this.flushTimer);
     this.flushTimer = 0;
     this.pending.clear();
-    for (const cards of this.cards.values()) cards.close({ restoreFocus: false });
+    for (const cards of this.cards.values()) cards.removeHost();
     unwrap(this.records);
     this.painter?.clear();
     this.current = [];
