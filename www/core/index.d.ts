@@ -35,6 +35,12 @@ export interface HighlighterOptions {
    * server does not say). */
   onProgress?: (progress: { loaded: number; total: number }) => void;
   /**
+   * Milliseconds the dictionary's download may take, from the request to
+   * the last byte, before it fails with a `HighlighterError` of kind
+   * `"dictionary"`. Default 30,000.
+   */
+  fetchTimeout?: number;
+  /**
    * Every mention, or only the first of each entity. Default `"all"`. An
    * ambiguous mention counts for its first (likeliest) candidate.
    */
@@ -172,7 +178,7 @@ export interface Highlighter {
    * the DOM is as it was before. */
   clear(): void;
   /** Changes options; takes effect at the next `highlight()`. */
-  setOptions(options: Omit<HighlighterOptions, 'dictionary' | 'wasmUrl' | 'foldDiacritics' | 'matcher' | 'mode' | 'root'>): void;
+  setOptions(options: Omit<HighlighterOptions, 'dictionary' | 'wasmUrl' | 'foldDiacritics' | 'matcher' | 'mode' | 'root' | 'onProgress' | 'fetchTimeout'>): void;
   /** The mode in use: `"auto"` resolved to `"wrap"` or `"paint"`. */
   readonly mode: 'wrap' | 'paint';
   /** The mentions of the last pass. */
@@ -187,7 +193,7 @@ export interface Highlighter {
 export function createHighlighter(options?: HighlighterOptions): Promise<Highlighter>;
 
 /** Starts WASM (once per context) and builds a matcher for a dictionary. */
-export function createLocalMatcher(options?: Pick<HighlighterOptions, 'dictionary' | 'wasmUrl' | 'foldDiacritics' | 'onProgress'>): Promise<LocalMatcher>;
+export function createLocalMatcher(options?: Pick<HighlighterOptions, 'dictionary' | 'wasmUrl' | 'foldDiacritics' | 'onProgress' | 'fetchTimeout'>): Promise<LocalMatcher>;
 
 /** Shortcut: create, highlight, and return both. */
 export function highlight(options?: HighlighterOptions): Promise<{ highlighter: Highlighter; result: HighlightResult }>;

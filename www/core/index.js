@@ -10,10 +10,10 @@ import { paintSupported } from './internal/paint.js';
 
 export { createLocalMatcher, HighlighterError, OPT_OUT_ATTRIBUTE, paintSupported, WRAPPER_TAG };
 
-const OPTION_NAMES = new Set(['root', 'dictionary', 'mentions', 'types', 'skip', 'cards', 'theme', 'foldDiacritics', 'wasmUrl', 'matcher', 'mode', 'observe', 'onUpdate', 'onProgress']);
+const OPTION_NAMES = new Set(['root', 'dictionary', 'mentions', 'types', 'skip', 'cards', 'theme', 'foldDiacritics', 'wasmUrl', 'matcher', 'mode', 'observe', 'onUpdate', 'onProgress', 'fetchTimeout']);
 // Fixed once a highlighter exists.
-const FIXED_OPTIONS = ['dictionary', 'wasmUrl', 'foldDiacritics', 'matcher', 'mode', 'root', 'onProgress'];
-const ENGINE_OPTIONS = ['dictionary', 'wasmUrl', 'foldDiacritics', 'onProgress'];
+const FIXED_OPTIONS = ['dictionary', 'wasmUrl', 'foldDiacritics', 'matcher', 'mode', 'root', 'onProgress', 'fetchTimeout'];
+const ENGINE_OPTIONS = ['dictionary', 'wasmUrl', 'foldDiacritics', 'onProgress', 'fetchTimeout'];
 const DEFAULT_SKIP = ['code', 'pre'];
 
 function optionError(message) {
@@ -53,6 +53,9 @@ function checkOptions(options, base) {
   if (typeof merged.observe !== 'boolean') throw optionError('observe must be true or false');
   if (merged.onUpdate !== undefined && typeof merged.onUpdate !== 'function') throw optionError('onUpdate must be a function');
   if (merged.onProgress !== undefined && typeof merged.onProgress !== 'function') throw optionError('onProgress must be a function');
+  if (merged.fetchTimeout !== undefined && !(typeof merged.fetchTimeout === 'number' && merged.fetchTimeout > 0 && Number.isFinite(merged.fetchTimeout))) {
+    throw optionError('fetchTimeout must be a positive number of milliseconds');
+  }
   if (merged.matcher !== undefined) {
     if (typeof merged.matcher?.match !== 'function' || typeof merged.matcher?.info !== 'function') throw optionError('matcher must have match() and info() methods');
     const clash = ENGINE_OPTIONS.find((key) => options[key] !== undefined);

@@ -4,7 +4,9 @@ import { HighlighterError } from './errors.js';
 
 const DEFAULT_WASM_URL = new URL('../../pkg/entity_highlighter_bg.wasm', import.meta.url);
 export const DEFAULT_DICTIONARY_URL = new URL('../../pkg/world-news.json', import.meta.url);
-const FETCH_TIMEOUT_MS = 30_000;
+/** How long a dictionary download may take, start to end, unless the
+ * `fetchTimeout` option says otherwise. */
+export const FETCH_TIMEOUT_MS = 30_000;
 
 let started = null;
 
@@ -59,9 +61,9 @@ async function readBody(response, onProgress) {
   return bytes;
 }
 
-async function fetchBytes(url, onProgress) {
+async function fetchBytes(url, onProgress, timeout = FETCH_TIMEOUT_MS) {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), FETCH_TIMEOUT_MS);
+  const timer = setTimeout(() => controller.abort(), timeout);
   try {
     const response = await fetch(url, { signal: controller.signal, credentials: 'same-origin' });
     if (!response.ok) {
@@ -70,26 +72,29 @@ async function fetchBytes(url, onProgress) {
     return await readBody(response, onProgress);
   } catch (error) {
     if (error instanceof HighlighterError) throw error;
-    const reason = error?.name === 'AbortError' ? `no answer within ${FETCH_TIMEOUT_MS / 1000} s` : String(error?.message ?? error);
+    const reason = error?.name === 'AbortError' ? `no complete answer within ${timeout / 1000} s` : String(error?.message ?? error);
     throw new HighlighterError('dictionary', `could not load the dictionary from ${url}: ${reason}`, { cause: error });
   } finally {
     clearTimeout(timer);
   }
 }
 
-/** JSON text, or the bytes of a compact index (they start with "EHIX"). */
-function fromBytes(bytes) {
-  if (INDEX_MAGIC.every((byte, i) => bytes[i] === byte)) return { index: bytes };
-  return { json: new TextDecoder().decode(bytes) };
+/** JSON text, or the bytes of a compact index (they start with "EHIX");
+ * `url` says where they came from, for messages. */
+function fromBytes(bytes, url) {
+  if (INDEX_MAGIC.every((byte, i) => bytes[i] === byte)) return { index: bytes, url };
+  return { json: new TextDecoder().decode(bytes), url };
 }
 
 /**
- * The dictionary option as `{ json }` text or `{ index }` bytes: fetched,
- * serialised or as given. `onProgress({ loaded, total })` follows a fetch.
+ * The dictionary option as `{ json }` text or `{ index }` bytes (with the
+ * `url` they were fetched from): fetched, serialised or as given.
+ * `onProgress({ loaded, total })` follows a fetch; `timeout` bounds it, in
+ * ms.
  */
-export async function dictionarySource(source, onProgress) {
-  if (source === undefined) return fromBytes(await fetchBytes(DEFAULT_DICTIONARY_URL, onProgress));
-  if (source instanceof URL) return fromBytes(await fetchBytes(source, onProgress));
+export async function dictionarySource(source, onProgress, timeout) {
+  if (source === undefined) return fromBytes(await fetchBytes(DEFAULT_DICTIONARY_URL, onProgress, timeout), DEFAULT_DICTIONARY_URL);
+  if (source instanceof URL) return fromBytes(await fetchBytes(source, onProgress, timeout), source);
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
     return fromBytes(source instanceof ArrayBuffer ? new Uint8Array(source) : new Uint8Array(source.buffer, source.byteOffset, source.byteLength));
   }
@@ -104,20 +109,24 @@ export async function dictionarySource(source, onProgress) {
     if (url.protocol !== 'http:' && url.protocol !== 'https:' && url.protocol !== 'chrome-extension:' && url.protocol !== 'moz-extension:') {
       throw new HighlighterError('option', `dictionary: ${url.protocol} URLs are not fetched; use http: or https:`);
     }
-    return fromBytes(await fetchBytes(url, onProgress));
+    return fromBytes(await fetchBytes(url, onProgress, timeout), url);
   }
   if (source && typeof source === 'object') return { json: JSON.stringify(source) };
   throw new HighlighterError('option', 'dictionary: expected a URL, JSON text, index bytes or a dictionary object');
 }
 
 /** Builds an engine; a refused dictionary becomes a HighlighterError with
- * every problem and where it is. */
-export function buildEngine({ json, index }, foldDiacritics) {
+ * every problem and where it is, and the URL it came from. */
+export function buildEngine({ json, index, url }, foldDiacritics) {
   try {
     return index ? Engine.fromIndex(index) : new Engine(json, { foldDiacritics });
   } catch (error) {
     const problems = Array.isArray(error?.problems) ? error.problems : [];
-    const message = String(error?.message ?? error);
+    let message = String(error?.message ?? error);
+    if (url) {
+      // A site owner reading the console must know which file to fix.
+      message = message.startsWith('the dictionary ') ? `the dictionary at ${url} ${message.slice('the dictionary '.length)}` : `the dictionary at ${url}: ${message}`;
+    }
     throw new HighlighterError('dictionary', message, { problems, cause: error });
   }
 }

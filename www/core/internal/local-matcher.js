@@ -52,10 +52,10 @@ export class LocalMatcher {
  * runs from the start of the fetch, `dictionaryBuild` from the bytes'
  * arrival, both in ms.
  */
-export async function createLocalMatcher({ dictionary, wasmUrl, foldDiacritics = true, onProgress } = {}) {
+export async function createLocalMatcher({ dictionary, wasmUrl, foldDiacritics = true, onProgress, fetchTimeout } = {}) {
   const wasmStartup = await startWasm(wasmUrl);
   const began = performance.now();
-  const source = await dictionarySource(dictionary, onProgress);
+  const source = await dictionarySource(dictionary, onProgress, fetchTimeout);
   const arrived = performance.now();
   const matcher = new LocalMatcher(buildEngine(source, foldDiacritics));
   const built = performance.now();
