@@ -4,7 +4,7 @@
 // the bundled dictionary next to it so every shell fetches the same file.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'smol-toml';
@@ -46,6 +46,8 @@ const bytes = readFileSync(wasmFile);
 const report = {
   wasmBytes: statSync(wasmFile).size,
   wasmGzipBytes: gzipSync(bytes, { level: 9 }).length,
+  // What a server with brotli at its highest quality sends.
+  wasmBrotliBytes: brotliCompressSync(bytes, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11 } }).length,
 };
 writeFileSync(path.join(root, build.out_dir, 'build-report.json'), JSON.stringify(report, null, 2) + '\n');
-console.log(`${path.relative(root, wasmFile)}: ${(report.wasmBytes / 1024).toFixed(1)} KiB, ${(report.wasmGzipBytes / 1024).toFixed(1)} KiB gzipped`);
+console.log(`${path.relative(root, wasmFile)}: ${(report.wasmBytes / 1024).toFixed(1)} KiB, ${(report.wasmGzipBytes / 1024).toFixed(1)} KiB gzipped, ${(report.wasmBrotliBytes / 1024).toFixed(1)} KiB brotli`);
