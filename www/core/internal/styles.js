@@ -102,6 +102,9 @@ const CARD_CSS = `
   box-shadow: var(--shadow);
   font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif;
   text-align: start;
+  /* A dictionary's names and summaries may hold long unbroken strings
+     (addresses, codes); they wrap rather than run past the card's edge. */
+  overflow-wrap: anywhere;
 }
 .card:focus { outline: none; }
 .card:focus-visible { outline: 2px solid var(--link); outline-offset: 2px; }
