@@ -15,8 +15,16 @@
 //   await server.close();
 //
 // `headers`, when given, is called with the request's decoded pathname and
-// returns extra response headers (a Content-Security-Policy for some pages,
-// say); they are sent with every response to that path, 404s included.
+// its query (a URLSearchParams) and returns extra response headers (a
+// Content-Security-Policy for some pages, say); they are sent with every
+// response to that path, 404s included. Choosing headers by query lets one
+// page be served under several policies without copies of it.
+//
+// `testRoutes: true` adds routes that misbehave on purpose, for tests of
+// what the highlighter does when a dictionary download goes wrong:
+//   /__test/stall       never answers (the request stays open until close())
+//   /__test/stall-body  sends headers and the start of a JSON body, then
+//                       nothing more
 
 import { createServer } from 'node:http';
 import { createReadStream } from 'node:fs';
@@ -27,7 +35,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** URL folders served (each maps to the same path under the repository root). */
-const ALLOWED_FOLDERS = ['/www/', '/data/', '/tests/data/', '/tests/e2e/pages/'];
+const ALLOWED_FOLDERS = ['/www/', '/data/', '/tests/data/', '/tests/e2e/pages/', '/tests/e2e/hostile/'];
 /** Single files served outside those folders. */
 const ALLOWED_FILES = ['/node_modules/axe-core/axe.min.js'];
 
@@ -113,13 +121,30 @@ function send(res, status, body, extraHeaders, method) {
   res.end(method === 'HEAD' ? undefined : text);
 }
 
-async function handle(req, res, headersFor) {
+/** Answers a misbehaving test route; true when `pathname` was one. */
+function stallRoute(pathname, res) {
+  if (pathname === '/__test/stall') {
+    // Keep the socket open and say nothing; close() ends it.
+    return true;
+  }
+  if (pathname === '/__test/stall-body') {
+    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': '100000', 'Cache-Control': 'no-cache' });
+    res.write('{"entities": [');
+    return true;
+  }
+  return false;
+}
+
+async function handle(req, res, headersFor, testRoutes) {
   const method = req.method ?? 'GET';
   const common = { 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache' };
 
   let pathname;
+  let query;
   try {
-    const raw = (req.url ?? '/').split('?')[0].split('#')[0];
+    const [beforeHash] = (req.url ?? '/').split('#');
+    const [raw, search = ''] = beforeHash.split('?');
+    query = new URLSearchParams(search);
     if (!raw.startsWith('/')) throw new Error('not an origin-form path');
     pathname = decodeURIComponent(raw);
   } catch {
@@ -129,7 +154,7 @@ async function handle(req, res, headersFor) {
   let extra = {};
   if (headersFor) {
     try {
-      extra = headersFor(pathname) ?? {};
+      extra = headersFor(pathname, query) ?? {};
     } catch (error) {
       return send(res, 500, `headers() failed: ${error?.message ?? error}\n`, common, method);
     }
@@ -139,6 +164,7 @@ async function handle(req, res, headersFor) {
   if (method !== 'GET' && method !== 'HEAD') {
     return send(res, 405, 'Method not allowed\n', { ...headers, Allow: 'GET, HEAD' }, method);
   }
+  if (testRoutes && stallRoute(pathname, res)) return undefined;
   if (pathname === '/') {
     return send(res, 302, 'Found\n', { ...headers, Location: '/www/demo/' }, method);
   }
@@ -159,15 +185,15 @@ async function handle(req, res, headersFor) {
 
 /**
  * Starts the server on 127.0.0.1.
- * @param {{ port?: number, headers?: (pathname: string) => Record<string, string> }} [options]
+ * @param {{ port?: number, headers?: (pathname: string, query: URLSearchParams) => Record<string, string>, testRoutes?: boolean }} [options]
  * @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>}
  */
-export async function startServer({ port = 0, headers } = {}) {
+export async function startServer({ port = 0, headers, testRoutes = false } = {}) {
   if (headers !== undefined && typeof headers !== 'function') {
     throw new TypeError('startServer: headers must be a function (pathname) => ({ ...headers })');
   }
   const server = createServer((req, res) => {
-    handle(req, res, headers).catch((error) => {
+    handle(req, res, headers, testRoutes).catch((error) => {
       if (!res.headersSent) send(res, 500, `Internal error: ${error?.message ?? error}\n`, {}, req.method);
       else res.destroy();
     });
