@@ -372,6 +372,9 @@ export class Highlighter {
   }
 
   destroy() {
+    // A second call must not free the WASM engine again ("null pointer
+    // passed to rust").
+    if (this.destroyed) return;
     this.clearNow();
     this.destroyed = true;
     for (const cards of this.cards.values()) cards.destroy();
