@@ -1,0 +1,254 @@
+// Hostile pages (issue 6): pages built by tests/e2e/hostile/generate.mjs,
+// highlighted with the bundled dictionary in both modes. Each must keep its
+// text exactly, get no wrapper where none belongs, come back exactly after
+// clear() (the whole document, shadow roots and frames included, text node
+// splits and node identity too), log no error and stay responsive; and the
+// time must grow linearly with the page.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, openPage, screenshot, startServer } from './harness.mjs';
+
+let server;
+let crossServer;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  // The same files from another origin ("localhost" rather than
+  // "127.0.0.1"), for a cross-origin frame.
+  crossServer = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  await crossServer?.close();
+});
+
+async function open() {
+  const opened = await openPage(browser, `${server.url}/tests/e2e/pages/hostile.html`);
+  await opened.page.waitForFunction(() => window.coreReady === true);
+  return opened;
+}
+
+/** Builds a generated page into #root; returns the builder's facts. */
+function build(page, builder, args = {}) {
+  return page.evaluate(async ({ builder, args }) => {
+    const built = await window.hostile[builder](document.getElementById('root'), args);
+    // The first layout and paint of a big page are the browser's cost for
+    // the page, not the highlighter's.
+    await window.check.nextFrame();
+    await window.check.nextFrame();
+    return { expected: built.expected };
+  }, { builder, args });
+}
+
+/** highlightAndCheck (tests/e2e/hostile/check.mjs) on #root. */
+function highlightAndCheck(page, { mode, expected = null, extra = [], options = {}, keepHighlighted = false }) {
+  return page.evaluate(async ({ mode, expected, extra, options, keepHighlighted }) => {
+    const root = document.getElementById('root');
+    const dictionary = await window.check.bundledDictionary(extra === 'scripts' ? window.hostile.SCRIPT_ENTITIES : []);
+    return window.check.highlightAndCheck(root, { mode, dictionary, expected, options, keepHighlighted });
+  }, { mode, expected, extra, options, keepHighlighted });
+}
+
+/** The assertions every hostile page must pass. */
+function assertClean(facts, { consoleErrors, pageErrors }, { cleared = true } = {}) {
+  assert.equal(facts.textKept, true, 'the root\'s textContent is unchanged while highlighted');
+  assert.deepEqual(facts.misplaced, [], 'no wrapper in an excluded place');
+  assert.equal(facts.wrapperText, true, 'each mention\'s wrappers hold exactly its text');
+  assert.equal(facts.paintDiff, null, `paint mode changed the DOM: ${JSON.stringify(facts.paintDiff)}`);
+  assert.equal(facts.expectedMismatch, null, `mentions differ from the expected ones: ${JSON.stringify(facts.expectedMismatch)}`);
+  if (cleared) {
+    assert.equal(facts.clearDiff, null, `clear() left the document different: ${JSON.stringify(facts.clearDiff)}`);
+    assert.equal(facts.textAfterClear, true);
+  }
+  assert.deepEqual(pageErrors.map(String), [], 'no uncaught exception');
+  assert.deepEqual(consoleErrors, [], 'no console error');
+}
+
+/** Hovers a mention whose text is `text` (the first one if null) and waits
+ * for its card; returns the card's text. */
+async function openCard(page, text = null) {
+  const point = await page.evaluate((text) => {
+    const mention = window.highlighter.mentions.find((m) => text === null || m.text === text);
+    const box = mention.elements[0] ?? mention.ranges[0];
+    (box.startContainer?.parentElement ?? box).scrollIntoView({ block: 'center' });
+    const rect = box.getClientRects()[0];
+    return { x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 };
+  }, text);
+  await page.mouse.move(point.x, point.y);
+  await page.waitForFunction(() => {
+    const host = window.check.cardHost();
+    return host && !host.hidden;
+  });
+  return page.evaluate(() => window.check.cardHost().shadowRoot.textContent);
+}
+
+/** Milliseconds, rounded, for messages and the log. */
+const ms = (value) => Math.round(value);
+
+const CASES = [
+  { name: 'deep nesting: 10,000 levels', builder: 'deepNesting', args: { depth: 10_000 }, useExpected: true },
+  { name: '100,000 text nodes', builder: 'manyTextNodes', args: { count: 100_000 }, count: 30_000 },
+  { name: 'a single 5 MB text node', builder: 'bigTextNode', args: { bytes: 5_000_000 }, atLeast: 50_000 },
+  { name: 'every excluded element kind', builder: 'excludedKinds', useExpected: true, card: 'Paris', shot: true },
+  {
+    name: 'a form and tables',
+    builder: 'formsAndTables',
+    useExpected: true,
+  },
+  { name: 'iframes: same-origin, sandboxed and cross-origin', builder: 'frames', cross: true, texts: ['Paris', 'Tokyo', 'Georgia'] },
+  { name: 'open shadow roots (nested, slotted) and a closed one', builder: 'shadowRoots', texts: ['Paris', 'Tokyo', 'Cairo', 'Berlin'] },
+  {
+    name: 'right-to-left and CJK text',
+    builder: 'scripts',
+    extra: 'scripts',
+    texts: ['Paris', 'القاهرة', 'United Nations', 'Berlin', 'Tokyo', '北京', 'Paris', '東京', 'NATO', 'European Union', 'القاهرة', '北京', '東京'],
+    card: 'القاهرة',
+    shot: true,
+  },
+  {
+    name: 'emoji everywhere: ZWJ sequences, flags, skin tones, a lone surrogate',
+    builder: 'emoji',
+    texts: ['Paris', 'Berlin', 'Tokyo', 'Cairo', 'United Nations', 'NATO', 'India', 'Kyiv', 'Brazil', 'Paris', 'Berlin', 'Beijing'],
+    card: 'Cairo',
+    shot: true,
+  },
+];
+
+for (const mode of ['wrap', 'paint']) {
+  describe(`hostile pages (${mode})`, () => {
+    for (const spec of CASES) {
+      test(spec.name, async () => {
+        const opened = await open();
+        const { page } = opened;
+        const args = spec.cross ? { crossOrigin: crossServer.url.replace('127.0.0.1', 'localhost') } : spec.args;
+        const built = await build(page, spec.builder, args);
+        const expected = spec.useExpected ? built.expected : spec.texts ?? null;
+        // Playwright's screenshot leaves style="" on a <textarea>; one taken
+        // before the page is described keeps that out of the comparison.
+        if (spec.shot) await screenshot(page, `hostile-${spec.builder}-${mode}-before`);
+        const facts = await highlightAndCheck(page, { mode, expected, extra: spec.extra, keepHighlighted: Boolean(spec.card) });
+        assert.equal(facts.mode, mode);
+        if (spec.count !== undefined) assert.equal(facts.mentions, spec.count);
+        if (spec.atLeast !== undefined) assert.ok(facts.mentions >= spec.atLeast, `${facts.mentions} mentions`);
+        if (spec.card) {
+          const card = await openCard(page, spec.card);
+          assert.ok(card.length > 0, 'the card shows text');
+          if (spec.shot) await screenshot(page, `hostile-${spec.builder}-${mode}`);
+          Object.assign(facts, await page.evaluate(() => window.check.clearAndCompare()));
+        }
+        assertClean(facts, opened, { cleared: true });
+        // Responsive: the page's own timers ran while the DOM was changed
+        // in slices; the longest gap is the one task of extraction and
+        // matching (1.8 s for 5 MB here; moving it off the main thread is
+        // the performance work of issue 5). The browser's own layout and
+        // paint of the result in the next frame is reported, not bounded:
+        // it is Chromium's cost for 65,000 mentions in one paragraph.
+        console.log(`${mode} ${spec.name}: ${facts.mentions} mentions, ${ms(facts.elapsed)} ms (extraction ${ms(facts.timings.extraction)}, matching ${ms(facts.timings.matching)}, DOM ${ms(facts.timings.domChanges)}), then ${ms(facts.elapsedToFrame - facts.elapsed)} ms to the next frame; longest gap ${ms(facts.maxGap)} ms, long tasks ${JSON.stringify(facts.longTasks.slice(0, 8))}`);
+        assert.ok(facts.maxGap < 5_000, `the page froze for ${ms(facts.maxGap)} ms`);
+        await page.close();
+      });
+    }
+  });
+}
+
+for (const mode of ['wrap', 'paint']) {
+  describe(`pages that change while highlighted (${mode})`, () => {
+    test('text edited, rewritten, removed, moved into excluded places and added, during the time-sliced pass and after it, with observe', async () => {
+      const opened = await open();
+      const facts = await opened.page.evaluate((mode) => window.mutate.changeWhileHighlighting(document.getElementById('root'), { mode }), mode);
+      console.log(`${mode} changes: ${JSON.stringify(facts)}`);
+      assert.ok(facts.changesDuringPass > 0, 'the page changed during the pass');
+      assert.equal(facts.textKept, true, 'the page\'s text is what the same changes give without a highlighter');
+      assert.deepEqual(facts.misplaced, []);
+      assert.deepEqual(facts.stale, [], 'every live mention covers exactly its text, in the page');
+      if (mode === 'paint') assert.equal(facts.paintDiff, null, `paint mode changed the DOM: ${JSON.stringify(facts.paintDiff)}`);
+      assert.equal(facts.clearDiff, null, `after clear() the page differs from the same changes made without a highlighter: ${JSON.stringify(facts.clearDiff)}`);
+      assert.equal(facts.sameAsFresh, true, `live mentions (${facts.liveCount}) are those a fresh pass finds (${facts.freshCount})`);
+      assert.deepEqual(opened.pageErrors.map(String), []);
+      assert.deepEqual(opened.consoleErrors, []);
+      await opened.page.close();
+    });
+
+    test('the page removes and moves the highlighter\'s wrappers and card, edits split text, then clear() and highlight() again', async () => {
+      const opened = await open();
+      const facts = await opened.page.evaluate((mode) => window.mutate.tamperWithOwnElements(document.getElementById('root'), { mode }), mode);
+      console.log(`${mode} tampering: ${JSON.stringify(facts)}`);
+      assert.ok(facts.mentions > 100);
+      assert.equal(facts.cardOpened, true);
+      assert.equal(facts.clearKeptText, true, 'clear() does not change the text the page left');
+      assert.equal(facts.leftover, 0, 'no wrapper left after clear()');
+      assert.equal(facts.cardLeft, false, 'no card left after clear()');
+      assert.ok(facts.again > 50, `${facts.again} mentions on the second pass`);
+      assert.equal(facts.againText, true);
+      assert.equal(facts.cardReopened, true, 'a card opens again after the page removed the first one');
+      assert.deepEqual(facts.misplaced, []);
+      assert.equal(facts.againClearDiff, null, JSON.stringify(facts.againClearDiff));
+      assert.deepEqual(opened.pageErrors.map(String), []);
+      assert.deepEqual(opened.consoleErrors, []);
+      await opened.page.close();
+    });
+  });
+}
+
+test('with observe, text the page edits beside a wrapper keeps the edit through the re-highlight and clear()', async () => {
+  const opened = await open();
+  const facts = await opened.page.evaluate(() => window.mutate.editSplitText(document.getElementById('root')));
+  assert.equal(facts.edited, 10);
+  assert.ok(facts.updates > 0);
+  assert.equal(facts.keptWhileObserved, true);
+  assert.equal(facts.keptAfterClear, true);
+  assert.equal(facts.editsLeft, 10);
+  assert.deepEqual(opened.pageErrors.map(String), []);
+  assert.deepEqual(opened.consoleErrors, []);
+  await opened.page.close();
+});
+
+// Pages of 1, 4 and 16 units. Per unit, the largest may take at most
+// LINEAR_TOLERANCE times the smaller of the other two: a quadratic cost
+// would take 4 times as much per unit as at 4x (16 times as at 1x) and
+// fail; a linear one passes even when a busy, shared machine slows its
+// best-of-three run by half again. Fixed costs make the smallest page the
+// dearest per unit, which is why the reference is the smaller of two.
+const LINEAR_TOLERANCE = 3;
+const SHAPES = [
+  { builder: 'article', key: 'paragraphs', unit: 150, what: 'paragraphs' },
+  { builder: 'manyTextNodes', key: 'count', unit: 3_125, what: 'text nodes' },
+  { builder: 'bigTextNode', key: 'bytes', unit: 312_500, what: 'characters in one text node' },
+  // Elapsed time on a deep tree in wrap mode also holds Chromium's
+  // restyling of it between slices, which grows faster than the depth
+  // (~4 ms per slice at 625 levels, ~40 ms at 10,000; paint mode, which
+  // changes no element, stays linear); only the highlighter's own stages
+  // are held to linearity there.
+  { builder: 'deepNesting', key: 'depth', unit: 625, what: 'levels', ownOnlyInWrap: true },
+];
+
+describe('time grows linearly with the page', () => {
+  for (const mode of ['wrap', 'paint']) {
+    for (const shape of SHAPES) {
+      test(`${shape.builder} (${mode}): 1x, 4x, 16x ${shape.what}`, async () => {
+        const opened = await open();
+        const rows = [];
+        for (const factor of [1, 4, 16]) {
+          const size = shape.unit * factor;
+          const result = await opened.page.evaluate((options) => window.check.timeHighlight(document.getElementById('root'), options), { builder: shape.builder, args: { [shape.key]: size }, mode, runs: factor === 16 ? 2 : 3 });
+          rows.push({ factor, size, ...result, elapsedPerUnit: result.elapsed / factor, ownPerUnit: result.own / factor });
+        }
+        const ratio = (key) => rows[2][key] / Math.min(rows[0][key], rows[1][key]);
+        const table = rows.map((r) => `${r.size} ${shape.what}: ${r.mentions} mentions, ${ms(r.elapsed)} ms (own stages ${ms(r.own)} ms)`).join('; ');
+        console.log(`linearity ${shape.builder} ${mode}: ${table}; per-unit ratio 16x vs best of 1x/4x: elapsed ${ratio('elapsedPerUnit').toFixed(2)}, own ${ratio('ownPerUnit').toFixed(2)}`);
+        assert.ok(rows[2].mentions >= 15 * rows[0].mentions, 'the mentions grow with the page');
+        assert.ok(ratio('ownPerUnit') <= LINEAR_TOLERANCE, `own stages per unit grew ${ratio('ownPerUnit').toFixed(2)}x: ${table}`);
+        if (!(shape.ownOnlyInWrap && mode === 'wrap')) {
+          assert.ok(ratio('elapsedPerUnit') <= LINEAR_TOLERANCE, `time per unit grew ${ratio('elapsedPerUnit').toFixed(2)}x: ${table}`);
+        }
+        assert.deepEqual(opened.pageErrors.map(String), []);
+        assert.deepEqual(opened.consoleErrors, []);
+        await opened.page.close();
+      });
+    }
+  }
+});
