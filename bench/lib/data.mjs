@@ -180,9 +180,18 @@ export function indexSections(file, cacheFile) {
     at += 4 * count;
   };
   blob('names filed by key (groups)');
-  checkpoints('group checkpoints');
-  blob('entities (id, name, type, summary, url)');
-  checkpoints('entity checkpoints');
+  // Format 4: each group checkpoint is an offset plus the first 8 key bytes.
+  const groupCheckpoints = u32();
+  sections.push({ name: 'group checkpoints and key prefixes', start: at, end: at + 12 * groupCheckpoints });
+  at += 12 * groupCheckpoints;
+  for (const column of ['ids', 'canonical names', 'summaries', 'urls']) {
+    blob(`entity ${column}`);
+    checkpoints(`entity ${column} checkpoints`);
+  }
+  blob('entity type table');
+  u32(); // bytes per type number
+  blob('entity type numbers');
+  if (at !== bytes.length) throw new Error(`${file}: sections end at ${at}, the file at ${bytes.length}; is it index format 4?`);
   const result = sections.map(({ name, start, end }) => ({ name, raw: end - start, gzip: gzipSync(bytes.subarray(start, end), { level: zlibConstants.Z_BEST_COMPRESSION }).length }));
   cache[key] = result;
   writeFileSync(cacheFile, JSON.stringify(cache, null, 1));

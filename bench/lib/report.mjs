@@ -391,8 +391,9 @@ export function targets(m, rat) {
 function indexSizeWhy(m) {
   const sections = m.sizes.indexSections;
   const groups = sections?.find((x) => x.name.startsWith('names'));
-  const entities = sections?.find((x) => x.name.startsWith('entities'));
-  const detail = groups && entities ? `: its names section (names filed by key, each with a varint entity number and an options byte) is ${mb(groups.gzip)} MB gzipped and its entity records (id, canonical name, type, summary, url) ${mb(entities.gzip)} MB` : '';
+  const entityColumns = sections?.filter((x) => x.name.startsWith('entity ')) ?? [];
+  const entitiesGzip = entityColumns.reduce((sum, x) => sum + x.gzip, 0);
+  const detail = groups && entityColumns.length ? `: its names section (names filed by key, each with a varint entity number and an options byte) is ${mb(groups.gzip)} MB gzipped and its entity columns (ids, canonical names, summaries, urls, types) ${mb(entitiesGzip)} MB` : '';
   return `the plain list holds only names and summaries, in dictionary order, so an entity's aliases and repeated summary sit together for gzip; the index adds ids, types and entity numbers, and files names by key, away from their entity${detail}`;
 }
 
