@@ -11,6 +11,9 @@ import { Painter, paintSupported } from './paint.js';
 /** Work done in one main-thread task before yielding, in ms: well under the
  * 50 ms that counts as a long task. */
 const SLICE_MS = 8;
+/** The most a slice grows to on a page whose own style and layout between
+ * slices take longer than SLICE_MS: still under a long task. */
+const MAX_SLICE_MS = 40;
 /** Mutations are collected this long before a pass, so a burst of changes
  * (a framework re-rendering a list) costs one pass. */
 const BATCH_DELAY_MS = 40;
@@ -155,6 +158,7 @@ export class Highlighter {
     timings.matching += performance.now() - began;
     for (const scope of extracted.scopes) this.prepareScope(scope);
     let index = 0;
+    let budget = SLICE_MS;
     while (index < units.length) {
       // Changes the page made since the last slice go to the incremental
       // logic; the highlighter's own changes are then dropped.
@@ -169,11 +173,17 @@ export class Highlighter {
           // apply() undid its own changes for this batch.
           throw report(new HighlighterError('page', `the page could not be changed (${error?.message ?? error}); the change was undone`, { cause: error }));
         }
-      } while (index < units.length && performance.now() - began < SLICE_MS);
+      } while (index < units.length && performance.now() - began < budget);
       this.observer?.takeRecords();
       timings.domChanges += performance.now() - began;
       if (index < units.length) {
+        const paused = performance.now();
         await yieldToPage();
+        // The browser restyles and lays out the page between slices; on a
+        // deep or huge page that costs more than a slice, and paid once per
+        // 8 ms slice it would grow with the square of the page. Slices grow
+        // to match it instead, so it stays a fixed share of the pass.
+        budget = Math.min(MAX_SLICE_MS, Math.max(SLICE_MS, performance.now() - paused));
         if (this.destroyed) break;
       }
     }
