@@ -11,9 +11,72 @@
 //!
 //! The tables are sorted and searched by bisection: slower per lookup than
 //! a perfect hash, but they compress several times better, and ASCII (most
-//! text) never reaches them.
+//! text) never reaches them. The two largest are stored as varint deltas
+//! (half the gzipped size of plain arrays) and unpacked on first use into
+//! about 28 KB of memory.
 
-use crate::unicode_tables::{COMBINING_CLASSES, DECOMPOSED, DECOMPOSITION_FIRST, DECOMPOSITION_SECOND, FULL_FOLDS, SIMPLE_FOLDS};
+use std::sync::OnceLock;
+
+use crate::unicode_tables::{COMBINING_CLASSES_PACKED, DECOMPOSED_PACKED, DECOMPOSITION_FIRST_PACKED, DECOMPOSITION_SECOND_PACKED, FULL_FOLDS, SIMPLE_FOLDS};
+
+struct Unpacked {
+    /// `code << 8 | class` at each code point where the class changes.
+    combining_classes: Vec<u32>,
+    /// Sorted; the one-level decomposition of `decomposed[i]` is
+    /// `first[i]`, then `second[i]` unless it is NUL.
+    decomposed: Vec<char>,
+    first: Vec<char>,
+    second: Vec<char>,
+}
+
+/// LEB128 numbers, one after another.
+fn varints(bytes: &[u8]) -> impl Iterator<Item = u32> + '_ {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let mut value = 0u32;
+        let mut shift = 0u32;
+        loop {
+            let byte = *bytes.get(at)?;
+            at += 1;
+            value |= u32::from(byte & 0x7F).checked_shl(shift).unwrap_or(0);
+            shift += 7;
+            if byte < 0x80 {
+                return Some(value);
+            }
+        }
+    })
+}
+
+fn unpack() -> Unpacked {
+    let mut combining_classes = Vec::new();
+    let mut code = 0u32;
+    let mut numbers = varints(&COMBINING_CLASSES_PACKED);
+    while let (Some(delta), Some(class)) = (numbers.next(), numbers.next()) {
+        code += delta;
+        combining_classes.push(code << 8 | class);
+    }
+    let mut key = 0u32;
+    let decomposed_codes: Vec<u32> = varints(&DECOMPOSED_PACKED).map(|delta| {
+        key += delta;
+        key
+    }).collect();
+    // The first character is stored as its zigzag distance from the key.
+    let first = varints(&DECOMPOSITION_FIRST_PACKED).zip(&decomposed_codes).map(|(zigzag, &key)| {
+        let distance = (zigzag >> 1) as i32 ^ -((zigzag & 1) as i32);
+        key.checked_add_signed(distance).and_then(char::from_u32).unwrap_or('\0')
+    });
+    Unpacked {
+        combining_classes,
+        first: first.collect(),
+        second: varints(&DECOMPOSITION_SECOND_PACKED).map(|code| char::from_u32(code).unwrap_or('\0')).collect(),
+        decomposed: decomposed_codes.into_iter().map(|code| char::from_u32(code).unwrap_or('\0')).collect(),
+    }
+}
+
+fn tables() -> &'static Unpacked {
+    static TABLES: OnceLock<Unpacked> = OnceLock::new();
+    TABLES.get_or_init(unpack)
+}
 
 /// The canonical combining class of `c` (0 for a starter).
 pub(crate) fn combining_class(c: char) -> u8 {
@@ -22,8 +85,9 @@ pub(crate) fn combining_class(c: char) -> u8 {
     if code < 0x300 {
         return 0;
     }
-    let after = COMBINING_CLASSES.partition_point(|&entry| entry >> 8 <= code);
-    match after.checked_sub(1).and_then(|i| COMBINING_CLASSES.get(i)) {
+    let classes = &tables().combining_classes;
+    let after = classes.partition_point(|&entry| entry >> 8 <= code);
+    match after.checked_sub(1).and_then(|i| classes.get(i)) {
         Some(entry) => (entry & 0xFF) as u8,
         None => 0,
     }
@@ -54,12 +118,12 @@ fn decompose(c: char, out: &mut Vec<char>) {
         return;
     }
     // The table holds one level (at most two characters); the first of them
-    // may decompose further, which keeps every entry the same size. Three
-    // parallel columns compress a third better than rows.
-    match DECOMPOSED.binary_search(&c) {
+    // may decompose further, which keeps every entry the same size.
+    let tables = tables();
+    match tables.decomposed.binary_search(&c) {
         Ok(i) => {
-            decompose(DECOMPOSITION_FIRST[i], out);
-            let second = DECOMPOSITION_SECOND[i];
+            decompose(tables.first.get(i).copied().unwrap_or(c), out);
+            let second = tables.second.get(i).copied().unwrap_or('\0');
             if second != '\0' {
                 decompose(second, out);
             }
@@ -176,6 +240,23 @@ mod tests {
         std::iter::once(c).default_case_fold().collect()
     }
 
+    fn push_varint(out: &mut Vec<u8>, mut value: u32) {
+        while value >= 0x80 {
+            out.push((value & 0x7F) as u8 | 0x80);
+            value >>= 7;
+        }
+        out.push(value as u8);
+    }
+
+    fn push_bytes(out: &mut String, name: &str, bytes: &[u8]) {
+        writeln!(out, "pub(crate) static {name}: [u8; {}] = [", bytes.len()).unwrap();
+        for chunk in bytes.chunks(20) {
+            let line: Vec<String> = chunk.iter().map(|b| b.to_string()).collect();
+            writeln!(out, "    {},", line.join(", ")).unwrap();
+        }
+        out.push_str("];\n\n");
+    }
+
     /// The Rust source of `unicode_tables.rs`, from the crates' answers for
     /// every code point.
     fn generate() -> String {
@@ -195,12 +276,14 @@ mod tests {
                 previous = class;
             }
         }
-        writeln!(out, "pub(crate) static COMBINING_CLASSES: [u32; {}] = [", breaks.len()).unwrap();
-        for chunk in breaks.chunks(8) {
-            let line: Vec<String> = chunk.iter().map(|b| format!("0x{b:X}")).collect();
-            writeln!(out, "    {},", line.join(", ")).unwrap();
+        let mut packed = Vec::new();
+        let mut previous_code = 0;
+        for entry in &breaks {
+            push_varint(&mut packed, (entry >> 8) - previous_code);
+            push_varint(&mut packed, entry & 0xFF);
+            previous_code = entry >> 8;
         }
-        out.push_str("];\n\n");
+        push_bytes(&mut out, "COMBINING_CLASSES_PACKED", &packed);
 
         // Decompositions, one level at a time: the full decomposition minus
         // its last character is itself a character's full decomposition.
@@ -229,16 +312,18 @@ mod tests {
             };
             entries.push(entry);
         }
-        let columns: [(&str, fn(&(char, char, char)) -> char); 3] =
-            [("DECOMPOSED", |e| e.0), ("DECOMPOSITION_FIRST", |e| e.1), ("DECOMPOSITION_SECOND", |e| e.2)];
-        for (name, column) in columns {
-            writeln!(out, "pub(crate) static {name}: [char; {}] = [", entries.len()).unwrap();
-            for chunk in entries.chunks(8) {
-                let line: Vec<String> = chunk.iter().map(|e| format!("'\\u{{{:X}}}'", column(e) as u32)).collect();
-                writeln!(out, "    {},", line.join(", ")).unwrap();
-            }
-            out.push_str("];\n\n");
+        let (mut keys, mut firsts, mut seconds) = (Vec::new(), Vec::new(), Vec::new());
+        let mut previous_key = 0;
+        for &(c, first, second) in &entries {
+            push_varint(&mut keys, c as u32 - previous_key);
+            previous_key = c as u32;
+            let distance = first as i64 - c as i64;
+            push_varint(&mut firsts, if distance < 0 { (-distance * 2 - 1) as u32 } else { (distance * 2) as u32 });
+            push_varint(&mut seconds, second as u32);
         }
+        push_bytes(&mut out, "DECOMPOSED_PACKED", &keys);
+        push_bytes(&mut out, "DECOMPOSITION_FIRST_PACKED", &firsts);
+        push_bytes(&mut out, "DECOMPOSITION_SECOND_PACKED", &seconds);
 
         // Case folds to several characters, then runs of single folds.
         let mut full_folds = Vec::new();
