@@ -173,6 +173,24 @@ for (const mode of ['wrap', 'paint']) {
       await opened.page.close();
     });
 
+    // Changes only to the last paragraphs, early in the pass, so each
+    // precedes their wrapping: whatever lands in an excluded place was put
+    // there by the highlighter.
+    test('without observe, paragraphs moved into excluded places during the time-sliced pass get no highlight there', async () => {
+      const opened = await open();
+      const facts = await opened.page.evaluate((mode) => window.mutate.changeWhileHighlighting(document.getElementById('root'), { mode, observe: false, seed: 9, from: 0.7, ticks: 5 }), mode);
+      console.log(`${mode} changes without observe: ${JSON.stringify(facts)}`);
+      assert.ok(facts.changesDuringPass > 0, 'the page changed during the pass');
+      assert.ok(facts.counts.moveOff + facts.counts.moveCode > 0);
+      assert.equal(facts.textKept, true);
+      assert.deepEqual(facts.misplaced, [], 'no wrapper in a place the page moved text into mid-pass');
+      assert.deepEqual(facts.stale, []);
+      assert.equal(facts.clearDiff, null, JSON.stringify(facts.clearDiff));
+      assert.deepEqual(opened.pageErrors.map(String), []);
+      assert.deepEqual(opened.consoleErrors, []);
+      await opened.page.close();
+    });
+
     test('the page removes and moves the highlighter\'s wrappers and card, edits split text, then clear() and highlight() again', async () => {
       const opened = await open();
       const facts = await opened.page.evaluate((mode) => window.mutate.tamperWithOwnElements(document.getElementById('root'), { mode }), mode);

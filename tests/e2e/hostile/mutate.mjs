@@ -51,7 +51,7 @@ const CHANGES = {
  * changing it between the slices of the pass and after it; waits until the
  * highlighter is idle, then checks. Returns facts.
  */
-export async function changeWhileHighlighting(root, { mode, paragraphs = 1500, seed = 5 } = {}) {
+export async function changeWhileHighlighting(root, { mode, observe = true, paragraphs = 1500, seed = 5, from = 0, ticks = Infinity } = {}) {
   buildPage(root, paragraphs);
   await nextFrame();
   const copy = root.cloneNode(true);
@@ -65,7 +65,10 @@ export async function changeWhileHighlighting(root, { mode, paragraphs = 1500, s
     // directly in the root, so both trees always find the same one.
     let id;
     for (let tries = 0; tries < 20; tries++) {
-      const candidate = `p${Math.floor(next() * paragraphs)}`;
+      // `from` > 0 picks among the last paragraphs only: the ones a pass
+      // reaches last, so a change made early in the pass precedes their
+      // wrapping.
+      const candidate = `p${Math.floor(paragraphs * from + next() * paragraphs * (1 - from))}`;
       if (!touched.has(candidate) && root.querySelector(`:scope > #${candidate}`)) {
         id = candidate;
         break;
@@ -81,21 +84,23 @@ export async function changeWhileHighlighting(root, { mode, paragraphs = 1500, s
 
   let updates = 0;
   window.highlighter?.destroy();
-  const highlighter = await window.core.createHighlighter({ root, mode, observe: true, dictionary: await bundledDictionary(), onUpdate: () => { updates += 1; } });
+  const highlighter = await window.core.createHighlighter({ root, mode, observe, dictionary: await bundledDictionary(), onUpdate: () => { updates += 1; } });
   window.highlighter = highlighter;
   let passDone = false;
   const pass = highlighter.highlight().finally(() => {
     passDone = true;
   });
   let duringPass = 0;
-  while (!passDone) {
-    for (let i = 0; i < 3; i++) change();
-    duringPass += 3;
+  for (let tick = 0; !passDone; tick++) {
+    if (tick < ticks) {
+      for (let i = 0; i < 3; i++) change();
+      duringPass += 3;
+    }
     await wait(0);
   }
   const { mentions: firstPass } = await pass;
   // And a few bursts after it, for the observer.
-  for (let burst = 0; burst < 5; burst++) {
+  for (let burst = 0; burst < (observe ? 5 : 0); burst++) {
     for (let i = 0; i < 10; i++) change();
     await wait(15);
   }
@@ -105,7 +110,7 @@ export async function changeWhileHighlighting(root, { mode, paragraphs = 1500, s
   // about a second on this page).
   const atLastChange = updates;
   let seen = -1;
-  for (let rounds = 0; rounds < 60 && (updates === atLastChange || seen !== updates); rounds++) {
+  for (let rounds = 0; observe && rounds < 60 && (updates === atLastChange || seen !== updates); rounds++) {
     seen = updates;
     await wait(2000);
   }

@@ -157,12 +157,17 @@ export class Highlighter {
       : [...planPieces(mentions, extracted.nodes, extracted.starts)];
     timings.matching += performance.now() - began;
     for (const scope of extracted.scopes) this.prepareScope(scope);
+    // The page may move text between slices into a place that is never
+    // highlighted (an opted-out block, a <code>); once it has moved
+    // anything, each node's ancestors are checked before it is changed.
+    const moves = units.length > 0 ? this.watchMoves(extracted.scopes, () => { extracted.placeCheck = new Map(); }) : null;
     let index = 0;
     let budget = SLICE_MS;
     while (index < units.length) {
       // Changes the page made since the last slice go to the incremental
       // logic; the highlighter's own changes are then dropped.
       this.takePageRecords();
+      if (moves?.takeRecords().some((record) => record.addedNodes.length > 0)) extracted.placeCheck = new Map();
       began = performance.now();
       do {
         const batch = units.slice(index, index + 32);
@@ -175,6 +180,7 @@ export class Highlighter {
         }
       } while (index < units.length && performance.now() - began < budget);
       this.observer?.takeRecords();
+      moves?.takeRecords();
       timings.domChanges += performance.now() - began;
       if (index < units.length) {
         const paused = performance.now();
@@ -187,6 +193,7 @@ export class Highlighter {
         if (this.destroyed) break;
       }
     }
+    moves?.disconnect();
     if (this.destroyed) return [];
     this.painter?.publish();
     // A mention whose text the page changed meanwhile was skipped; the
@@ -201,17 +208,55 @@ export class Highlighter {
     return shown;
   }
 
+  /** A MutationObserver that calls `onMove` when the page inserts nodes
+   * under `scopes` (the highlighter's own insertions are taken with
+   * takeRecords() before they reach it), for show(). */
+  watchMoves(scopes, onMove) {
+    const view = this.options.root.ownerDocument.defaultView;
+    const watcher = new view.MutationObserver((records) => {
+      if (records.some((record) => record.addedNodes.length > 0)) onMove();
+    });
+    for (const scope of scopes) watcher.observe(scope, { childList: true, subtree: true });
+    return watcher;
+  }
+
+  /** Whether text node `i` can still be changed: its data is as extracted
+   * and, once the page has moved nodes during the pass, it has not landed
+   * inside anything excluded. */
+  usable(extracted, i) {
+    if (!nodeUnchanged(extracted, i)) return false;
+    const cache = extracted.placeCheck;
+    if (!cache) return true;
+    // One look per element, remembered, so a deep page stays linear.
+    const path = [];
+    let excluded = false;
+    for (let current = extracted.nodes[i].parentElement; current; current = current.parentElement) {
+      const known = cache.get(current);
+      if (known !== undefined) {
+        excluded = known;
+        break;
+      }
+      path.push(current);
+      if (isExcluded(current, this.options.skipSelector)) {
+        excluded = true;
+        break;
+      }
+    }
+    for (const element of path) cache.set(element, excluded);
+    return !excluded;
+  }
+
   /** Wraps a batch of `[nodeIndex, pieces]` or paints a batch of
    * `{ mention, pieces }`, skipping text the page changed since
    * extraction. */
   apply(batch, extracted) {
     if (this.mode === 'paint') {
       for (const { mention, pieces } of batch) {
-        if (pieces.length && pieces.every((piece) => nodeUnchanged(extracted, piece.index))) this.painter.add(mention, pieces);
+        if (pieces.length && pieces.every((piece) => this.usable(extracted, piece.index))) this.painter.add(mention, pieces);
       }
       return;
     }
-    const plan = new Map(batch.filter(([nodeIndex]) => nodeUnchanged(extracted, nodeIndex)));
+    const plan = new Map(batch.filter(([nodeIndex]) => this.usable(extracted, nodeIndex)));
     extracted.interactive ??= new Map();
     this.records.push(...wrap(plan, extracted.nodes, extracted.interactive));
   }
