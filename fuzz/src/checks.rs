@@ -3,8 +3,8 @@
 //! This file is compiled twice: into the fuzz crate (`fuzz/src/lib.rs`) and,
 //! by `#[path]`, into `tests/fuzz_regressions.rs`, which replays every
 //! corpus file and every saved crash under a plain `cargo test`. So it may
-//! use only `entity_highlighter`, its dependency `unicode_normalization`
-//! and the standard library.
+//! use only `entity_highlighter`, `unicode_normalization` (a dev-dependency
+//! of the main crate, a dependency here) and the standard library.
 
 use entity_highlighter::{write_index, CaseRule, CompactIndex, Dictionary, Limits, MatchOptions, Matcher, Mention, NameOptions};
 
