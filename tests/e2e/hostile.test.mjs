@@ -246,6 +246,24 @@ const SHAPES = [
 
 describe('time grows linearly with the page', () => {
   for (const mode of ['wrap', 'paint']) {
+    test(`observe (${mode}): 1,000, 4,000 and 16,000 paragraphs appended to the root in one burst`, async () => {
+      const opened = await open();
+      const rows = [];
+      for (const factor of [1, 4, 16]) {
+        const count = 1_000 * factor;
+        const result = await opened.page.evaluate((options) => window.mutate.timeBurst(document.getElementById('root'), options), { count, mode });
+        assert.equal(result.added, 2 * count, 'every appended paragraph is highlighted');
+        rows.push({ count, ...result, perUnit: result.elapsed / factor });
+      }
+      const ratio = rows[2].perUnit / Math.min(rows[0].perUnit, rows[1].perUnit);
+      const table = rows.map((r) => `${r.count} paragraphs: ${ms(r.elapsed)} ms`).join('; ');
+      console.log(`linearity burst ${mode}: ${table}; per-unit ratio 16x vs best of 1x/4x: ${ratio.toFixed(2)}`);
+      assert.ok(ratio <= LINEAR_TOLERANCE, `time per paragraph grew ${ratio.toFixed(2)}x: ${table}`);
+      assert.deepEqual(opened.pageErrors.map(String), []);
+      assert.deepEqual(opened.consoleErrors, []);
+      await opened.page.close();
+    });
+
     for (const shape of SHAPES) {
       test(`${shape.builder} (${mode}): 1x, 4x, 16x ${shape.what}`, async () => {
         const opened = await open();

@@ -262,3 +262,32 @@ export async function editSplitText(root) {
   facts.editsLeft = (root.textContent.match(/\[edited\]/g) ?? []).length;
   return facts;
 }
+
+/**
+ * With observe, the page appends `count` paragraphs to the root, one by
+ * one, in one task; returns the ms until the highlighter reports them.
+ */
+export async function timeBurst(root, { count, mode }) {
+  root.replaceChildren();
+  article(root, { paragraphs: 50 });
+  await nextFrame();
+  window.highlighter?.destroy();
+  let reported;
+  const update = new Promise((resolve) => {
+    reported = resolve;
+  });
+  const highlighter = await window.core.createHighlighter({ root, mode, observe: true, cards: false, dictionary: await bundledDictionary(), onUpdate: (u) => reported(u) });
+  window.highlighter = highlighter;
+  await highlighter.highlight();
+  const began = performance.now();
+  for (let i = 0; i < count; i++) {
+    const p = root.ownerDocument.createElement('p');
+    p.textContent = `Item ${i}: Paris and Berlin.`;
+    root.append(p);
+  }
+  const { added } = await update;
+  const elapsed = performance.now() - began;
+  highlighter.destroy();
+  root.replaceChildren();
+  return { elapsed, added: added.length };
+}

@@ -369,7 +369,14 @@ export class Highlighter {
       if (this.insideExcluded(block, stop, skipSelector)) continue;
       blocks.add(block);
     }
-    return [...blocks].filter((block) => ![...blocks].some((other) => other !== block && other.contains(block)));
+    // Up each block's own ancestors rather than against every other block:
+    // a page that appends thousands of paragraphs at once must not cost
+    // the square of their number.
+    const nested = (block) => {
+      for (let up = block.parentNode; up; up = up.parentNode) if (blocks.has(up)) return true;
+      return false;
+    };
+    return [...blocks].filter((block) => !nested(block));
   }
 
   insideExcluded(element, stop, skipSelector) {
@@ -393,7 +400,11 @@ export class Highlighter {
 
   /** Removes the highlighter's marks inside `roots`. */
   removeWithin(roots) {
-    const inside = (node) => roots.some((root) => root.contains(node));
+    const rootSet = new Set(roots);
+    const inside = (node) => {
+      for (let up = node; up; up = up.parentNode) if (rootSet.has(up)) return true;
+      return false;
+    };
     const removed = new Set(this.current.filter((mention) => (mention.elements.length ? mention.elements : mention.paintedNodes ?? []).some(inside)));
     if (removed.size === 0) return;
     this.current = this.current.filter((mention) => !removed.has(mention));
