@@ -9,11 +9,11 @@
 //! Entities are read one at a time from the JSON stream, so the memory a
 //! load takes is the dictionary itself plus one entity's worth of parsing.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::Value;
+use crate::json::{self, Reader, Value};
 
 /// Limits a dictionary must respect. The defaults suit a dictionary that a
 /// browser downloads; the command-line tool can raise the size limit.
@@ -119,11 +119,13 @@ pub struct Dictionary {
 pub enum Location {
     /// The whole file.
     File,
-    /// A JSON syntax or structure error, at a 1-based line and column.
+    /// A JSON syntax or structure error, at a 1-based line and column: the
+    /// first character that is wrong or, when the file ends too early, just
+    /// past its last character.
     Text {
-        /// 1-based line.
+        /// 1-based line; lines end at `\n`.
         line: usize,
-        /// 1-based column, in characters.
+        /// 1-based column, in characters (not bytes).
         column: usize,
     },
     /// A top-level field.
@@ -252,10 +254,7 @@ impl Dictionary {
         match std::str::from_utf8(bytes) {
             Ok(json) => Dictionary::from_json_with_limits(json, limits),
             Err(error) => {
-                let valid = &bytes[..error.valid_up_to()];
-                let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
-                let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
-                let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
+                let (line, column) = json::position(bytes, error.valid_up_to());
                 Err(DictionaryError::single(
                     Location::Text { line, column },
                     format!("the file is not valid UTF-8 (byte {} is not part of a UTF-8 character); save it as UTF-8", error.valid_up_to()),
@@ -270,14 +269,15 @@ impl Dictionary {
         let json = json.strip_prefix('\u{FEFF}').unwrap_or(json);
         let mut problems = Problems::default();
         let mut loader = Loader { limits, problems: &mut problems, dictionary: Dictionary::default(), ids: HashMap::new(), saw_entities: false };
-        let mut deserializer = serde_json::Deserializer::from_str(json);
-        let parsed = (&mut loader).deserialize(&mut deserializer).and_then(|()| deserializer.end());
+        let mut reader = Reader::new(json);
+        let parsed = loader.read(&mut reader);
         let saw_entities = loader.saw_entities;
         let dictionary = loader.dictionary;
         if let Err(error) = parsed {
             // A syntax error makes everything after it unreadable, so it is
             // the last problem listed.
-            problems.add(Location::Text { line: error.line(), column: error.column() }, describe_json_error(&error));
+            let (line, column) = json::position(json.as_bytes(), error.at);
+            problems.add(Location::Text { line, column }, error.to_string());
         } else if !saw_entities {
             problems.add(Location::Field("entities".into()), "missing: a dictionary needs an \"entities\" array");
         }
@@ -330,25 +330,6 @@ fn check_size(len: usize, limits: &Limits) -> Result<(), DictionaryError> {
     Ok(())
 }
 
-fn describe_json_error(error: &serde_json::Error) -> String {
-    // serde_json appends " at line L column C"; the location says that.
-    let text = error.to_string();
-    let text = match text.rfind(" at line ") {
-        Some(at) => text[..at].to_owned(),
-        None => text,
-    };
-    match error.classify() {
-        serde_json::error::Category::Eof => format!("the file ends too early: {text}"),
-        // serde_json calls an unpaired \uD800-\uDFFF escape an "unexpected
-        // end of hex escape" or a "lone ... surrogate"; say what it means.
-        serde_json::error::Category::Syntax if text.contains("surrogate") || text.contains("hex escape") => {
-            format!("JSON syntax error: {text} (a \\u escape needs four hex digits, and one between \\uD800 and \\uDFFF is half of a character: it must be followed by its other half)")
-        }
-        serde_json::error::Category::Syntax => format!("JSON syntax error: {text}"),
-        _ => text,
-    }
-}
-
 struct Loader<'a> {
     limits: &'a Limits,
     problems: &'a mut Problems,
@@ -357,90 +338,74 @@ struct Loader<'a> {
     saw_entities: bool,
 }
 
-impl<'de> DeserializeSeed<'de> for &mut Loader<'_> {
-    type Value = ();
+const TOP_FIELDS: [&str; 5] = ["entities", "name", "as_of", "description", "sources"];
+const ENTITY_FIELDS: [&str; 7] = ["id", "name", "type", "aliases", "summary", "url", "match"];
+/// Said of a key given twice. JSON leaves open which one counts, and readers
+/// differ (first, last, both), so a repeat is refused rather than guessed.
+const REPEATED: &str = "given more than once; each field may appear only once";
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for &mut Loader<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "a dictionary object with an \"entities\" array")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<String>()? {
-            match key.as_str() {
+impl Loader<'_> {
+    fn read(&mut self, reader: &mut Reader<'_>) -> Result<(), json::Error> {
+        reader.begin_object("a dictionary object with an \"entities\" array")?;
+        let mut seen = [false; TOP_FIELDS.len()];
+        let mut first = true;
+        while let Some(key) = reader.next_key(&mut first)? {
+            let slot = TOP_FIELDS.iter().position(|field| *field == key).and_then(|slot| seen.get_mut(slot));
+            match slot {
+                Some(true) => {
+                    reader.skip()?;
+                    self.problems.add(Location::Field(key.into_owned()), REPEATED);
+                    continue;
+                }
+                Some(flag) => *flag = true,
+                None => {}
+            }
+            match &*key {
                 "entities" => {
                     self.saw_entities = true;
-                    map.next_value_seed(EntityList(&mut *self))?;
+                    self.read_entities(reader)?;
                 }
-                "name" | "as_of" | "description" => {
-                    let value: Value = map.next_value()?;
-                    match value {
-                        Value::String(text) if text.chars().count() <= MAX_META_CHARS => {
-                            if key == "name" {
-                                self.dictionary.title = Some(text);
-                            } else if key == "as_of" {
-                                self.dictionary.as_of = Some(text);
-                            }
+                "name" | "as_of" | "description" => match reader.value()? {
+                    Value::String(text) if text.chars().count() <= MAX_META_CHARS => {
+                        if key == "name" {
+                            self.dictionary.title = Some(text.into_owned());
+                        } else if key == "as_of" {
+                            self.dictionary.as_of = Some(text.into_owned());
                         }
-                        Value::String(_) => self.problems.add(Location::Field(key), format!("longer than {MAX_META_CHARS} characters")),
-                        other => self.problems.add(Location::Field(key), format!("expected a string, found {}", describe(&other))),
                     }
-                }
-                "sources" => {
-                    map.next_value::<IgnoredAny>()?;
-                }
+                    Value::String(_) => self.problems.add(Location::Field(key.into_owned()), format!("longer than {MAX_META_CHARS} characters")),
+                    other => self.problems.add(Location::Field(key.into_owned()), format!("expected a string, found {}", other.described())),
+                },
+                "sources" => reader.skip()?,
                 _ => {
-                    map.next_value::<IgnoredAny>()?;
+                    reader.skip()?;
                     self.problems.add(Location::Field(shown(&key)), "unknown top-level field; expected entities, name, as_of, description or sources");
                 }
             }
         }
-        Ok(())
-    }
-}
-
-struct EntityList<'l, 'a>(&'l mut Loader<'a>);
-
-impl<'de> DeserializeSeed<'de> for EntityList<'_, '_> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for EntityList<'_, '_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "an array of entity objects")
+        reader.end()
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let loader = self.0;
+    fn read_entities(&mut self, reader: &mut Reader<'_>) -> Result<(), json::Error> {
+        reader.begin_array("an array of entity objects")?;
         let mut index = 0usize;
-        while let Some(value) = seq.next_element::<Value>()? {
-            if index == loader.limits.max_entities {
-                loader.problems.add(Location::Field("entities".into()), format!("more than {} entities; split the dictionary", loader.limits.max_entities));
-            }
-            if index < loader.limits.max_entities {
-                if let Some(entity) = validate_entity(index, value, loader.problems) {
-                    match loader.ids.get(&entity.id) {
-                        Some(first) => loader.problems.add(
-                            Location::Entity { index, id: Some(entity.id.clone()), field: "id".into() },
-                            format!("duplicate id: entities[{first}] has the same id"),
-                        ),
-                        None => {
-                            loader.ids.insert(entity.id.clone(), index);
-                            loader.dictionary.entities.push(entity);
-                        }
+        let mut first = true;
+        while reader.next_element(&mut first)? {
+            if index >= self.limits.max_entities {
+                if index == self.limits.max_entities {
+                    self.problems.add(Location::Field("entities".into()), format!("more than {} entities; split the dictionary", self.limits.max_entities));
+                }
+                // Still read to the end, for the syntax errors after it.
+                reader.skip()?;
+            } else if let Some(entity) = validate_entity(index, reader.value()?, self.problems) {
+                match self.ids.get(&entity.id) {
+                    Some(first) => self.problems.add(
+                        Location::Entity { index, id: Some(entity.id.clone()), field: "id".into() },
+                        format!("duplicate id: entities[{first}] has the same id"),
+                    ),
+                    None => {
+                        self.ids.insert(entity.id.clone(), index);
+                        self.dictionary.entities.push(entity);
                     }
                 }
             }
@@ -450,34 +415,55 @@ impl<'de> Visitor<'de> for EntityList<'_, '_> {
     }
 }
 
-fn describe(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+type Members<'a> = Vec<(Cow<'a, str>, Value<'a>)>;
+
+/// Removes the first member named `key`; a repeat stays, and is reported.
+fn take<'a>(members: &mut Members<'a>, key: &str) -> Option<Value<'a>> {
+    let at = members.iter().position(|(name, _)| name == key)?;
+    Some(members.remove(at).1)
+}
+
+/// The keys given more than once, each once, in the order of their repeat.
+fn repeated_keys<'m>(members: &'m Members<'_>) -> Vec<&'m str> {
+    let mut repeated: Vec<&str> = Vec::new();
+    // A nested loop for the few members of an ordinary object; a set for a
+    // hostile one with thousands.
+    if members.len() <= 16 {
+        for (at, (key, _)) in members.iter().enumerate() {
+            if members.iter().take(at).any(|(earlier, _)| earlier == key) && !repeated.contains(&&**key) {
+                repeated.push(key);
+            }
+        }
+    } else {
+        let mut seen = std::collections::HashSet::new();
+        let mut reported = std::collections::HashSet::new();
+        for (key, _) in members {
+            if !seen.insert(&**key) && reported.insert(&**key) {
+                repeated.push(key);
+            }
+        }
     }
+    repeated
 }
 
 /// Reports problems for one entity; returns it only when it has none.
-fn validate_entity(index: usize, value: Value, problems: &mut Problems) -> Option<Entity> {
+fn validate_entity(index: usize, value: Value<'_>, problems: &mut Problems) -> Option<Entity> {
     let before = problems.kept.len() + problems.unlisted;
     let Value::Object(mut fields) = value else {
-        problems.add(Location::Entity { index, id: None, field: "entity".into() }, format!("expected an object, found {}", describe(&value)));
+        problems.add(Location::Entity { index, id: None, field: "entity".into() }, format!("expected an object, found {}", value.described()));
         return None;
     };
-    let id = match fields.remove("id") {
+    let repeated: Vec<String> = repeated_keys(&fields).into_iter().map(str::to_owned).collect();
+    let id = match take(&mut fields, "id") {
         Some(Value::String(id)) => match check_id(&id) {
-            Ok(()) => Some(id),
+            Ok(()) => Some(id.into_owned()),
             Err(message) => {
                 problems.add(Location::Entity { index, id: None, field: "id".into() }, message);
                 None
             }
         },
         Some(other) => {
-            problems.add(Location::Entity { index, id: None, field: "id".into() }, format!("expected a string, found {}", describe(&other)));
+            problems.add(Location::Entity { index, id: None, field: "id".into() }, format!("expected a string, found {}", other.described()));
             None
         }
         None => {
@@ -486,12 +472,15 @@ fn validate_entity(index: usize, value: Value, problems: &mut Problems) -> Optio
         }
     };
     let at = |field: &str| Location::Entity { index, id: id.clone(), field: field.to_owned() };
+    for key in &repeated {
+        problems.add(at(&shown(key)), REPEATED);
+    }
 
-    let mut string_field = |fields: &mut serde_json::Map<String, Value>, field: &str, required: bool| -> Option<String> {
-        match fields.remove(field) {
-            Some(Value::String(text)) => Some(text),
+    let mut string_field = |fields: &mut Members<'_>, field: &str, required: bool| -> Option<String> {
+        match take(fields, field) {
+            Some(Value::String(text)) => Some(text.into_owned()),
             Some(other) => {
-                problems.add(at(field), format!("expected a string, found {}", describe(&other)));
+                problems.add(at(field), format!("expected a string, found {}", other.described()));
                 None
             }
             None if required => {
@@ -505,12 +494,18 @@ fn validate_entity(index: usize, value: Value, problems: &mut Problems) -> Optio
     let kind = string_field(&mut fields, "type", true);
     let summary = string_field(&mut fields, "summary", true);
     let url = string_field(&mut fields, "url", false);
-    let defaults = match fields.remove("match") {
+    let defaults = match take(&mut fields, "match") {
         Some(value) => parse_options(value, NameOptions::default(), &at("match"), problems, false).map(|(_, options)| options),
         None => Some(NameOptions::default()),
     };
-    let aliases = fields.remove("aliases");
-    for key in fields.keys() {
+    let aliases = take(&mut fields, "aliases");
+    // What is left: repeats of known fields (reported above) and unknown
+    // ones, each reported once. The set allocates only for an unknown one.
+    let mut unknown = std::collections::HashSet::new();
+    for (key, _) in &fields {
+        if ENTITY_FIELDS.contains(&&**key) || !unknown.insert(&**key) {
+            continue;
+        }
         problems.add(at(&shown(key)), "unknown field; expected id, name, type, aliases, summary, url or match");
     }
 
@@ -546,10 +541,10 @@ fn validate_entity(index: usize, value: Value, problems: &mut Problems) -> Optio
                 for (alias_index, alias) in list.into_iter().enumerate() {
                     let location = at(&format!("aliases[{alias_index}]"));
                     let parsed = match alias {
-                        Value::String(text) => Some((text, defaults)),
+                        Value::String(text) => Some((text.into_owned(), defaults)),
                         Value::Object(_) => parse_options(alias, defaults, &location, problems, true).and_then(|(text, options)| text.map(|text| (text, options))),
                         other => {
-                            problems.add(location.clone(), format!("expected a string or an object with a \"name\", found {}", describe(&other)));
+                            problems.add(location.clone(), format!("expected a string or an object with a \"name\", found {}", other.described()));
                             None
                         }
                     };
@@ -565,7 +560,7 @@ fn validate_entity(index: usize, value: Value, problems: &mut Problems) -> Optio
                 }
             }
         }
-        Some(other) => problems.add(at("aliases"), format!("expected an array, found {}", describe(&other))),
+        Some(other) => problems.add(at("aliases"), format!("expected an array, found {}", other.described())),
     }
 
     if problems.kept.len() + problems.unlisted != before {
@@ -576,28 +571,37 @@ fn validate_entity(index: usize, value: Value, problems: &mut Problems) -> Optio
 
 /// Reads `{ "name"?, "case"?, "sentence_start"? }`; `name` is allowed (and
 /// required) only for an alias object.
-fn parse_options(value: Value, defaults: NameOptions, location: &Location, problems: &mut Problems, with_name: bool) -> Option<(Option<String>, NameOptions)> {
+fn parse_options(value: Value<'_>, defaults: NameOptions, location: &Location, problems: &mut Problems, with_name: bool) -> Option<(Option<String>, NameOptions)> {
     let Value::Object(fields) = value else {
-        problems.add(location.clone(), format!("expected an object, found {}", describe(&value)));
+        problems.add(location.clone(), format!("expected an object, found {}", value.described()));
         return None;
     };
     let mut options = defaults;
     let mut name = None;
     let before = problems.kept.len() + problems.unlisted;
     let fail = |problems: &mut Problems, message: String| problems.add(location.clone(), message);
+    // name, case, sentence_start
+    let mut seen = [false; 3];
     for (key, value) in fields {
-        match (key.as_str(), value) {
-            ("name", Value::String(text)) if with_name => name = Some(text),
-            ("case", Value::String(rule)) => match rule.as_str() {
+        if let Some(flag) = ["name", "case", "sentence_start"].iter().position(|option| *option == key).and_then(|at| seen.get_mut(at)) {
+            if *flag && (with_name || key != "name") {
+                fail(problems, format!("\"{key}\" {REPEATED}"));
+                continue;
+            }
+            *flag = true;
+        }
+        match (&*key, value) {
+            ("name", Value::String(text)) if with_name => name = Some(text.into_owned()),
+            ("case", Value::String(rule)) => match &*rule {
                 "default" => options.case = CaseRule::Default,
                 "exact" => options.case = CaseRule::Exact,
                 "any" => options.case = CaseRule::Any,
                 other => fail(problems, format!("\"case\" is \"{}\"; expected \"default\", \"exact\" or \"any\"", shown(other))),
             },
             ("sentence_start", Value::Bool(flag)) => options.sentence_start = flag,
-            ("name", other) if with_name => fail(problems, format!("\"name\" must be a string, found {}", describe(&other))),
-            ("case", other) => fail(problems, format!("\"case\" must be a string, found {}", describe(&other))),
-            ("sentence_start", other) => fail(problems, format!("\"sentence_start\" must be true or false, found {}", describe(&other))),
+            ("name", other) if with_name => fail(problems, format!("\"name\" must be a string, found {}", other.described())),
+            ("case", other) => fail(problems, format!("\"case\" must be a string, found {}", other.described())),
+            ("sentence_start", other) => fail(problems, format!("\"sentence_start\" must be true or false, found {}", other.described())),
             (other, _) => {
                 let expected = if with_name { "name, case or sentence_start" } else { "case or sentence_start" };
                 fail(problems, format!("unknown option \"{}\"; expected {expected}", shown(other)));
@@ -732,6 +736,150 @@ pub(crate) fn check_url(url: &str) -> Result<(), String> {
     Ok(())
 }
 
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod serde_oracle;
+
+/// The loader against its serde_json predecessor (`serde_oracle`) on the
+/// fuzz corpus and on thousands of broken copies of the bundled dictionary:
+/// the same documents accepted, loaded the same. The new loader also
+/// refuses, on purpose, a key given twice, nesting past 127 levels and an
+/// unpaired surrogate escape inside `sources`, which serde_json let through
+/// (keeping the last of two keys, and not checking what it skipped).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod differential {
+    use super::*;
+
+    #[derive(Debug, Default)]
+    struct Tally {
+        accepted: usize,
+        refused: usize,
+        /// Refused only by the new loader, by the first reason it gave:
+        /// a repeated key, nesting, an unpaired surrogate.
+        refused_on_purpose: [usize; 3],
+        not_utf8: usize,
+    }
+
+    fn on_purpose(problem: &Problem) -> Option<usize> {
+        let message = problem.message();
+        ["given more than once", "recursion limit exceeded", "unpaired surrogate"].iter().position(|reason| message.contains(reason))
+    }
+
+    fn compare(bytes: &[u8], what: &str, tally: &mut Tally) {
+        let limits = Limits::default();
+        // Both read bytes through the same UTF-8 check, which is unchanged.
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            tally.not_utf8 += 1;
+            return;
+        };
+        match (Dictionary::from_json_with_limits(text, &limits), serde_oracle::from_json_with_limits(text, &limits)) {
+            (Ok(new), Ok(old)) => {
+                assert_eq!((new.title(), new.as_of()), (old.title(), old.as_of()), "{what}");
+                assert!(new.entities() == old.entities(), "{what}: the loaders accept it with different entities");
+                tally.accepted += 1;
+            }
+            (Err(_), Err(_)) => tally.refused += 1,
+            (Err(error), Ok(_)) => {
+                let reason = error.problems().iter().find_map(on_purpose);
+                let count = reason.and_then(|reason| tally.refused_on_purpose.get_mut(reason));
+                let Some(count) = count else { panic!("{what}: refused, but serde_json's loader accepted it: {error}") };
+                *count += 1;
+            }
+            (Ok(_), Err(error)) => panic!("{what}: accepted, but serde_json's loader refused it: {error}"),
+        }
+    }
+
+    /// xorshift64: the same mutations on every run.
+    fn next(state: &mut u64) -> u64 {
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+        *state
+    }
+
+    fn pick(state: &mut u64, below: usize) -> usize {
+        usize::try_from(next(state) % below.max(1) as u64).unwrap_or(0)
+    }
+
+    /// Bytes that change JSON's structure most often.
+    const INTERESTING: &[u8] = b"{}[],:\"\\ \n\t0123456789-+.eEtrufalsn/\x00\x1f\x7fx'";
+
+    fn byte(state: &mut u64) -> u8 {
+        if next(state) % 8 == 0 {
+            (next(state) % 128) as u8
+        } else {
+            INTERESTING.get(pick(state, INTERESTING.len())).copied().unwrap_or(b'x')
+        }
+    }
+
+    #[test]
+    fn the_bundled_dictionary_loads_as_serde_json_loaded_it() {
+        let new = Dictionary::from_json(BUNDLED_JSON).expect("loads");
+        let old = serde_oracle::from_json_with_limits(BUNDLED_JSON, &Limits::default()).expect("loads");
+        assert_eq!(new.entities().len(), old.entities().len());
+        assert!(new.entities() == old.entities());
+        assert_eq!((new.title(), new.as_of()), (old.title(), old.as_of()));
+    }
+
+    #[test]
+    fn the_fuzz_corpus_is_accepted_and_refused_as_serde_json_did() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut tally = Tally::default();
+        let mut files = 0;
+        for dir in ["fuzz/corpus/dictionary", "tests/data/fuzz-regressions/dictionary"] {
+            let Ok(entries) = std::fs::read_dir(root.join(dir)) else { continue };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if let Ok(bytes) = std::fs::read(&path) {
+                    compare(&bytes, &path.display().to_string(), &mut tally);
+                    files += 1;
+                }
+            }
+        }
+        println!("fuzz corpus: {files} files: {tally:?}");
+    }
+
+    #[test]
+    fn broken_copies_of_the_bundled_dictionary_are_judged_as_serde_json_did() {
+        // DIFFERENTIAL_MUTATIONS raises the number of each kind (slow in a
+        // debug build: two loads of 440 KB per mutation).
+        let count: usize = std::env::var("DIFFERENTIAL_MUTATIONS").ok().and_then(|n| n.parse().ok()).unwrap_or(150);
+        let original = BUNDLED_JSON.as_bytes();
+        let mut tally = Tally::default();
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        // Truncations: evenly spread, and every cut near both ends.
+        let mut cuts: Vec<usize> = (0..count).map(|i| i * original.len() / count.max(1)).collect();
+        cuts.extend((0..40).chain(original.len().saturating_sub(40)..original.len()));
+        for cut in cuts {
+            compare(original.get(..cut).unwrap_or(original), &format!("cut at {cut}"), &mut tally);
+        }
+        for round in 0..count {
+            let mut bytes = original.to_vec();
+            let at = pick(&mut state, bytes.len());
+            let what = match round % 3 {
+                0 => {
+                    let new = byte(&mut state);
+                    if let Some(old) = bytes.get_mut(at) {
+                        *old = new;
+                    }
+                    format!("byte {at} set to {new:#04x}")
+                }
+                1 => {
+                    bytes.remove(at);
+                    format!("byte {at} removed")
+                }
+                _ => {
+                    let inserted: Vec<u8> = (0..1 + pick(&mut state, 4)).map(|_| byte(&mut state)).collect();
+                    bytes.splice(at..at, inserted.iter().copied());
+                    format!("{:?} inserted at {at}", String::from_utf8_lossy(&inserted))
+                }
+            };
+            compare(&bytes, &what, &mut tally);
+        }
+        println!("world-news mutations: {tally:?}");
+        assert!(tally.accepted > 0 && tally.refused > 0, "{tally:?}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -779,8 +927,11 @@ mod tests {
             (r#"{"name":"x"}"#, "field \"entities\": missing: a dictionary needs an \"entities\" array"),
             (r#"{"entities":[], "extra": 1}"#, "field \"extra\": unknown top-level field; expected entities, name, as_of, description or sources"),
             ("{\"entities\":[\n{\"id\":\"a\",}]}", "line 2, column 11: JSON syntax error: trailing comma"),
-            ("[1,2]", "line 1, column 0: invalid type: sequence, expected a dictionary object with an \"entities\" array"),
-            ("{\"entities\":[", "line 1, column 13: the file ends too early: EOF while parsing a list"),
+            ("[1,2]", "line 1, column 1: expected a dictionary object with an \"entities\" array, found an array"),
+            ("{\"entities\":[", "line 1, column 14: the file ends too early, inside an array (is a `]` missing?)"),
+            (r#"{"entities":[],"name":"a","name":"b"}"#, "field \"name\": given more than once; each field may appear only once"),
+            (r#"{"entities":[{"id":"a","name":"X","type":"city","summary":"s","name":"Y"}]}"#, "entities[0] (id \"a\"), name: given more than once; each field may appear only once"),
+            (r#"{"entities":[{"id":"a","name":"X","type":"city","summary":"s","match":{"case":"any","case":"exact"}}]}"#, "entities[0] (id \"a\"), match: \"case\" given more than once; each field may appear only once"),
         ];
         for (json, expected) in cases {
             let got = problems_of(json);
@@ -790,6 +941,33 @@ mod tests {
                 assert_eq!(got, vec![expected.to_string()], "for {json}");
             }
         }
+    }
+
+    #[test]
+    fn a_key_given_twice_is_refused_wherever_it_is() {
+        let repeated = "given more than once; each field may appear only once";
+        let entity = r#""id":"a","name":"X","type":"city","summary":"s""#;
+        let cases: Vec<(String, Vec<String>)> = vec![
+            (format!(r#"{{"entities":[{{{entity}}}],"entities":[]}}"#), vec![format!("field \"entities\": {repeated}")]),
+            (format!(r#"{{"entities":[{{{entity},"id":"b"}}]}}"#), vec![format!("entities[0] (id \"a\"), id: {repeated}")]),
+            (
+                format!(r#"{{"entities":[{{{entity},"x":1,"y":2,"x":3}}]}}"#),
+                vec![
+                    format!("entities[0] (id \"a\"), x: {repeated}"),
+                    "entities[0] (id \"a\"), x: unknown field; expected id, name, type, aliases, summary, url or match".into(),
+                    "entities[0] (id \"a\"), y: unknown field; expected id, name, type, aliases, summary, url or match".into(),
+                ],
+            ),
+            (format!(r#"{{"entities":[{{{entity},"aliases":[{{"name":"Y","name":"Z"}}]}}]}}"#), vec![format!("entities[0] (id \"a\"), aliases[0]: \"name\" {repeated}")]),
+        ];
+        for (json, expected) in cases {
+            assert_eq!(problems_of(&json), expected, "{json}");
+        }
+        // Many members: the same report, found without comparing each pair.
+        let many: String = (0..5_000).map(|i| format!(r#","k{}":1"#, i % 2_500)).collect();
+        let error = Dictionary::from_json(&format!(r#"{{"entities":[{{{entity}{many}}}]}}"#)).unwrap_err();
+        assert_eq!(error.count(), 5_000);
+        assert_eq!(error.problems()[0].to_string(), format!("entities[0] (id \"a\"), k0: {repeated}"));
     }
 
     #[test]

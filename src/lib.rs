@@ -31,6 +31,7 @@
 #![deny(missing_docs)]
 
 mod dictionary;
+mod json;
 mod index;
 mod matcher;
 mod normalize;

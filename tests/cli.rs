@@ -211,7 +211,7 @@ fn a_bad_dictionary_prints_no_mentions() {
     let output = run(&["match", "--dict", &truncated, "-"], b"Baku");
     assert_eq!(output.status.code(), Some(1));
     assert!(output.stdout.is_empty());
-    assert!(stderr_of(&output).contains("line 1, column 74: the file ends too early"), "{}", stderr_of(&output));
+    assert!(stderr_of(&output).contains("line 1, column 75: the file ends too early"), "{}", stderr_of(&output));
 }
 
 #[test]
