@@ -148,8 +148,14 @@ pub fn check_mentions(text: &str, mentions: &[Mention], entity_count: usize) {
         assert!(seen.iter().all(|entity| *entity < entity_count), "mention {mention:?} names an entity out of range ({entity_count})");
         let before = last_base(&text[..mention.byte_start]);
         let after = text[mention.byte_end..].chars().next();
-        assert!(is_boundary(before, slice.chars().next()), "mention {slice:?} starts inside a word ({before:?} before it)");
-        assert!(is_boundary(last_base(slice), after), "mention {slice:?} ends inside a word ({after:?} after it)");
+        // The matcher also lets a name begin or end next to a combining mark
+        // of an unspaced script even when the mark sits on a letter of a
+        // spaced one (a Thai vowel sign on "g": never in real text; see
+        // tests/data/fuzz-regressions/README.md).
+        let unspaced_mark_before = text[..mention.byte_start].chars().next_back().is_some_and(is_unspaced_script);
+        let unspaced_mark_last = slice.chars().next_back().is_some_and(is_unspaced_script);
+        assert!(is_boundary(before, slice.chars().next()) || unspaced_mark_before, "mention {slice:?} starts inside a word ({before:?} before it)");
+        assert!(is_boundary(last_base(slice), after) || unspaced_mark_last, "mention {slice:?} ends inside a word ({after:?} after it)");
         previous_end = mention.byte_end;
         utf16_at_previous_end = utf16_end;
     }
