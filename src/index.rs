@@ -488,6 +488,7 @@ impl<'a> Reader<'a> {
 }
 
 /// Reads a varint at `*at` in `bytes`, moving `*at` past it.
+#[inline]
 fn read_varint(bytes: &[u8], at: &mut usize) -> Option<u32> {
     let mut value: u32 = 0;
     for shift in (0..35).step_by(7) {
@@ -527,6 +528,7 @@ fn find_nul(bytes: &[u8]) -> Option<usize> {
 
 /// The first eight bytes of `key` as a number that sorts as the bytes do
 /// (a shorter key sorts first, as after zero padding: keys hold no NUL).
+#[inline]
 fn key_prefix(key: &[u8]) -> u64 {
     if let Some(first) = key.first_chunk::<8>() {
         return u64::from_be_bytes(*first);
@@ -540,6 +542,7 @@ fn key_prefix(key: &[u8]) -> u64 {
 }
 
 /// Reads bytes up to the next NUL at `*at`, moving `*at` past the NUL.
+#[inline]
 fn read_cstr<'a>(bytes: &'a [u8], at: &mut usize) -> Option<&'a [u8]> {
     let rest = bytes.get(*at..)?;
     let end = find_nul(rest)?;
@@ -602,10 +605,12 @@ impl CompactIndex {
         Ok(CompactIndex { bytes, options, entity_count, name_count, group_count, title, as_of, groups, group_checkpoints, checkpoint_prefixes, ids, names, summaries, urls, type_names, type_width, type_numbers })
     }
 
+    #[inline]
     fn slice(&self, section: Section) -> &[u8] {
         self.bytes.get(section.start..section.start + section.len).unwrap_or(&[])
     }
 
+    #[inline]
     fn checkpoint(&self, section: Section, index: usize) -> Option<usize> {
         let at = section.start + index * 4;
         let raw = self.bytes.get(at..at + 4)?;
@@ -689,6 +694,7 @@ impl CompactIndex {
     }
 
     /// The key of the group at byte `at` of the groups blob.
+    #[inline]
     fn key_at(blob: &[u8], at: usize) -> Option<&[u8]> {
         let rest = blob.get(at..)?;
         find_nul(rest).map(|end| &rest[..end])
@@ -696,6 +702,7 @@ impl CompactIndex {
 
     /// Reads the key of the group at `*at` and moves `*at` past the group;
     /// returns the key and where the group's names start and end.
+    #[inline]
     fn step_group<'a>(blob: &'a [u8], at: &mut usize) -> Option<(&'a [u8], usize, usize)> {
         let key = read_cstr(blob, at)?;
         let len = read_varint(blob, at)? as usize;
