@@ -198,7 +198,18 @@ export class Highlighter {
     this.painter?.publish();
     // A mention whose text the page changed meanwhile was skipped; the
     // change's own incremental pass will find it again.
-    const shown = mentions.filter((mention) => mention.elements.length > 0 || mention.ranges?.length > 0);
+    let shown = mentions.filter((mention) => mention.elements.length > 0 || mention.ranges?.length > 0);
+    if (this.mode === 'paint') {
+      // A range does not keep removed text alive in the page: text painted
+      // in an early slice and removed by the page in a later one would stay
+      // a mention that nothing, without observe, ever forgets.
+      const gone = shown.filter((mention) => !mention.paintedNodes?.every((node) => node.isConnected));
+      if (gone.length > 0) {
+        this.painter.remove(gone);
+        const goneSet = new Set(gone);
+        shown = shown.filter((mention) => !goneSet.has(mention));
+      }
+    }
     for (const mention of shown) {
       for (const element of mention.elements) this.byElement.set(element, mention);
       // One by one: spreading tens of thousands of mentions into push()
