@@ -6,6 +6,12 @@
 //! mention's text, mentions never overlap, each starts and ends on a word
 //! boundary, and (where a reference exists) results equal the reference.
 
+// The word-boundary rule as the fuzz targets check it, so that the two
+// checks of the matcher cannot drift apart.
+#[path = "../fuzz/src/checks.rs"]
+#[allow(dead_code)]
+mod checks;
+
 use entity_highlighter::{CaseRule, Dictionary, MatchOptions, Matcher, Mention, NameOptions};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
@@ -260,28 +266,6 @@ fn mixed_text(len: std::ops::Range<usize>) -> impl Strategy<Value = String> {
     proptest::collection::vec(proptest::sample::select(MIXED), len).prop_map(|chars| chars.into_iter().collect())
 }
 
-/// Whether a mention may begin or end between `outside` and `edge`, as
-/// `matcher.rs` defines it: not between two letters or digits, unless
-/// either belongs to a script written without spaces between words (CJK,
-/// kana, Hangul, Thai, ...), where a name may begin or end anywhere.
-/// Judged on the original text, so an invisible character between two
-/// letters counts as a boundary here: laxer than the matcher's own test on
-/// folded text, never stricter. The character before an edge is the base of
-/// its grapheme (`last_base`): a combining mark belongs to what it follows.
-fn is_word_boundary(outside: Option<char>, edge: Option<char>) -> bool {
-    let unspaced = |c: char| matches!(c, '\u{0E00}'..='\u{0EFF}' | '\u{1000}'..='\u{109F}' | '\u{1780}'..='\u{17FF}' | '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3FFFF}');
-    match (outside, edge) {
-        (Some(outside), Some(edge)) => !(outside.is_alphanumeric() && edge.is_alphanumeric()) || unspaced(outside) || unspaced(edge),
-        _ => true,
-    }
-}
-
-/// The last character of `text` that is not a combining mark. (Some marks,
-/// such as the Arabic fatha U+064E, are themselves alphabetic.)
-fn last_base(text: &str) -> Option<char> {
-    text.chars().rev().find(|c| !unicode_normalization::char::is_combining_mark(*c))
-}
-
 /// Properties 1 to 3 of every search result.
 fn assert_mention_properties(text: &str, mentions: &[Mention]) -> Result<(), TestCaseError> {
     let mut previous_end = 0;
@@ -298,10 +282,10 @@ fn assert_mention_properties(text: &str, mentions: &[Mention]) -> Result<(), Tes
         previous_byte_end = mention.byte_end;
         // 3. Starts and ends on a word boundary.
         let inner = mention.text(text);
-        let before = last_base(&text[..mention.byte_start]);
+        let before = checks::last_base(&text[..mention.byte_start]);
         let after = text[mention.byte_end..].chars().next();
-        prop_assert!(is_word_boundary(before, inner.chars().next()), "{:?} starts inside a word in {:?}", inner, text);
-        prop_assert!(is_word_boundary(last_base(inner), after), "{:?} ends inside a word in {:?}", inner, text);
+        prop_assert!(checks::is_boundary(before, inner.chars().next()), "{:?} starts inside a word in {:?}", inner, text);
+        prop_assert!(checks::is_boundary(checks::last_base(inner), after), "{:?} ends inside a word in {:?}", inner, text);
     }
     Ok(())
 }
