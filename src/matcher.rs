@@ -15,7 +15,9 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::{Automaton as _, OverlappingState};
+use aho_corasick::nfa::{contiguous, noncontiguous};
+use aho_corasick::{dfa, AhoCorasickKind, BuildError, Input, MatchKind};
 
 use crate::dictionary::{CaseRule, Dictionary, NameOptions};
 use crate::index::FastHashBuilder;
@@ -93,10 +95,90 @@ struct NameRef {
     options: NameOptions,
 }
 
+/// The automaton of a [`Matcher`], held as its concrete kind. `AhoCorasick`
+/// would hold it behind a trait object, whose vtables link every search
+/// (leftmost, streaming, replacing) and `Debug` of all three kinds into the
+/// `.wasm`, while a matcher only ever runs an overlapping search.
+#[derive(Clone, Debug)]
+enum Automaton {
+    Dfa(dfa::DFA),
+    Contiguous(contiguous::NFA),
+    Noncontiguous(noncontiguous::NFA),
+}
+
+impl Automaton {
+    /// Builds the kind asked for, or with `None` the kind `AhoCorasick`
+    /// would choose: a DFA for at most 100 patterns, else a contiguous NFA
+    /// unless it would be too large, else the noncontiguous one.
+    fn build<'p>(patterns: impl IntoIterator<Item = &'p [u8]>, kind: Option<AhoCorasickKind>) -> Result<Automaton, BuildError> {
+        let mut nfa_builder = noncontiguous::Builder::new();
+        nfa_builder.match_kind(MatchKind::Standard);
+        // Without aho-corasick's "perf-literal" (off in WebAssembly) no
+        // prefilter can be built for standard semantics, so collecting
+        // pattern statistics for one only costs build time.
+        #[cfg(target_arch = "wasm32")]
+        nfa_builder.prefilter(false);
+        let nfa = nfa_builder.build(patterns)?;
+        let dfa = || {
+            let mut builder = dfa::Builder::new();
+            #[cfg(target_arch = "wasm32")]
+            builder.prefilter(false);
+            builder.match_kind(MatchKind::Standard).build_from_noncontiguous(&nfa)
+        };
+        let contiguous = || {
+            let mut builder = contiguous::Builder::new();
+            #[cfg(target_arch = "wasm32")]
+            builder.prefilter(false);
+            builder.match_kind(MatchKind::Standard).build_from_noncontiguous(&nfa)
+        };
+        Ok(match kind {
+            Some(AhoCorasickKind::DFA) => Automaton::Dfa(dfa()?),
+            Some(AhoCorasickKind::ContiguousNFA) => Automaton::Contiguous(contiguous()?),
+            Some(_) => Automaton::Noncontiguous(nfa),
+            None => {
+                if nfa.patterns_len() <= 100 {
+                    if let Ok(dfa) = dfa() {
+                        return Ok(Automaton::Dfa(dfa));
+                    }
+                }
+                match contiguous() {
+                    Ok(contiguous) => Automaton::Contiguous(contiguous),
+                    Err(_) => Automaton::Noncontiguous(nfa),
+                }
+            }
+        })
+    }
+
+    /// Every occurrence in `haystack` that `keep(start, end)` accepts, as
+    /// `(start, end, pattern)`, in the order the search reports them.
+    fn overlapping(&self, haystack: &str, keep: impl Fn(usize, usize) -> bool) -> Vec<(usize, usize, usize)> {
+        match self {
+            Automaton::Dfa(automaton) => overlapping(automaton, haystack, keep),
+            Automaton::Contiguous(automaton) => overlapping(automaton, haystack, keep),
+            Automaton::Noncontiguous(automaton) => overlapping(automaton, haystack, keep),
+        }
+    }
+}
+
+fn overlapping(automaton: &impl aho_corasick::automaton::Automaton, haystack: &str, keep: impl Fn(usize, usize) -> bool) -> Vec<(usize, usize, usize)> {
+    let input = Input::new(haystack);
+    let mut state = OverlappingState::start();
+    let mut hits = Vec::new();
+    // An overlapping search fails only for an anchored search or leftmost
+    // semantics, which a matcher never asks for.
+    while automaton.try_find_overlapping(&input, &mut state).is_ok() {
+        let Some(hit) = state.get_match() else { break };
+        if keep(hit.start(), hit.end()) {
+            hits.push((hit.start(), hit.end(), hit.pattern().as_usize()));
+        }
+    }
+    hits
+}
+
 /// A compiled dictionary, ready to search texts.
 #[derive(Clone, Debug)]
 pub struct Matcher {
-    automaton: AhoCorasick,
+    automaton: Automaton,
     /// For each pattern, every name that folds to it.
     names: Vec<Vec<NameRef>>,
     cased: String,
@@ -202,11 +284,7 @@ impl Matcher {
             start = end;
             pattern
         });
-        let automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .kind(kind)
-            .build(slices)
-            .map_err(|error| MatchError { message: format!("could not build the automaton for {} names: {error}", ends.len()) })?;
+        let automaton = Automaton::build(slices, kind).map_err(|error| MatchError { message: format!("could not build the automaton for {} names: {error}", ends.len()) })?;
         Ok(Matcher { automaton, names: groups, cased, fold })
     }
 
@@ -239,12 +317,7 @@ impl Matcher {
         // Occurrences inside words (most of them, for short names) fail the
         // boundary test in `accept` whatever their order, so they are
         // dropped before the sort rather than after.
-        let mut hits: Vec<(usize, usize, usize)> = self
-            .automaton
-            .find_overlapping_iter(&folded.text)
-            .filter(|hit| at_boundaries(&folded.text, hit.start(), hit.end()))
-            .map(|hit| (hit.start(), hit.end(), hit.pattern().as_usize()))
-            .collect();
+        let mut hits = self.automaton.overlapping(&folded.text, |start, end| at_boundaries(&folded.text, start, end));
         // Leftmost first, and at one start the longest first, as one number
         // (folded offsets fit in 32 bits: texts are at most 2 GiB and fold
         // to at most twice their size).
