@@ -1,0 +1,201 @@
+// Extraction and matching in slices: the same results as in one go, and
+// the page's own work runs between the slices.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, openPage, startServer } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(page = 'fixture.html') {
+  const opened = await openPage(browser, `${server.url}/tests/e2e/pages/${page}`);
+  await opened.page.waitForFunction(() => window.coreReady === true);
+  return opened;
+}
+
+// Two entities share "Georgia"; each also has a name of its own, so which
+// one a "Georgia" most likely means depends on the rest of the text.
+const DICTIONARY = {
+  name: 'Slicing test',
+  entities: [
+    { id: 'country:georgia', name: 'Georgia', type: 'country', aliases: ['Sakartvelo'], summary: 'A country in the South Caucasus.' },
+    { id: 'region:us-ga', name: 'Georgia', type: 'region', aliases: ['Peach State'], summary: 'A state of the United States.' },
+    { id: 'city:baku', name: 'Baku', type: 'city', summary: 'Capital of Azerbaijan.' },
+    { id: 'person:ilham-aliyev', name: 'Ilham Aliyev', type: 'person', aliases: ['Aliyev'], summary: 'President of Azerbaijan.' },
+  ],
+};
+
+describe('matching in pieces', () => {
+  test('a long text matched in pieces gives the same mentions and candidate order as one call', async () => {
+    const { page, pageErrors, consoleErrors } = await open();
+    const facts = await page.evaluate(async (dictionary) => {
+      const matcher = await window.core.createLocalMatcher({ dictionary });
+      const paragraphs = [];
+      // The first paragraph names the US state on its own; the country is
+      // named alone twice, far later, in another piece: over the whole
+      // text the country ranks first, within the first piece the state.
+      paragraphs.push('Georgia and the Peach State.');
+      for (let i = 0; i < 3000; i++) {
+        paragraphs.push(i % 7 === 0 ? `Paragraph ${i}: Ilham Aliyev flew from Baku; Aliyev spoke of Georgia.` : `Paragraph ${i} names nobody at all, only filler words.`);
+      }
+      paragraphs.push('Sakartvelo, Sakartvelo.');
+      // A block much longer than a piece stays one piece.
+      paragraphs.push(`${'Baku '.repeat(5000)}Georgia`);
+      const text = paragraphs.join('\u2029');
+      let pauses = 0;
+      const whole = matcher.matchNow(text);
+      const pieces = await matcher.match(text, { sliceMs: 0.5, pause: async () => { pauses += 1; }, firstPiece: 2000, smallestPiece: 1000 });
+      const georgia = (found) => {
+        const first = [];
+        for (let i = 0; i < found.triples.length; i += 3) {
+          if (found.triples[i] === 0) first.push(found.entities[found.triples[i + 2]].id);
+        }
+        return first;
+      };
+      return {
+        length: text.length,
+        pauses,
+        same: whole.triples.length === pieces.triples.length && whole.triples.every((value, i) => value === pieces.triples[i]),
+        count: whole.triples.length / 3,
+        wholeFirst: georgia(whole),
+        piecesFirst: georgia(pieces),
+        entitiesSame: Object.keys(whole.entities).sort().join() === Object.keys(pieces.entities).sort().join(),
+      };
+    }, DICTIONARY);
+    assert.ok(facts.pauses >= 10, `matched in ${facts.pauses + 1} pieces`);
+    assert.ok(facts.count > 1500, `${facts.count} triples`);
+    assert.equal(facts.same, true, 'the same triples, in the same order');
+    assert.equal(facts.entitiesSame, true);
+    assert.deepEqual(facts.wholeFirst, ['country:georgia', 'region:us-ga']);
+    assert.deepEqual(facts.piecesFirst, ['country:georgia', 'region:us-ga']);
+    assert.deepEqual(pageErrors.map(String), []);
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+});
+
+describe('extraction in slices', () => {
+  test('gives the same text and nodes as one walk, across shadow roots and frames', async () => {
+    const { page, pageErrors, consoleErrors } = await open('scopes.html');
+    await page.waitForFunction(() => document.getElementById('frame').contentDocument?.readyState === 'complete');
+    const facts = await page.evaluate(async () => {
+      const { extractText, extractTextSliced } = await import('/www/core/internal/extract.js');
+      const root = document.getElementById('root');
+      // Enough nodes for many slices of NODES_PER_CLOCK_CHECK nodes.
+      const many = document.createElement('section');
+      for (let i = 0; i < 3000; i++) {
+        const p = document.createElement('p');
+        p.append(`Line ${i} `, Object.assign(document.createElement('b'), { textContent: 'Baku' }), ' again');
+        many.append(p);
+      }
+      root.append(many);
+      const whole = extractText([root]);
+      let pauses = 0;
+      const scopes = [];
+      const sliced = await extractTextSliced([root], { sliceMs: 0, pause: async () => { pauses += 1; }, onScope: (scope) => scopes.push(scope.nodeName) });
+      return {
+        pauses,
+        scopes,
+        sameText: whole.text === sliced.text,
+        sameNodes: whole.nodes.length === sliced.nodes.length && whole.nodes.every((node, i) => node === sliced.nodes[i] && whole.starts[i] === sliced.starts[i]),
+        scopeCount: [whole.scopes.size, sliced.scopes.size],
+        hasShadow: whole.text.includes('Yerevan inside an open shadow root.'),
+        hasFrame: whole.nodes.some((node) => node.ownerDocument !== document),
+      };
+    });
+    assert.ok(facts.pauses >= 20, `${facts.pauses} pauses`);
+    assert.equal(facts.sameText, true);
+    assert.equal(facts.sameNodes, true);
+    assert.equal(facts.hasShadow, true);
+    assert.equal(facts.hasFrame, true);
+    assert.deepEqual(facts.scopeCount, [3, 3]);
+    assert.deepEqual(facts.scopes, ['#document', '#document-fragment', '#document']);
+    assert.deepEqual(pageErrors.map(String), []);
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
+  test('stops when the page removes the part it was about to walk, and the highlighter then walks in one go', async () => {
+    const { page, pageErrors, consoleErrors } = await open();
+    const facts = await page.evaluate(async (dictionary) => {
+      const { extractTextSliced } = await import('/www/core/internal/extract.js');
+      const root = document.getElementById('root');
+      for (let i = 0; i < 2000; i++) root.append(Object.assign(document.createElement('p'), { id: `p${i}`, textContent: `Paragraph ${i} from Baku.` }));
+      const removeMost = () => { for (const p of [...root.children].slice(50)) p.remove(); };
+      // The first slice ends after about 128 paragraphs; the page then
+      // removes all but the first 50.
+      const stopped = await extractTextSliced([root], { sliceMs: 0, pause: async () => removeMost() });
+      // The same page change, made by the page's own timer while a
+      // highlighter walks: the pass still ends with every mention shown.
+      root.replaceChildren();
+      for (let i = 0; i < 20000; i++) root.append(Object.assign(document.createElement('p'), { textContent: `Paragraph ${i} from Baku.` }));
+      const highlighter = await window.core.createHighlighter({ root, dictionary, mode: 'wrap' });
+      setTimeout(removeMost, 0);
+      const { mentions } = await highlighter.highlight();
+      return {
+        stopped,
+        paragraphs: root.children.length,
+        mentions: mentions.length,
+        wrapped: root.querySelectorAll('entity-mention').length,
+      };
+    }, DICTIONARY);
+    assert.equal(facts.stopped, null);
+    assert.equal(facts.paragraphs, 50);
+    assert.equal(facts.mentions, 50);
+    assert.equal(facts.wrapped, 50);
+    assert.deepEqual(pageErrors.map(String), []);
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+});
+
+describe('a big page', () => {
+  test('the page\'s own timers run between slices of extraction and matching, before anything is changed', async () => {
+    const { page, pageErrors, consoleErrors } = await open();
+    const facts = await page.evaluate(async (dictionary) => {
+      const root = document.getElementById('root');
+      // About 2 MB of text in 20,000 paragraphs.
+      const words = 'the minister said talks with officials from three neighbouring countries would continue next week'.split(' ');
+      for (let i = 0; i < 20000; i++) {
+        const p = document.createElement('p');
+        p.textContent = `${i}: ${words.slice(i % 9).join(' ')} ${words.slice(0, i % 9).join(' ')}${i % 10 === 0 ? ' in Baku' : ''}`;
+        root.append(p);
+      }
+      const highlighter = await window.core.createHighlighter({ root, dictionary, mode: 'wrap' });
+      let ticks = 0;
+      let ticksBeforeChange = -1;
+      let running = true;
+      const tick = () => { ticks += 1; if (running) setTimeout(tick, 0); };
+      const watcher = new MutationObserver(() => {
+        if (ticksBeforeChange < 0) ticksBeforeChange = ticks;
+      });
+      watcher.observe(root, { childList: true, subtree: true });
+      setTimeout(tick, 0);
+      const began = performance.now();
+      const { mentions, timings } = await highlighter.highlight();
+      running = false;
+      watcher.disconnect();
+      return { ticksBeforeChange, mentions: mentions.length, work: timings.extraction + timings.matching, elapsed: performance.now() - began, length: root.textContent.length };
+    }, DICTIONARY);
+    console.log(`big page: ${facts.length} characters, ${facts.mentions} mentions, extraction + matching ${Math.round(facts.work)} ms, ${facts.ticksBeforeChange} page timer ticks before the first change, ${Math.round(facts.elapsed)} ms in all`);
+    assert.ok(facts.length > 1_500_000);
+    assert.equal(facts.mentions, 2000);
+    // Slices are about 20 ms: work of this size takes several, and the
+    // page's timer runs between each two.
+    assert.ok(facts.ticksBeforeChange >= Math.min(3, Math.floor(facts.work / 40)), `${facts.ticksBeforeChange} ticks during ${Math.round(facts.work)} ms of work`);
+    assert.ok(facts.ticksBeforeChange >= 2, `${facts.ticksBeforeChange} ticks`);
+    assert.deepEqual(pageErrors.map(String), []);
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+});
