@@ -2,7 +2,7 @@
 // later, and the two ways of showing mentions (wrapping them in elements, or
 // painting them with the CSS Custom Highlight API).
 import { HighlighterError, report } from './errors.js';
-import { blockAncestor, extractText, isExcluded, nodeUnchanged, stillCurrent } from './extract.js';
+import { blockAncestor, extractText, extractTextSliced, isExcluded, nodeUnchanged, stillCurrent } from './extract.js';
 import { mentionPieces, planPieces, unwrap, wrap, WRAPPER_TAG } from './wrap.js';
 import { CardController } from './card.js';
 import { adoptPaintStyles, adoptWrapperStyles } from './styles.js';
@@ -11,6 +11,10 @@ import { Painter, paintSupported } from './paint.js';
 /** Work done in one main-thread task before yielding, in ms: well under the
  * 50 ms that counts as a long task. */
 const SLICE_MS = 8;
+/** Extraction and matching, which change nothing on the page, run in
+ * slices of about this long: a 100 KB page in one, a 1 MB page in a few,
+ * each well under a long task. */
+const WORK_SLICE_MS = 20;
 /** The most a slice grows to on a page whose own style and layout between
  * slices take longer than SLICE_MS: still under a long task. */
 const MAX_SLICE_MS = 40;
@@ -100,21 +104,53 @@ export class Highlighter {
     // A page may change its text while the matcher works (a remote matcher
     // answers in another task); offsets are valid only for the text they
     // were found in, so extract and match again, a few times at most.
+    // The first attempt extracts and matches in slices of about
+    // WORK_SLICE_MS with pauses between them (the time paused counts in no
+    // stage). A page that changes its text during those pauses gets the
+    // next attempts in one task each, which no change can interrupt.
+    let taskBegan = performance.now();
+    let paused = 0;
+    const pause = async () => {
+      const began = performance.now();
+      await yieldToPage();
+      taskBegan = performance.now();
+      paused += taskBegan - began;
+    };
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      let began = performance.now();
-      const extracted = extractText(roots, { skipSelector });
-      timings.extraction += performance.now() - began;
-      if (extracted.nodes.length === 0) return [];
-      began = performance.now();
-      let found;
+      const sliced = attempt === 1;
+      // Nodes the page moves during the pauses may land somewhere never
+      // highlighted: then show() checks each node's place.
+      const moves = sliced ? this.watchMoves(roots.map((root) => root.getRootNode()), () => {}) : null;
       try {
-        found = await this.matcher.match(extracted.text);
-      } catch (error) {
-        throw report(error instanceof HighlighterError ? error : new HighlighterError('page', `matching failed: ${error?.message ?? error}`, { cause: error }));
+        let began = performance.now();
+        paused = 0;
+        const extracted = sliced
+          ? await extractTextSliced(roots, { skipSelector, sliceMs: WORK_SLICE_MS, pause, onScope: (scope) => moves.observe(scope, { childList: true, subtree: true }) })
+          : extractText(roots, { skipSelector });
+        timings.extraction += performance.now() - began - paused;
+        if (this.destroyed) return [];
+        if (extracted === null) continue;
+        if (extracted.nodes.length === 0) return [];
+        began = performance.now();
+        paused = 0;
+        let found;
+        try {
+          found = await this.matcher.match(extracted.text, sliced ? { sliceMs: WORK_SLICE_MS, pause } : undefined);
+        } catch (error) {
+          throw report(error instanceof HighlighterError ? error : new HighlighterError('page', `matching failed: ${error?.message ?? error}`, { cause: error }));
+        }
+        timings.matching += performance.now() - began - paused;
+        if (this.destroyed) return [];
+        // Mapping the mentions to text nodes comes next, in the same task.
+        if (sliced && performance.now() - taskBegan > WORK_SLICE_MS) {
+          await pause();
+          if (this.destroyed) return [];
+        }
+        if (moves && (moves.moved || moves.takeRecords().some((record) => record.addedNodes.length > 0))) extracted.placeCheck = new Map();
+        if (stillCurrent(extracted)) return this.show(extracted, found, timings, seen);
+      } finally {
+        moves?.disconnect();
       }
-      timings.matching += performance.now() - began;
-      if (this.destroyed) return [];
-      if (stillCurrent(extracted)) return this.show(extracted, found, timings, seen);
     }
     return null;
   }
@@ -225,7 +261,10 @@ export class Highlighter {
   watchMoves(scopes, onMove) {
     const view = this.options.root.ownerDocument.defaultView;
     const watcher = new view.MutationObserver((records) => {
-      if (records.some((record) => record.addedNodes.length > 0)) onMove();
+      if (records.some((record) => record.addedNodes.length > 0)) {
+        watcher.moved = true;
+        onMove();
+      }
     });
     for (const scope of scopes) watcher.observe(scope, { childList: true, subtree: true });
     return watcher;

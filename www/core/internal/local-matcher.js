@@ -1,6 +1,7 @@
 // Matching with the WASM engine in this context: the page itself, or the
 // extension's service worker on behalf of its content scripts.
 import { buildEngine, dictionarySource, startWasm } from './engine.js';
+import { BLOCK_SEPARATOR } from './extract.js';
 
 export class LocalMatcher {
   constructor(engine) {
@@ -23,8 +24,49 @@ export class LocalMatcher {
     return { title: engine.title, asOf: engine.asOf, entityCount: engine.entityCount, types: engine.typeCounts() };
   }
 
-  async match(text) {
-    return this.matchNow(text);
+  /**
+   * Finds the mentions in `text`. With `slicing` ({ sliceMs, pause }), a
+   * long text is matched a piece at a time, each piece about `sliceMs` of
+   * work, with `await pause()` between pieces, so the page's main thread is
+   * never held for long; the result is the same as in one call.
+   */
+  async match(text, slicing) {
+    if (!slicing || text.length <= (slicing.firstPiece ?? FIRST_PIECE)) return this.matchNow(text);
+    return this.matchInPieces(text, slicing);
+  }
+
+  async matchInPieces(text, { sliceMs, pause, firstPiece = FIRST_PIECE, smallestPiece = SMALLEST_PIECE }) {
+    const pieces = [];
+    const entities = {};
+    let total = 0;
+    let size = firstPiece;
+    for (let from = 0; from < text.length;) {
+      const to = pieceEnd(text, from, from + size);
+      const began = performance.now();
+      const triples = this.engine.find(text.slice(from, to));
+      for (let i = 0; i < triples.length; i += 3) {
+        triples[i] += from;
+        triples[i + 1] += from;
+        const index = triples[i + 2];
+        if (!(index in entities)) entities[index] = this.record(index);
+      }
+      pieces.push(triples);
+      total += triples.length;
+      // Speed varies with the dictionary and the text (an index compiles
+      // the names each piece can contain): size the next piece by this one.
+      const perChar = (performance.now() - began) / (to - from);
+      size = Math.max(smallestPiece, Math.floor(sliceMs / Math.max(perChar, 1e-6)));
+      from = to;
+      if (from < text.length) await pause();
+    }
+    const triples = new Uint32Array(total);
+    let at = 0;
+    for (const piece of pieces) {
+      triples.set(piece, at);
+      at += piece.length;
+    }
+    rankCandidates(triples);
+    return { triples, entities };
   }
 
   /** match() without a promise, for callers that need the result in the
@@ -41,6 +83,52 @@ export class LocalMatcher {
 
   free() {
     this.engine.free();
+  }
+}
+
+/** Texts up to this many UTF-16 code units are matched in one call; a
+ * longer one starts with a piece this long. About 20 ms of work with a
+ * million-name index, a few with a compiled dictionary. */
+const FIRST_PIECE = 128 * 1024;
+/** Pieces never get shorter than this, however slow the matching. */
+const SMALLEST_PIECE = 4 * 1024;
+
+/**
+ * Where a piece of `text` that starts at `from` and should end near `target`
+ * ends: just after a block separator, which no mention crosses, so pieces
+ * find exactly the mentions the whole text has. A block longer than a piece
+ * stays whole.
+ */
+function pieceEnd(text, from, target) {
+  if (target >= text.length) return text.length;
+  const before = text.lastIndexOf(BLOCK_SEPARATOR, target);
+  if (before >= from) return before + 1;
+  const next = text.indexOf(BLOCK_SEPARATOR, target);
+  return next === -1 ? text.length : next + 1;
+}
+
+/**
+ * Puts the candidates of each ambiguous mention in the order the core gives
+ * for one whole text (it ranks within each piece): entities the text also
+ * names unambiguously first, most often named first, then dictionary order.
+ * `triples` holds (start, end, entity) runs, one run per mention.
+ */
+function rankCandidates(triples) {
+  const named = new Map();
+  const runs = [];
+  for (let i = 0; i < triples.length;) {
+    let end = i + 3;
+    while (end < triples.length && triples[end] === triples[i] && triples[end + 1] === triples[i + 1]) end += 3;
+    if (end - i === 3) named.set(triples[i + 2], (named.get(triples[i + 2]) ?? 0) + 1);
+    else runs.push(i, end);
+    i = end;
+  }
+  for (let r = 0; r < runs.length; r += 2) {
+    const [from, to] = [runs[r], runs[r + 1]];
+    const candidates = [];
+    for (let i = from; i < to; i += 3) candidates.push(triples[i + 2]);
+    candidates.sort((a, b) => (named.get(b) ?? 0) - (named.get(a) ?? 0) || a - b);
+    for (let k = 0; k < candidates.length; k++) triples[from + 3 * k + 2] = candidates[k];
   }
 }
 
