@@ -150,8 +150,9 @@ impl Automaton {
     }
 
     /// Every occurrence in `haystack` that `keep(start, end)` accepts, as
-    /// `(start, end, pattern)`, in the order the search reports them.
-    fn overlapping(&self, haystack: &str, keep: impl Fn(usize, usize) -> bool) -> Vec<(usize, usize, usize)> {
+    /// `(hit_key(start, end), pattern)`, in the order the search reports
+    /// them.
+    fn overlapping(&self, haystack: &str, keep: impl Fn(usize, usize) -> bool) -> Vec<(u64, usize)> {
         match self {
             Automaton::Dfa(automaton) => overlapping(automaton, haystack, keep),
             Automaton::Contiguous(automaton) => overlapping(automaton, haystack, keep),
@@ -160,7 +161,7 @@ impl Automaton {
     }
 }
 
-fn overlapping(automaton: &impl aho_corasick::automaton::Automaton, haystack: &str, keep: impl Fn(usize, usize) -> bool) -> Vec<(usize, usize, usize)> {
+fn overlapping(automaton: &impl aho_corasick::automaton::Automaton, haystack: &str, keep: impl Fn(usize, usize) -> bool) -> Vec<(u64, usize)> {
     let input = Input::new(haystack);
     let mut state = OverlappingState::start();
     let mut hits = Vec::new();
@@ -169,7 +170,7 @@ fn overlapping(automaton: &impl aho_corasick::automaton::Automaton, haystack: &s
     while automaton.try_find_overlapping(&input, &mut state).is_ok() {
         let Some(hit) = state.get_match() else { break };
         if keep(hit.start(), hit.end()) {
-            hits.push((hit.start(), hit.end(), hit.pattern().as_usize()));
+            hits.push((hit_key(hit.start(), hit.end()), hit.pattern().as_usize()));
         }
     }
     hits
@@ -318,15 +319,14 @@ impl Matcher {
         // boundary test in `accept` whatever their order, so they are
         // dropped before the sort rather than after.
         let mut hits = self.automaton.overlapping(&folded.text, |start, end| at_boundaries(&folded.text, start, end));
-        // Leftmost first, and at one start the longest first, as one number
-        // (folded offsets fit in 32 bits: texts are at most 2 GiB and fold
-        // to at most twice their size).
-        hits.sort_unstable_by_key(|&(start, end, _)| (start as u64) << 32 | u64::from(!(end as u32)));
+        // No two hits share a key: one span of text is one pattern.
+        hits.sort_unstable();
         let mut mentions = Vec::new();
         let mut taken_until = 0;
         // One buffer for the spelling of every occurrence tested.
         let mut written = String::new();
-        for (start, end, pattern) in hits {
+        for (key, pattern) in hits {
+            let (start, end) = hit_span(key);
             if start < taken_until {
                 continue;
             }
@@ -373,8 +373,10 @@ impl Matcher {
         if entities.is_empty() {
             return None;
         }
-        entities.sort_unstable();
-        entities.dedup();
+        if entities.len() > 1 {
+            sort_candidates(&mut entities, None);
+            entities.dedup();
+        }
         Some(Mention { start: from.utf16, end: to.utf16, byte_start: from.byte, byte_end: to.byte, entities })
     }
 }
@@ -398,16 +400,44 @@ fn at_boundaries(folded: &str, start: usize, end: usize) -> bool {
 /// "Ilham Aliyev" in the body), most often named first; ties keep
 /// dictionary order. Every candidate stays listed.
 fn rank_candidates(mentions: &mut [Mention]) {
-    let mut named: HashMap<usize, usize> = HashMap::new();
+    // The same map type as `NameSet`'s, whose code it shares.
+    let mut named: HashMap<u64, u32, FastHashBuilder> = HashMap::with_hasher(FastHashBuilder);
     for mention in mentions.iter().filter(|m| m.entities.len() == 1) {
-        *named.entry(mention.entities[0]).or_default() += 1;
+        let count = named.entry(mention.entities[0] as u64).or_default();
+        *count = count.saturating_add(1);
     }
     if named.is_empty() {
         return;
     }
     for mention in mentions.iter_mut().filter(|m| m.entities.len() > 1) {
-        mention.entities.sort_by_key(|entity| std::cmp::Reverse(named.get(entity).copied().unwrap_or(0)));
+        sort_candidates(&mut mention.entities, Some(&named));
     }
+}
+
+/// Sorts entities most often `named` first, ties (and all, without
+/// `named`) by entity number. It sorts `(key, entity)` pairs as
+/// `find_folded` sorts hits, so that both share one sort's code (each sort
+/// instance costs kilobytes of the `.wasm`). Sorting by (count, number)
+/// gives what a stable sort by count would, as the entities of a mention
+/// are distinct and already in number order when ranked.
+fn sort_candidates(entities: &mut Vec<usize>, named: Option<&HashMap<u64, u32, FastHashBuilder>>) {
+    // Entity numbers fit in 32 bits (`NameRef::entity`).
+    let count = |entity: usize| named.and_then(|named| named.get(&(entity as u64))).copied().unwrap_or(0);
+    let mut keyed: Vec<(u64, usize)> = entities.iter().map(|&entity| (u64::from(u32::MAX - count(entity)) << 32 | entity as u64, entity)).collect();
+    keyed.sort_unstable();
+    entities.clear();
+    entities.extend(keyed.iter().map(|&(_, entity)| entity));
+}
+
+/// A hit's span as one number that sorts leftmost first and, at one
+/// start, longest first (folded offsets fit in 32 bits: texts are at most
+/// 2 GiB and fold to at most twice their size).
+fn hit_key(start: usize, end: usize) -> u64 {
+    (start as u64) << 32 | u64::from(!(end as u32))
+}
+
+fn hit_span(key: u64) -> (usize, usize) {
+    ((key >> 32) as usize, !(key as u32) as usize)
 }
 
 /// Whether a name may begin or end between `outside` and `edge`: only when
