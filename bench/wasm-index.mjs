@@ -9,8 +9,9 @@
 // each text (default article, news-100k and news-1mb from
 // target/bench-data): best and median wall time of N runs after a warm-up,
 // and CPU time per run from process.cpuUsage; then the same for find plus
-// `engine.entity(i)` once per distinct entity found, as the shell's
-// matchNow does (www/core/internal/local-matcher.js). Native numbers for the same
+// `engine.entity(i)` once per distinct entity found (the shell's old way),
+// and for find plus one `engine.entityFields(indices)` for all of them, as
+// the shell's matchNow does now (www/core/internal/local-matcher.js). Native numbers for the same
 // index come from `target/release/examples/index_page INDEX TEXT 20`.
 //
 // To see where WASM time goes, build a variant that keeps function names
@@ -72,7 +73,20 @@ for (const file of texts) {
       if (!records.has(found[i])) records.set(found[i], engine.entity(found[i]));
     }
   });
+  // What the shell does now (local-matcher.js): the distinct entities'
+  // records in one entityFields call, split into objects in JavaScript.
+  const withFields = time(() => {
+    const found = engine.find(text);
+    const distinct = [...new Set(found.filter((_, i) => i % 3 === 2))];
+    const fields = engine.entityFields(Uint32Array.from(distinct)).split('\0');
+    const records = new Map();
+    for (let k = 0; k < distinct.length; k++) {
+      const [id, name, type, summary, url] = fields.slice(5 * k, 5 * k + 5);
+      records.set(distinct[k], url ? { id, name, type, summary, url } : { id, name, type, summary });
+    }
+  });
   const name = path.basename(file);
   console.log(`${name.padEnd(16)} find            ${find}  triples ${triples.length / 3}`);
-  console.log(`${''.padEnd(16)} find + records  ${withRecords}`);
+  console.log(`${''.padEnd(16)} find + entity() ${withRecords}`);
+  console.log(`${''.padEnd(16)} find + fields   ${withFields}`);
 }

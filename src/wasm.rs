@@ -238,6 +238,29 @@ impl Engine {
         record.unchecked_into()
     }
 
+    /// The records of many entities in one call: for each index, its id,
+    /// name, type, summary and url (empty when it has none), each field
+    /// followed by a NUL, which no field may contain; an index out of range
+    /// gives five empty fields. `entity` builds an object property by
+    /// property, a boundary crossing each (about 7 µs an entity); a page
+    /// naming a thousand entities reads them all here with one.
+    #[wasm_bindgen(js_name = entityFields)]
+    pub fn entity_fields(&self, indices: &[u32]) -> String {
+        let mut fields = String::new();
+        for &index in indices {
+            match usize::try_from(index).ok().and_then(|index| self.entity_view(index)) {
+                Some(entity) => {
+                    for field in [entity.id, entity.name, entity.kind, entity.summary, entity.url.unwrap_or("")] {
+                        fields.push_str(field);
+                        fields.push('\0');
+                    }
+                }
+                None => fields.push_str("\0\0\0\0\0"),
+            }
+        }
+        fields
+    }
+
     /// Finds every mention in `text`: `(start, end, entity)` triples with
     /// UTF-16 offsets, in text order; an ambiguous mention gives one triple
     /// per candidate entity, with the same `start` and `end`.

@@ -157,3 +157,22 @@ fn entity_record_keys_and_option_types() {
     let message = Reflect::get(&error, &"message".into()).unwrap().as_string().unwrap();
     assert!(message.contains("foldDiacritics must be true or false"), "{message}");
 }
+
+#[wasm_bindgen_test]
+fn entity_fields_reads_many_records_in_one_string() {
+    let engine = entity_highlighter_wasm_engine(DICTIONARY).expect("the dictionary loads");
+    let fields = engine.entity_fields(&[1, 0, 99, 3]);
+    let split: Vec<&str> = fields.split('\0').collect();
+    assert_eq!(
+        split,
+        [
+            "person:erdogan", "Erdoğan", "person", "President of Türkiye.", "",
+            "city:baku-az", "Baku", "city", "Capital of Azerbaijan.", "https://en.wikipedia.org/wiki/Baku",
+            "", "", "", "", "",
+            "region:us-ga", "Georgia", "region", "A US state.", "",
+            // After the last field's NUL.
+            "",
+        ]
+    );
+    assert_eq!(engine.entity_fields(&[]), "");
+}

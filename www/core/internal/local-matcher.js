@@ -10,13 +10,31 @@ export class LocalMatcher {
     this.timings = { wasmStartup: 0, dictionaryReady: 0 };
   }
 
-  record(index) {
-    let record = this.records.get(index);
-    if (record === undefined) {
-      record = this.engine.entity(index);
-      this.records.set(index, record);
+  /**
+   * Adds each entity of `triples` to `entities` (index → record), reading
+   * the ones not read before from the engine in one call.
+   */
+  addRecords(triples, entities) {
+    const missing = [];
+    for (let i = 2; i < triples.length; i += 3) {
+      const index = triples[i];
+      if (index in entities) continue;
+      const record = this.records.get(index);
+      if (record === undefined && !this.records.has(index)) {
+        missing.push(index);
+        this.records.set(index, undefined);
+      }
+      entities[index] = record;
     }
-    return record;
+    if (missing.length === 0) return;
+    const fields = this.engine.entityFields(Uint32Array.from(missing)).split('\0');
+    for (let k = 0; k < missing.length; k++) {
+      const [id, name, type, summary, url] = fields.slice(5 * k, 5 * k + 5);
+      // Every entity has an id: none means the index was out of range.
+      const record = id ? (url ? { id, name, type, summary, url } : { id, name, type, summary }) : undefined;
+      this.records.set(missing[k], record);
+      entities[missing[k]] = record;
+    }
   }
 
   async info() {
@@ -47,9 +65,8 @@ export class LocalMatcher {
       for (let i = 0; i < triples.length; i += 3) {
         triples[i] += from;
         triples[i + 1] += from;
-        const index = triples[i + 2];
-        if (!(index in entities)) entities[index] = this.record(index);
       }
+      this.addRecords(triples, entities);
       pieces.push(triples);
       total += triples.length;
       // Speed varies with the dictionary and the text (an index compiles
@@ -74,10 +91,7 @@ export class LocalMatcher {
   matchNow(text) {
     const triples = this.engine.find(text);
     const entities = {};
-    for (let i = 2; i < triples.length; i += 3) {
-      const index = triples[i];
-      if (!(index in entities)) entities[index] = this.record(index);
-    }
+    this.addRecords(triples, entities);
     return { triples, entities };
   }
 
