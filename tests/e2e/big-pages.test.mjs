@@ -1,8 +1,9 @@
-// Extraction and matching in slices: the same results as in one go, and
-// the page's own work runs between the slices.
+// Big pages: extraction and matching in slices give the same results as
+// in one go and let the page's own work run between them; paint mode
+// registers only the ranges near the viewport once there are thousands.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, openPage, startServer } from './harness.mjs';
+import { launchBrowser, openPage, screenshot, startServer } from './harness.mjs';
 
 let server;
 let browser;
@@ -54,7 +55,7 @@ describe('matching in pieces', () => {
       const text = paragraphs.join('\u2029');
       let pauses = 0;
       const whole = matcher.matchNow(text);
-      const pieces = await matcher.match(text, { sliceMs: 0.5, pause: async () => { pauses += 1; }, firstPiece: 2000, smallestPiece: 1000 });
+      const pieces = await matcher.match(text, { sliceMs: 0, pause: async () => { pauses += 1; }, firstPiece: 2000, smallestPiece: 1000 });
       const georgia = (found) => {
         const first = [];
         for (let i = 0; i < found.triples.length; i += 3) {
@@ -72,7 +73,7 @@ describe('matching in pieces', () => {
         entitiesSame: Object.keys(whole.entities).sort().join() === Object.keys(pieces.entities).sort().join(),
       };
     }, DICTIONARY);
-    assert.ok(facts.pauses >= 10, `matched in ${facts.pauses + 1} pieces`);
+    assert.ok(facts.pauses >= 50, `matched in ${facts.pauses + 1} pieces`);
     assert.ok(facts.count > 1500, `${facts.count} triples`);
     assert.equal(facts.same, true, 'the same triples, in the same order');
     assert.equal(facts.entitiesSame, true);
@@ -194,6 +195,69 @@ describe('a big page', () => {
     // page's timer runs between each two.
     assert.ok(facts.ticksBeforeChange >= Math.min(3, Math.floor(facts.work / 40)), `${facts.ticksBeforeChange} ticks during ${Math.round(facts.work)} ms of work`);
     assert.ok(facts.ticksBeforeChange >= 2, `${facts.ticksBeforeChange} ticks`);
+    assert.deepEqual(pageErrors.map(String), []);
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+});
+
+describe('paint mode with thousands of mentions', () => {
+  test('only ranges near the viewport are registered, and scrolling paints the rest', async () => {
+    const { page, pageErrors, consoleErrors } = await open();
+    const registered = () => page.evaluate(() => {
+      const names = [...CSS.highlights.keys()];
+      const ranges = names.flatMap((name) => [...CSS.highlights.get(name)]);
+      const rootTop = document.getElementById('root').getBoundingClientRect().top;
+      const tops = ranges.map((range) => range.getBoundingClientRect().top - rootTop);
+      return { count: ranges.length, lowest: Math.min(...tops), highest: Math.max(...tops), viewport: innerHeight };
+    });
+    const facts = await page.evaluate(async (dictionary) => {
+      const root = document.getElementById('root');
+      for (let i = 0; i < 3000; i++) {
+        const p = document.createElement('p');
+        p.textContent = `Line ${i}: Ilham Aliyev landed in Baku.`;
+        root.append(p);
+      }
+      const highlighter = await window.core.createHighlighter({ root, dictionary, mode: 'paint' });
+      window.highlighter = highlighter;
+      const { mentions } = await highlighter.highlight();
+      return { mentions: mentions.length, height: root.getBoundingClientRect().height };
+    }, DICTIONARY);
+    assert.equal(facts.mentions, 6000);
+    const frames = (n) => page.evaluate((n) => new Promise((resolve) => {
+      const step = (left) => (left === 0 ? resolve() : requestAnimationFrame(() => step(left - 1)));
+      step(n);
+    }), n);
+    await frames(3);
+    const top = await registered();
+    // One screen each way: the first three screens' worth at most.
+    assert.ok(top.count > 20 && top.count < 1000, `${top.count} ranges registered at the top`);
+    assert.ok(top.lowest < 100, 'the first mention is painted');
+    assert.ok(top.highest < top.viewport * 2.5, `nothing far below is registered (${top.highest} px)`);
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await frames(3);
+    const bottom = await registered();
+    assert.ok(bottom.count > 20 && bottom.count < 1000, `${bottom.count} ranges registered at the bottom`);
+    assert.ok(bottom.highest > facts.height - 100, 'the last mention is painted');
+    assert.ok(bottom.lowest > facts.height - bottom.viewport * 3, 'the top of the page is no longer registered');
+    await screenshot(page, 'paint-near-viewport-bottom');
+    // Hovering a mention down here opens its card.
+    const box = await page.evaluate(() => {
+      const range = [...CSS.highlights.get('entity-highlighter-place')].at(-1);
+      const rect = range.getBoundingClientRect();
+      return { x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 };
+    });
+    await page.mouse.move(box.x, box.y);
+    await page.waitForFunction(() => document.querySelector('entity-highlighter-card')?.shadowRoot?.textContent.includes('Capital of Azerbaijan'));
+    // clear() removes every range and stops watching.
+    const cleared = await page.evaluate(() => {
+      window.highlighter.clear();
+      return [...CSS.highlights.keys()].length;
+    });
+    assert.equal(cleared, 0);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await frames(3);
+    assert.equal((await registered()).count, 0, 'nothing comes back after clear()');
     assert.deepEqual(pageErrors.map(String), []);
     assert.deepEqual(consoleErrors, []);
     await page.close();
