@@ -161,6 +161,33 @@ describe('extraction in slices', () => {
 });
 
 describe('a big page', () => {
+  test('destroy() while the pass pauses between slices ends it quietly and frees the engine', async () => {
+    const { page, pageErrors, consoleErrors } = await open();
+    const facts = await page.evaluate(async (dictionary) => {
+      const root = document.getElementById('root');
+      for (let i = 0; i < 40000; i++) root.append(Object.assign(document.createElement('p'), { textContent: `Paragraph ${i}: talks in Baku went on through the night, officials said.` }));
+      const results = [];
+      // At each of the pass's pauses in turn (each lets one of these
+      // zero-delay timers run): during extraction, between pieces of
+      // matching, between DOM slices.
+      for (let delay = 0; delay < 16; delay++) {
+        const highlighter = await window.core.createHighlighter({ root, dictionary, mode: 'wrap', observe: true });
+        const pass = highlighter.highlight().then((result) => ({ mentions: result.mentions.length }), (error) => ({ error: String(error) }));
+        for (let tick = 0; tick < delay; tick++) await new Promise((resolve) => setTimeout(resolve, 0));
+        highlighter.destroy();
+        results.push({ delay, ...(await pass), left: root.querySelectorAll('entity-mention').length });
+      }
+      return { results, text: root.textContent.length };
+    }, DICTIONARY);
+    for (const result of facts.results) {
+      assert.equal(result.error, undefined, `destroy() after ${result.delay} ms: ${result.error}`);
+      assert.equal(result.left, 0, `destroy() after ${result.delay} ms left ${result.left} wrappers`);
+    }
+    assert.deepEqual(pageErrors.map(String), []);
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
   test('the page\'s own timers run between slices of extraction and matching, before anything is changed', async () => {
     const { page, pageErrors, consoleErrors } = await open();
     const facts = await page.evaluate(async (dictionary) => {

@@ -87,6 +87,7 @@ export class Highlighter {
     this.pendingTimings = {};
     if (!root.isConnected || isExcluded(root, skipSelector) || root.isContentEditable) return { mentions: [], timings };
     const added = await this.pass([root], timings, new Set());
+    if (this.destroyed) return { mentions: [], timings };
     if (added === null) {
       throw report(new HighlighterError('page', 'the page kept changing its text while it was being highlighted; nothing was changed'));
     }
@@ -137,6 +138,9 @@ export class Highlighter {
         try {
           found = await this.matcher.match(extracted.text, sliced ? { sliceMs: WORK_SLICE_MS, pause } : undefined);
         } catch (error) {
+          // destroy() during a pause between pieces frees the engine the
+          // next piece needed: nothing failed that anyone still wants.
+          if (this.destroyed) return [];
           throw report(error instanceof HighlighterError ? error : new HighlighterError('page', `matching failed: ${error?.message ?? error}`, { cause: error }));
         }
         timings.matching += performance.now() - began - paused;
@@ -388,6 +392,7 @@ export class Highlighter {
     const seen = new Set(this.options.mentions === 'first' ? this.current.map((m) => m.entity.id) : []);
     const timings = { extraction: 0, matching: 0, domChanges: 0 };
     const added = await this.pass(roots, timings, seen);
+    if (this.destroyed) return;
     if (added === null) for (const root of roots) this.pending.add(root);
     // New shadow roots or iframes met in this pass are watched too.
     if (this.observer) this.observe(this.options.root);
