@@ -5,6 +5,7 @@
 //! status is 0 on success, 1 when the input or dictionary is bad, 2 when the
 //! command line is.
 
+use std::borrow::Cow;
 use std::io::{self, BufWriter, Read, Write};
 use std::process::ExitCode;
 
@@ -179,9 +180,11 @@ enum Source {
 }
 
 impl Source {
-    fn entity(&self, index: usize) -> Option<(&str, &str, &str)> {
+    /// An entity's id (computed in an index, where ids are compressed),
+    /// name and type.
+    fn entity(&self, index: usize) -> Option<(Cow<'_, str>, &str, &str)> {
         match self {
-            Source::Dictionary(dictionary) => dictionary.entity(index).map(|e| (e.id.as_str(), e.name.as_str(), e.kind.as_str())),
+            Source::Dictionary(dictionary) => dictionary.entity(index).map(|e| (Cow::Borrowed(e.id.as_str()), e.name.as_str(), e.kind.as_str())),
             Source::Index(compact) => compact.entity(index).map(|e| (e.id, e.name, e.kind)),
         }
     }
@@ -224,8 +227,8 @@ fn print_mentions(source: &Source, text: &str, mentions: &[Mention]) -> Result<(
     let mut out = BufWriter::new(stdout.lock());
     for mention in mentions {
         let entities: Vec<_> = mention.entities.iter().filter_map(|&index| source.entity(index)).collect();
-        let Some(&(id, name, kind)) = entities.first() else { continue };
-        let candidates = (entities.len() > 1).then(|| entities.iter().map(|&(entity, name, kind)| Candidate { entity, name, kind }).collect());
+        let Some((id, name, kind)) = entities.first() else { continue };
+        let candidates = (entities.len() > 1).then(|| entities.iter().map(|(entity, name, kind)| Candidate { entity, name, kind }).collect());
         let line = Line { entity: id, name, kind, text: mention.text(text), start: mention.start, end: mention.end, candidates };
         let written = serde_json::to_writer(&mut out, &line).map_err(io::Error::from).and_then(|()| out.write_all(b"\n"));
         if let Err(error) = written {

@@ -44,7 +44,7 @@ impl Default for Limits {
 const MAX_ID_CHARS: usize = 128;
 const MAX_NAME_CHARS: usize = 200;
 const MAX_ALIASES: usize = 1_000;
-const MAX_SUMMARY_CHARS: usize = 1_000;
+pub(crate) const MAX_SUMMARY_CHARS: usize = 1_000;
 const MAX_URL_CHARS: usize = 2_000;
 const MAX_TYPE_CHARS: usize = 32;
 const MAX_META_CHARS: usize = 10_000;

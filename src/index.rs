@@ -26,37 +26,68 @@
 //! Layout (integers little-endian `u32` unless said otherwise):
 //!
 //! ```text
-//! "EHIX" version(4) flags entity_count name_count group_count
+//! "EHIX" version(5) flags entity_count name_count group_count
 //! title: len bytes          as_of: len bytes
-//! groups: len bytes         (sorted by key)
-//!   per group: key 0x00, varint byte length of the rest, varint name count,
-//!     per name: varint entity, u8 options, name text 0x00 (empty for an
-//!     entity's canonical name, which the names column holds)
-//! group checkpoints: count, offsets (of every 8th group), then for each
-//!   the first eight bytes of its key as a big-endian u64, stored as u64
-//!   little-endian (zero-padded)
+//! groups: len bytes: the groups sorted by key, in blocks of 8 (the last
+//!   may be shorter), each block column by column:
+//!     its keys: the first as key 0x00, each later one as u8 shared, then
+//!       key[shared..] 0x00 (shared: bytes in common with the key before,
+//!       at most 255)
+//!     its groups' name counts, a varint each
+//!     its names' texts, group by group: text 0x00 (empty for an entity's
+//!       canonical name, which the names column holds)
+//! entity numbers: planes P (3 when entity_count <= 2^24, else 4),
+//!   len (= name_count * P) bytes: P planes of name_count bytes, plane p
+//!   holding byte p (the lowest first) of each name's entity number
+//! options: len (= name_count) bytes, one per name
+//! group checkpoints: count, then per block its offset in the groups and
+//!   the number of its first name; then per block the first eight bytes
+//!   of its first key as a big-endian u64, stored as u64 little-endian
+//!   (zero-padded)
 //! entity columns, in dictionary order, each: len bytes (one NUL-terminated
 //!   field per entity), checkpoint count, offsets (of every 16th entity):
-//!   ids, canonical names, summaries, urls (empty when none)
+//!   ids:       the id, or one byte k (1..=15, k <= entity % 16): the id of
+//!              entity - k with its last run of digits counted up by one
+//!              ("g99" after "g98", "g100" after "g99"); a checkpoint's id
+//!              is always written whole
+//!   canonical names
+//!   summaries: text and phrase references: 0x02 d (phrase d-1), 0x03 d1 d2
+//!              (255 + (d1-1)*255 + d2-1), 0x01 d1 d2 d3 (65,280 + the
+//!              base-255 number d1-1 d2-1 d3-1); digits are 1..=255
+//!   urls (empty when none)
+//! summary phrases: len bytes (each NUL-terminated, sorted by bytes),
+//!   checkpoint count, offsets (of every 16th phrase)
 //! types: len bytes (the distinct types, each NUL-terminated), width (1, 2
 //!   or 4), len bytes (each entity's type number, `width` bytes)
 //! ```
 //!
 //! Records are plain text separated by NUL (which no name, id or summary
-//! may contain), and entities are stored column by column (all ids, then
-//! all names, ...), so that gzip finds like next to like.
+//! may contain; ids hold no byte below 0x10 and summaries none below 0x04,
+//! since a dictionary refuses control characters), and everything is
+//! stored column by column (all ids, then all names, ...; entity numbers
+//! byte plane by byte plane), so that gzip finds like next to like.
+//!
+//! A summary is cut where it is cheapest (by an estimate of its parts'
+//! compressed cost) into a head and a tail at a space; heads and tails that
+//! several summaries use become phrases ("Generated person for benchmarks:
+//! " + "a historian (French name)."). Phrases are copied when a summary is
+//! read, never read for references themselves, so references cannot nest,
+//! and a summary that would decode longer than any the dictionary allows
+//! is refused; an id's back references step back at least one place in a
+//! block of 16 whose first id is whole, so they end within 15 steps.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use crate::dictionary::{CaseRule, Dictionary, NameOptions};
+use crate::dictionary::{CaseRule, Dictionary, NameOptions, MAX_SUMMARY_CHARS};
 use aho_corasick::AhoCorasickKind;
 
 use crate::matcher::{MatchOptions, Matcher, Mention, NameSet};
 use crate::normalize::{fold_name, fold_name_into, is_unspaced_script, is_word_char, FoldOptions, Folded, MAX_TEXT_BYTES};
 
 const MAGIC: &[u8; 4] = b"EHIX";
-const VERSION: u32 = 4;
+const VERSION: u32 = 5;
 const FLAG_FOLD_DIACRITICS: u32 = 1;
 const GROUP_STRIDE: usize = 8;
 /// Name option bit: the name is its entity's canonical name, whose text is
@@ -67,6 +98,20 @@ const CANONICAL: u8 = 8;
 /// checkpoint every 8 groups, a 100 KB page costs 6% fewer instructions
 /// than with 32 and 16, for 0.3 MB more of a gzipped 1M-name index.
 const ENTITY_STRIDE: usize = 16;
+/// Summary phrases have a checkpoint every 16 too: a phrase is found by
+/// its number as an entity's field is.
+const PHRASE_STRIDE: usize = ENTITY_STRIDE;
+/// A front-coded key's count of bytes shared with the key before it is one
+/// byte, so a longer shared run is written as this many.
+const MAX_SHARED: usize = 255;
+/// Markers of a summary's phrase references, by how many base-255 digits
+/// follow (bytes 1 to 3, which no summary may contain).
+const PHRASE_1: u8 = 2;
+const PHRASE_2: u8 = 3;
+const PHRASE_3: u8 = 1;
+/// The longest summary a dictionary may hold, in UTF-8 bytes: a summary
+/// that decodes longer comes from a damaged file.
+const MAX_SUMMARY_BYTES: usize = 4 * MAX_SUMMARY_CHARS;
 
 /// A fast, non-cryptographic hash for the words of one page and for
 /// pattern hashes: SipHash, the standard one, was a tenth of a page's
@@ -255,6 +300,10 @@ fn options_from_byte(byte: u8) -> NameOptions {
     NameOptions { case, sentence_start: byte & 4 == 0 }
 }
 
+/// A name as the writer files it: entity, text, options, and whether it is
+/// the entity's canonical name.
+type FiledName<'d> = (u32, &'d str, NameOptions, bool);
+
 /// Writes the compact index of `dictionary`, folding as `options` say
 /// (the matcher built from the index later folds the same way).
 pub fn write_index(dictionary: &Dictionary, options: MatchOptions) -> Result<Vec<u8>, IndexError> {
@@ -283,7 +332,7 @@ pub fn write_index(dictionary: &Dictionary, options: MatchOptions) -> Result<Vec
     }
     // File each name under its rarest key; ties go to the longest, then the
     // first in byte order, so the output is deterministic.
-    let mut groups: std::collections::BTreeMap<String, Vec<(u32, &str, NameOptions, bool)>> = std::collections::BTreeMap::new();
+    let mut groups: std::collections::BTreeMap<String, Vec<FiledName>> = std::collections::BTreeMap::new();
     for (entity, text, name_options, canonical, keys) in &named {
         let key = keys
             .iter()
@@ -293,11 +342,12 @@ pub fn write_index(dictionary: &Dictionary, options: MatchOptions) -> Result<Vec
         groups.entry(key).or_default().push((*entity, text, *name_options, *canonical));
     }
 
+    let entities = dictionary.entities();
     let mut out = Vec::new();
     out.extend_from_slice(MAGIC);
     push_u32(&mut out, VERSION);
     push_u32(&mut out, if options.fold_diacritics { FLAG_FOLD_DIACRITICS } else { 0 });
-    push_u32(&mut out, to_u32(dictionary.entities().len(), "entities")?);
+    push_u32(&mut out, to_u32(entities.len(), "entities")?);
     push_u32(&mut out, to_u32(named.len(), "names")?);
     push_u32(&mut out, to_u32(groups.len(), "keys")?);
     for text in [dictionary.title().unwrap_or(""), dictionary.as_of().unwrap_or("")] {
@@ -305,50 +355,117 @@ pub fn write_index(dictionary: &Dictionary, options: MatchOptions) -> Result<Vec
         out.extend_from_slice(text.as_bytes());
     }
 
+    // Groups in blocks of GROUP_STRIDE, each block column by column (its
+    // keys, its name counts, its names' texts), and the names' entity
+    // numbers and options in columns of their own, numbered by name: gzip
+    // finds like next to like, and a lookup reads one block.
     let mut blob = Vec::new();
     let mut checkpoints = Vec::new();
     let mut prefixes = Vec::new();
-    for (index, (key, names)) in groups.iter().enumerate() {
-        if index % GROUP_STRIDE == 0 {
-            checkpoints.push(to_u32(blob.len(), "bytes")?);
-            prefixes.push(key_prefix(key.as_bytes()));
-        }
-        blob.extend_from_slice(key.as_bytes());
-        blob.push(0);
-        // The group's length, so a lookup can step over groups it does not
-        // want without reading their names.
-        let mut body = Vec::new();
-        push_varint(&mut body, to_u32(names.len(), "names")?);
-        for (entity, text, name_options, canonical) in names {
-            push_varint(&mut body, *entity);
-            body.push(options_byte(*name_options) | if *canonical { CANONICAL } else { 0 });
-            if !canonical {
-                body.extend_from_slice(text.as_bytes());
+    let mut name_entities: Vec<u32> = Vec::with_capacity(named.len());
+    let mut name_options: Vec<u8> = Vec::with_capacity(named.len());
+    let groups: Vec<(&String, &Vec<FiledName>)> = groups.iter().collect();
+    for block in groups.chunks(GROUP_STRIDE) {
+        let Some((first, _)) = block.first() else { continue };
+        checkpoints.push(to_u32(blob.len(), "bytes")?);
+        checkpoints.push(to_u32(name_entities.len(), "names")?);
+        prefixes.push(key_prefix(first.as_bytes()));
+        let mut previous: &[u8] = &[];
+        for (index, (key, _)) in block.iter().enumerate() {
+            let key = key.as_bytes();
+            if index > 0 {
+                let shared = common_prefix(previous, key).min(MAX_SHARED);
+                blob.push(shared as u8);
+                blob.extend_from_slice(&key[shared..]);
+            } else {
+                blob.extend_from_slice(key);
             }
-            body.push(0);
+            blob.push(0);
+            previous = key;
         }
-        push_varint(&mut blob, to_u32(body.len(), "bytes")?);
-        blob.extend_from_slice(&body);
+        for (_, names) in block {
+            push_varint(&mut blob, to_u32(names.len(), "names")?);
+        }
+        for (_, names) in block {
+            for (entity, text, options, canonical) in names.iter() {
+                name_entities.push(*entity);
+                name_options.push(options_byte(*options) | if *canonical { CANONICAL } else { 0 });
+                if !canonical {
+                    blob.extend_from_slice(text.as_bytes());
+                }
+                blob.push(0);
+            }
+        }
     }
-    push_section(&mut out, &blob, &checkpoints)?;
+    push_u32(&mut out, to_u32(blob.len(), "bytes")?);
+    out.extend_from_slice(&blob);
+    // Entity numbers as byte planes (all low bytes, then all middle
+    // bytes, ...): each plane on its own compresses better than varints.
+    let planes: usize = if entities.len() <= 1 << 24 { 3 } else { 4 };
+    push_u32(&mut out, planes as u32);
+    push_u32(&mut out, to_u32(name_entities.len() * planes, "bytes")?);
+    for plane in 0..planes {
+        out.extend(name_entities.iter().map(|entity| (entity >> (8 * plane)) as u8));
+    }
+    push_u32(&mut out, to_u32(name_options.len(), "bytes")?);
+    out.extend_from_slice(&name_options);
+    push_u32(&mut out, to_u32(prefixes.len(), "checkpoints")?);
+    for value in checkpoints {
+        push_u32(&mut out, value);
+    }
     for prefix in prefixes {
         out.extend_from_slice(&prefix.to_le_bytes());
     }
 
-    let entities = dictionary.entities();
-    let columns: [fn(&crate::Entity) -> &str; 4] = [|e| e.id.as_str(), |e| e.name.as_str(), |e| e.summary.as_str(), |e| e.url.as_deref().unwrap_or("")];
-    for column in columns {
-        blob.clear();
-        checkpoints.clear();
-        for (index, entity) in entities.iter().enumerate() {
-            if index % ENTITY_STRIDE == 0 {
-                checkpoints.push(to_u32(blob.len(), "bytes")?);
-            }
-            blob.extend_from_slice(column(entity).as_bytes());
-            blob.push(0);
+    // Ids: an id that is an earlier one of its block with its number
+    // counted up ("q41" after "q40") is stored as how far back that one is.
+    let mut column = Vec::new();
+    let mut field = Vec::new();
+    let ids: Vec<&[u8]> = entities.iter().map(|e| e.id.as_bytes()).collect();
+    for id in &ids {
+        if id.iter().any(|byte| *byte < 0x10) {
+            return Err(IndexError::new("an id holds a control character, which the index format cannot store"));
         }
-        push_section(&mut out, &blob, &checkpoints)?;
     }
+    for (index, id) in ids.iter().enumerate() {
+        let mut back = None;
+        let counted = id.last().is_some_and(u8::is_ascii_digit);
+        for distance in (1..=index % ENTITY_STRIDE).filter(|_| counted) {
+            field.clear();
+            field.extend_from_slice(ids[index - distance]);
+            if increment_id(&mut field) && field == *id {
+                back = Some(distance as u8);
+                break;
+            }
+        }
+        match back {
+            Some(distance) => column.push(distance),
+            None => column.extend_from_slice(id),
+        }
+        column.push(0);
+    }
+    push_column(&mut out, &column, ENTITY_STRIDE)?;
+    let names: Vec<&[u8]> = entities.iter().map(|e| e.name.as_bytes()).collect();
+    push_column(&mut out, &join_fields(&names), ENTITY_STRIDE)?;
+
+    // Summaries: each is cut at a space into a head and a tail, and the
+    // heads and tails several summaries use are written as references to
+    // a table of phrases.
+    let summaries: Vec<&str> = entities.iter().map(|e| e.summary.as_str()).collect();
+    if summaries.iter().any(|summary| summary.bytes().any(|byte| byte < 4)) {
+        return Err(IndexError::new("a summary holds a control character, which the index format cannot store"));
+    }
+    let phrases = SummaryPhrases::choose(&summaries);
+    column.clear();
+    for summary in &summaries {
+        phrases.encode(summary, &mut column);
+        column.push(0);
+    }
+    push_column(&mut out, &column, ENTITY_STRIDE)?;
+    let urls: Vec<&[u8]> = entities.iter().map(|e| e.url.as_deref().unwrap_or("").as_bytes()).collect();
+    push_column(&mut out, &join_fields(&urls), ENTITY_STRIDE)?;
+    let table: Vec<&[u8]> = phrases.table.iter().map(|phrase| phrase.as_bytes()).collect();
+    push_column(&mut out, &join_fields(&table), PHRASE_STRIDE)?;
 
     // Types: a short table, and a number per entity.
     let mut type_numbers: HashMap<&str, u32> = HashMap::new();
@@ -378,14 +495,198 @@ pub fn write_index(dictionary: &Dictionary, options: MatchOptions) -> Result<Vec
     Ok(out)
 }
 
-fn push_section(out: &mut Vec<u8>, blob: &[u8], checkpoints: &[u32]) -> Result<(), IndexError> {
-    push_u32(out, to_u32(blob.len(), "bytes")?);
-    out.extend_from_slice(blob);
+/// How many leading bytes `a` and `b` share.
+#[inline]
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    a.iter().zip(b).take_while(|(x, y)| x == y).count()
+}
+
+/// Each field followed by a NUL.
+fn join_fields(fields: &[&[u8]]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(fields.iter().map(|field| field.len() + 1).sum());
+    for field in fields {
+        out.extend_from_slice(field);
+        out.push(0);
+    }
+    out
+}
+
+/// Writes a column of NUL-terminated fields: its length, its bytes, and a
+/// checkpoint (the offset of a field) every `stride` fields.
+fn push_column(out: &mut Vec<u8>, fields: &[u8], stride: usize) -> Result<(), IndexError> {
+    push_u32(out, to_u32(fields.len(), "bytes")?);
+    out.extend_from_slice(fields);
+    let mut checkpoints = Vec::new();
+    let mut start = 0;
+    for (index, field) in fields.split_inclusive(|byte| *byte == 0).enumerate() {
+        if index % stride == 0 {
+            checkpoints.push(to_u32(start, "bytes")?);
+        }
+        start += field.len();
+    }
     push_u32(out, to_u32(checkpoints.len(), "checkpoints")?);
     for offset in checkpoints {
-        push_u32(out, *offset);
+        push_u32(out, offset);
     }
     Ok(())
+}
+
+/// The phrases summaries are written with: the parts, before and after a
+/// space, that several summaries share ("Generated person for benchmarks:
+/// " + "a historian (French name)."), chosen per summary by an estimate of
+/// what each part costs compressed.
+struct SummaryPhrases<'d> {
+    /// The phrases, sorted by their bytes (their numbers are their places).
+    table: Vec<&'d str>,
+    numbers: HashMap<&'d str, u32, FastHashBuilder>,
+    /// Where each distinct summary is cut into its two parts.
+    splits: HashMap<&'d str, usize, FastHashBuilder>,
+}
+
+/// Phrase numbers a reference can hold: one, two or three digits of
+/// base 255 after the marker byte.
+const MAX_PHRASES: usize = 255 + 255 * 255 + 255 * 255 * 255;
+
+/// Where `summary` may be cut: its start, after each space, its end.
+fn split_points(summary: &str) -> impl Iterator<Item = usize> + '_ {
+    let len = summary.len();
+    let spaces = summary.bytes().enumerate().filter(|(_, byte)| *byte == b' ').map(|(at, _)| at + 1).filter(move |at| *at < len);
+    std::iter::once(0).chain(spaces).chain((len > 0).then_some(len))
+}
+
+impl<'d> SummaryPhrases<'d> {
+    /// Chooses the cut of each summary and the phrases. A part costs
+    /// nothing when empty, about four bits a byte plus two when fewer than
+    /// two summaries share it (a literal), else log2(summaries / sharing)
+    /// bits plus four (a reference gzip cannot predict); each summary takes
+    /// its cheapest cut (the first of equals), and the parts cuts use at
+    /// least twice become phrases.
+    fn choose(summaries: &[&'d str]) -> SummaryPhrases<'d> {
+        let mut counts: HashMap<&str, u64, FastHashBuilder> = HashMap::with_hasher(FastHashBuilder);
+        let mut distinct: Vec<&str> = Vec::new();
+        for summary in summaries {
+            let count = counts.entry(summary).or_insert(0);
+            if *count == 0 {
+                distinct.push(summary);
+            }
+            *count += 1;
+        }
+        let weight = |summary: &str| counts.get(summary).copied().unwrap_or(0);
+        let mut heads: HashMap<&str, u64, FastHashBuilder> = HashMap::with_hasher(FastHashBuilder);
+        let mut tails: HashMap<&str, u64, FastHashBuilder> = HashMap::with_hasher(FastHashBuilder);
+        for summary in &distinct {
+            let count = weight(summary);
+            for at in split_points(summary) {
+                let (head, tail) = summary.split_at(at);
+                *heads.entry(head).or_default() += count;
+                *tails.entry(tail).or_default() += count;
+            }
+        }
+        let total = summaries.len() as f64;
+        let cost = |part: &str, sharing: u64| -> f64 {
+            if part.is_empty() {
+                0.0
+            } else if sharing < 2 {
+                4.0 * part.len() as f64 + 2.0
+            } else {
+                (total / sharing as f64).log2() + 4.0
+            }
+        };
+        let mut splits = HashMap::with_capacity_and_hasher(distinct.len(), FastHashBuilder);
+        let mut uses: HashMap<&str, u64, FastHashBuilder> = HashMap::with_hasher(FastHashBuilder);
+        for summary in &distinct {
+            let mut best = (f64::INFINITY, 0);
+            for at in split_points(summary) {
+                let (head, tail) = summary.split_at(at);
+                let bits = cost(head, heads.get(head).copied().unwrap_or(0)) + cost(tail, tails.get(tail).copied().unwrap_or(0));
+                if bits < best.0 {
+                    best = (bits, at);
+                }
+            }
+            splits.insert(*summary, best.1);
+            let (head, tail) = summary.split_at(best.1);
+            for part in [head, tail] {
+                if !part.is_empty() {
+                    *uses.entry(part).or_default() += weight(summary);
+                }
+            }
+        }
+        let mut table: Vec<(&str, u64)> = uses.into_iter().filter(|(_, used)| *used >= 2).collect();
+        if table.len() > MAX_PHRASES {
+            // More phrases than references can number (never near in
+            // practice): keep the most used.
+            table.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            table.truncate(MAX_PHRASES);
+        }
+        let mut table: Vec<&str> = table.into_iter().map(|(phrase, _)| phrase).collect();
+        table.sort_unstable();
+        let numbers = table.iter().enumerate().map(|(number, phrase)| (*phrase, number as u32)).collect();
+        SummaryPhrases { table, numbers, splits }
+    }
+
+    /// Appends `summary`'s field: each part as a phrase reference, or as
+    /// its text when it is no phrase.
+    fn encode(&self, summary: &str, out: &mut Vec<u8>) {
+        let at = self.splits.get(summary).copied().unwrap_or(0);
+        let (head, tail) = summary.split_at(at);
+        for part in [head, tail] {
+            match self.numbers.get(part) {
+                Some(number) => push_phrase_reference(out, *number),
+                None => out.extend_from_slice(part.as_bytes()),
+            }
+        }
+    }
+}
+
+/// A phrase reference: a marker byte saying how many digits follow, and
+/// the digits, base 255 and each plus one so that none is NUL.
+fn push_phrase_reference(out: &mut Vec<u8>, number: u32) {
+    let digit = |value: u32| (value % 255 + 1) as u8;
+    if number < 255 {
+        out.extend_from_slice(&[PHRASE_1, digit(number)]);
+    } else if number < 255 + 255 * 255 {
+        let number = number - 255;
+        out.extend_from_slice(&[PHRASE_2, digit(number / 255), digit(number)]);
+    } else {
+        let number = number - 255 - 255 * 255;
+        out.extend_from_slice(&[PHRASE_3, digit(number / (255 * 255)), digit(number / 255), digit(number)]);
+    }
+}
+
+/// The phrase number of the reference `field` starts with, and what
+/// follows it; `None` when it starts with no whole reference.
+fn read_phrase_reference(field: &[u8]) -> Option<(usize, &[u8])> {
+    let (marker, after) = field.split_first()?;
+    // Digits are 1..=255, each one more than its value.
+    let digit = |at: usize| after.get(at).and_then(|digit| usize::from(*digit).checked_sub(1));
+    let (number, used) = match *marker {
+        PHRASE_1 => (digit(0)?, 1),
+        PHRASE_2 => (255 + digit(0)? * 255 + digit(1)?, 2),
+        PHRASE_3 => (255 + 255 * 255 + (digit(0)? * 255 + digit(1)?) * 255 + digit(2)?, 3),
+        _ => return None,
+    };
+    Some((number, after.get(used..)?))
+}
+
+/// Counts up the number that ends `id` ("g99" becomes "g100", "9" becomes
+/// "10"); false, leaving it as it was, when `id` does not end in a digit.
+fn increment_id(id: &mut Vec<u8>) -> bool {
+    let digits = id.iter().rev().take_while(|byte| byte.is_ascii_digit()).count();
+    if digits == 0 {
+        return false;
+    }
+    let start = id.len() - digits;
+    for byte in id[start..].iter_mut().rev() {
+        if *byte == b'9' {
+            *byte = b'0';
+        } else {
+            *byte += 1;
+            return true;
+        }
+    }
+    // All nines: one digit more.
+    id.insert(start, b'1');
+    true
 }
 
 /// A byte range of the file.
@@ -395,11 +696,12 @@ struct Section {
     len: usize,
 }
 
-/// One field per entity, NUL-terminated, with a checkpoint every
-/// `ENTITY_STRIDE` entities.
+/// NUL-terminated fields with a checkpoint (the offset of a field) every
+/// `ENTITY_STRIDE` fields: one per entity, or the summary phrases.
 #[derive(Clone, Copy, Debug)]
 struct Column {
     data: Section,
+    /// `len` is the number of checkpoints.
     checkpoints: Section,
 }
 
@@ -414,17 +716,30 @@ pub struct CompactIndex {
     title: Section,
     as_of: Section,
     groups: Section,
+    /// Each name's entity number, as `entity_planes` planes of
+    /// `name_count` bytes, the low byte's first.
+    entity_numbers: Section,
+    entity_planes: usize,
+    /// Each name's options byte.
+    name_options: Section,
+    /// Per block of groups: its offset in the groups and its first name's
+    /// number (`len` is the number of blocks).
     group_checkpoints: Section,
-    /// The first eight bytes of each checkpoint's key as a number that
+    /// The first eight bytes of each block's first key as a number that
     /// sorts like them (see `key_prefix`): a lookup binary-searches these
     /// integers instead of keys scattered over the file. Stored in the file
     /// after the checkpoints: computing them at opening read a key at each
     /// checkpoint, 27k places across a 1M-name file (9 ms).
     checkpoint_prefixes: Vec<u64>,
+    /// For each first byte, the first block whose prefix starts with it or
+    /// a later byte (257 entries): a lookup searches only the blocks of
+    /// its key's first byte, five fewer steps of sixteen for 1M names.
+    first_byte_blocks: Vec<u32>,
     ids: Column,
     names: Column,
     summaries: Column,
     urls: Column,
+    phrases: Column,
     /// Each type name, as a range of the file (the table is short; reading
     /// it once at opening makes a type lookup one step).
     type_names: Vec<Section>,
@@ -432,17 +747,19 @@ pub struct CompactIndex {
     type_numbers: Section,
 }
 
-/// One entity read from an index.
+/// One entity read from an index. Ids and summaries are stored compressed
+/// (see the module documentation), so they are borrowed from the file only
+/// when they were stored as they are.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IndexedEntity<'a> {
     /// Stable identifier.
-    pub id: &'a str,
+    pub id: Cow<'a, str>,
     /// Canonical name.
     pub name: &'a str,
     /// Entity type.
     pub kind: &'a str,
     /// Plain-text summary.
-    pub summary: &'a str,
+    pub summary: Cow<'a, str>,
     /// Link, if any.
     pub url: Option<&'a str>,
 }
@@ -450,6 +767,10 @@ pub struct IndexedEntity<'a> {
 struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
+}
+
+fn truncated(what: &str) -> IndexError {
+    IndexError::new(["the index file is truncated in its ", what].concat())
 }
 
 impl<'a> Reader<'a> {
@@ -463,25 +784,27 @@ impl<'a> Reader<'a> {
         let len = self.u32()? as usize;
         let start = self.at;
         if self.bytes.len() - start < len {
-            return Err(IndexError::new(format!("the index file is truncated in its {what}")));
+            return Err(truncated(what));
         }
         self.at += len;
         Ok(Section { start, len })
     }
 
-    fn checkpoints(&mut self, what: &str) -> Result<Section, IndexError> {
+    /// A count, then that many entries of `width` bytes.
+    fn table(&mut self, what: &str, width: usize) -> Result<Section, IndexError> {
         let count = self.u32()? as usize;
         let start = self.at;
-        let len = count.checked_mul(4).filter(|len| self.bytes.len() - start >= *len).ok_or_else(|| IndexError::new(format!("the index file is truncated in its {what} checkpoints")))?;
+        let len = count.checked_mul(width).filter(|len| self.bytes.len() - start >= *len).ok_or_else(|| truncated(what))?;
         self.at += len;
         Ok(Section { start, len: count })
     }
 
-    fn column(&mut self, what: &str, entity_count: usize) -> Result<Column, IndexError> {
+    /// A column of `fields` fields (any number when `None`).
+    fn column(&mut self, what: &str, fields: Option<usize>) -> Result<Column, IndexError> {
         let data = self.section(what)?;
-        let checkpoints = self.checkpoints(what)?;
-        if checkpoints.len != entity_count.div_ceil(ENTITY_STRIDE) {
-            return Err(IndexError::new(format!("the index file's entity count does not agree with its {what} checkpoints")));
+        let checkpoints = self.table(what, 4)?;
+        if fields.is_some_and(|fields| checkpoints.len != fields.div_ceil(ENTITY_STRIDE)) {
+            return Err(IndexError::new(["the index file's entity count does not agree with its ", what].concat()));
         }
         Ok(Column { data, checkpoints })
     }
@@ -541,6 +864,43 @@ fn key_prefix(key: &[u8]) -> u64 {
     word
 }
 
+/// What follows the `count`th NUL of `bytes` (`bytes` itself for none).
+/// Eight bytes at a time, taking the NULs of each word in turn: fields are
+/// short (an entity's canonical name is an empty name text), so stepping
+/// over several costs less than finding each NUL from its field's start.
+fn skip_fields(bytes: &[u8], mut count: usize) -> Option<&[u8]> {
+    const LOWS: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let mut rest = bytes;
+    let mut offset = 0;
+    while count > 0 {
+        let Some((word, tail)) = rest.split_first_chunk::<8>() else {
+            // The last few bytes one by one.
+            let end = rest.iter().enumerate().filter(|(_, byte)| **byte == 0).nth(count - 1)?.0;
+            return bytes.get(offset + end + 1..);
+        };
+        let word = u64::from_le_bytes(*word);
+        // The high bit of each byte that is zero, and of no other (exact,
+        // unlike the test in `find_nul`, since every zero is taken).
+        let mut zeros = !(((word & LOWS) + LOWS) | word | LOWS);
+        while zeros != 0 {
+            count -= 1;
+            if count == 0 {
+                return bytes.get(offset + (zeros.trailing_zeros() / 8) as usize + 1..);
+            }
+            zeros &= zeros - 1;
+        }
+        offset += 8;
+        rest = tail;
+    }
+    Some(rest)
+}
+
+/// What follows the first NUL of `bytes`.
+#[inline]
+fn after_nul(bytes: &[u8]) -> Option<&[u8]> {
+    bytes.get(find_nul(bytes)? + 1..)
+}
+
 /// Reads bytes up to the next NUL at `*at`, moving `*at` past the NUL.
 #[inline]
 fn read_cstr<'a>(bytes: &'a [u8], at: &mut usize) -> Option<&'a [u8]> {
@@ -571,21 +931,42 @@ impl CompactIndex {
         let title = reader.section("title")?;
         let as_of = reader.section("date")?;
         let groups = reader.section("keys")?;
-        let group_checkpoints = reader.checkpoints("keys")?;
+        let entity_planes = reader.u32()? as usize;
+        let entity_numbers = reader.section("entity numbers")?;
+        let name_options = reader.section("name options")?;
+        if !matches!(entity_planes, 3 | 4) || name_count.checked_mul(entity_planes) != Some(entity_numbers.len) || name_options.len != name_count {
+            return Err(IndexError::new("the index file's name count does not agree with its entity numbers"));
+        }
+        let group_checkpoints = reader.table("keys", 8)?;
         if group_checkpoints.len != group_count.div_ceil(GROUP_STRIDE) {
             return Err(IndexError::new("the index file's counts do not agree with its checkpoints"));
         }
         // One read in file order, not one per checkpoint across the file.
         let prefix_bytes = group_checkpoints.len * 8;
         let Some(raw) = reader.bytes.get(reader.at..reader.at + prefix_bytes) else {
-            return Err(IndexError::new("the index file is truncated in its key prefixes"));
+            return Err(truncated("key prefixes"));
         };
         let checkpoint_prefixes: Vec<u64> = raw.chunks_exact(8).map(|chunk| chunk.first_chunk::<8>().map_or(u64::MAX, |word| u64::from_le_bytes(*word))).collect();
         reader.at += prefix_bytes;
-        let ids = reader.column("ids", entity_count)?;
-        let names = reader.column("names", entity_count)?;
-        let summaries = reader.column("summaries", entity_count)?;
-        let urls = reader.column("links", entity_count)?;
+        // How many blocks start with each byte, then running sums (the
+        // prefixes are sorted; a damaged file's order only makes lookups
+        // miss).
+        let mut first_byte_blocks = vec![0u32; 257];
+        for prefix in &checkpoint_prefixes {
+            if let Some(count) = first_byte_blocks.get_mut((prefix >> 56) as usize + 1) {
+                *count += 1;
+            }
+        }
+        let mut sum = 0;
+        for start in &mut first_byte_blocks {
+            sum += *start;
+            *start = sum;
+        }
+        let ids = reader.column("ids", Some(entity_count))?;
+        let names = reader.column("names", Some(entity_count))?;
+        let summaries = reader.column("summaries", Some(entity_count))?;
+        let urls = reader.column("links", Some(entity_count))?;
+        let phrases = reader.column("summary phrases", None)?;
         let table = reader.section("types")?;
         let type_width = reader.u32()? as usize;
         let type_numbers = reader.section("types")?;
@@ -602,7 +983,30 @@ impl CompactIndex {
             start += len + 1;
         }
         let options = MatchOptions { fold_diacritics: flags & FLAG_FOLD_DIACRITICS != 0 };
-        Ok(CompactIndex { bytes, options, entity_count, name_count, group_count, title, as_of, groups, group_checkpoints, checkpoint_prefixes, ids, names, summaries, urls, type_names, type_width, type_numbers })
+        Ok(CompactIndex {
+            bytes,
+            options,
+            entity_count,
+            name_count,
+            group_count,
+            title,
+            as_of,
+            groups,
+            entity_numbers,
+            entity_planes,
+            name_options,
+            group_checkpoints,
+            checkpoint_prefixes,
+            first_byte_blocks,
+            ids,
+            names,
+            summaries,
+            urls,
+            phrases,
+            type_names,
+            type_width,
+            type_numbers,
+        })
     }
 
     #[inline]
@@ -610,21 +1014,97 @@ impl CompactIndex {
         self.bytes.get(section.start..section.start + section.len).unwrap_or(&[])
     }
 
+    /// The little-endian `u32` at byte `at` of the file.
     #[inline]
-    fn checkpoint(&self, section: Section, index: usize) -> Option<usize> {
-        let at = section.start + index * 4;
-        let raw = self.bytes.get(at..at + 4)?;
-        Some(u32::from_le_bytes([raw[0], raw[1], raw[2], raw[3]]) as usize)
+    fn u32_at(&self, at: usize) -> Option<usize> {
+        self.bytes.get(at..)?.first_chunk::<4>().map(|raw| u32::from_le_bytes(*raw) as usize)
+    }
+
+    /// The first `u32` of entry `index` of `table`, whose entries are
+    /// `width` bytes.
+    #[inline]
+    fn checkpoint(&self, table: Section, index: usize, width: usize) -> Option<usize> {
+        if index >= table.len {
+            return None;
+        }
+        self.u32_at(table.start + index * width)
+    }
+
+    /// The bytes of field `index` of `column`.
+    fn field_bytes(&self, column: Column, index: usize) -> Option<&[u8]> {
+        let data = self.slice(column.data);
+        let at = self.checkpoint(column.checkpoints, index / ENTITY_STRIDE, 4)?;
+        let field = skip_fields(data.get(at..)?, index % ENTITY_STRIDE)?;
+        field.get(..find_nul(field)?)
     }
 
     /// The field of entity `index` in `column`.
     fn field(&self, column: Column, index: usize) -> Option<&str> {
-        let data = self.slice(column.data);
-        let mut at = self.checkpoint(column.checkpoints, index / ENTITY_STRIDE)?;
-        for _ in 0..index % ENTITY_STRIDE {
-            at += find_nul(data.get(at..)?)? + 1;
+        std::str::from_utf8(self.field_bytes(column, index)?).ok()
+    }
+
+    /// The id of entity `index`: a field is the id, or how many entities
+    /// back in its block the entity is whose id, counted up, is this one.
+    /// Each step goes back at least one place in a block of sixteen and a
+    /// checkpoint's field cannot go back, so a chain ends within 15 steps.
+    fn id(&self, index: usize) -> Option<Cow<'_, str>> {
+        let mut place = index;
+        let mut steps = 0;
+        let literal = loop {
+            match self.field_bytes(self.ids, place)? {
+                [back @ 1..=0x0F] => {
+                    let back = usize::from(*back);
+                    if back > place % ENTITY_STRIDE {
+                        return None;
+                    }
+                    place -= back;
+                    steps += 1;
+                }
+                field => break field,
+            }
+        };
+        let literal = std::str::from_utf8(literal).ok()?;
+        if steps == 0 {
+            return Some(Cow::Borrowed(literal));
         }
-        std::str::from_utf8(read_cstr(data, &mut at)?).ok()
+        let mut id = literal.as_bytes().to_vec();
+        for _ in 0..steps {
+            if !increment_id(&mut id) {
+                return None;
+            }
+        }
+        // Counting up changes only ASCII digits, so the id stays UTF-8.
+        String::from_utf8(id).ok().map(Cow::Owned)
+    }
+
+    /// The summary of entity `index`: its field's text, with each phrase
+    /// reference replaced by the phrase. Phrases are copied, never read
+    /// for references, so references do not nest; a summary longer than
+    /// any the dictionary allows is refused, so a hostile file cannot ask
+    /// for more memory than its own size.
+    fn summary(&self, index: usize) -> Option<Cow<'_, str>> {
+        let field = self.field_bytes(self.summaries, index)?;
+        if !field.iter().any(|byte| *byte < 4) {
+            return std::str::from_utf8(field).ok().map(Cow::Borrowed);
+        }
+        let mut text: Vec<u8> = Vec::with_capacity(2 * field.len());
+        let mut rest = field;
+        while let Some(first) = rest.first() {
+            if *first < 4 {
+                let (number, after) = read_phrase_reference(rest)?;
+                text.extend_from_slice(self.field_bytes(self.phrases, number)?);
+                rest = after;
+            } else {
+                // Text up to the next reference.
+                let (run, after) = rest.split_at(rest.iter().position(|byte| *byte < 4).unwrap_or(rest.len()));
+                text.extend_from_slice(run);
+                rest = after;
+            }
+            if text.len() > MAX_SUMMARY_BYTES {
+                return None;
+            }
+        }
+        String::from_utf8(text).ok().map(Cow::Owned)
     }
 
     fn type_number(&self, index: usize) -> Option<usize> {
@@ -667,13 +1147,7 @@ impl CompactIndex {
         }
         let kind = self.type_names.get(self.type_number(index)?).and_then(|range| std::str::from_utf8(self.slice(*range)).ok())?;
         let url = self.field(self.urls, index)?;
-        Some(IndexedEntity {
-            id: self.field(self.ids, index)?,
-            name: self.field(self.names, index)?,
-            kind,
-            summary: self.field(self.summaries, index)?,
-            url: (!url.is_empty()).then_some(url),
-        })
+        Some(IndexedEntity { id: self.id(index)?, name: self.field(self.names, index)?, kind, summary: self.summary(index)?, url: (!url.is_empty()).then_some(url) })
     }
 
     /// Entity counts per type.
@@ -693,78 +1167,129 @@ impl CompactIndex {
         counts
     }
 
-    /// The key of the group at byte `at` of the groups blob.
+    /// The entity number of name `name`, from its bytes in each plane.
     #[inline]
-    fn key_at(blob: &[u8], at: usize) -> Option<&[u8]> {
-        let rest = blob.get(at..)?;
-        find_nul(rest).map(|end| &rest[..end])
-    }
-
-    /// Reads the key of the group at `*at` and moves `*at` past the group;
-    /// returns the key and where the group's names start and end.
-    #[inline]
-    fn step_group<'a>(blob: &'a [u8], at: &mut usize) -> Option<(&'a [u8], usize, usize)> {
-        let key = read_cstr(blob, at)?;
-        let len = read_varint(blob, at)? as usize;
-        let start = *at;
-        let end = start.checked_add(len).filter(|end| *end <= blob.len())?;
-        *at = end;
-        Some((key, start, end))
+    fn name_entity(&self, name: usize) -> Option<u32> {
+        let planes = self.slice(self.entity_numbers);
+        let byte = |plane: usize| planes.get(plane * self.name_count + name).map(|byte| u32::from(*byte) << (8 * plane));
+        let high = if self.entity_planes == 4 { byte(3)? } else { 0 };
+        Some(byte(0)? | byte(1)? | byte(2)? | high)
     }
 
     /// Calls `each` with every name filed under `key`: entity, options
     /// byte, stored text (empty for a canonical name).
+    ///
+    /// A block's keys are front-coded: each after the first is the number
+    /// of bytes it shares with the one before, then the rest of it. The
+    /// scan keeps how many bytes the last key read shares with `key`
+    /// (`matched`; that key sorts before `key`). A key sharing more than
+    /// that with the one before also sorts before `key`, and is skipped
+    /// unread; one sharing fewer sorts after `key`, which is then absent;
+    /// only one sharing exactly that many is compared, from there on. A
+    /// shared count of `MAX_SHARED` may stand for more, so it decides
+    /// nothing when `matched` is larger.
     fn for_names_under(&self, key: &[u8], each: &mut impl FnMut(u32, u8, &[u8])) -> Option<()> {
-        let (start, end) = self.find_group(key)?;
-        let names = self.slice(self.groups).get(..end)?;
-        let mut at = start;
-        let count = read_varint(names, &mut at)?;
-        for _ in 0..count {
-            let entity = read_varint(names, &mut at)?;
-            let flags = *names.get(at)?;
-            at += 1;
-            let text = read_cstr(names, &mut at)?;
-            each(entity, flags, text);
+        let block = self.find_block(key)?;
+        // A cursor over the block: each step takes what it reads off the
+        // front, so no offsets are added up and checked.
+        let mut rest = self.slice(self.groups).get(self.checkpoint(self.group_checkpoints, block, 8)?..)?;
+        // The checkpoint's second number: its block's first name.
+        let first_name = self.u32_at(self.group_checkpoints.start + block * 8 + 4)?;
+        let groups = self.group_count.saturating_sub(block * GROUP_STRIDE).min(GROUP_STRIDE);
+        let mut matched = 0;
+        let mut found = None;
+        for group in 0..groups {
+            let mut shared = 0;
+            if group > 0 {
+                let (first, after) = rest.split_first()?;
+                shared = usize::from(*first);
+                rest = after;
+            }
+            if found.is_none() && shared <= matched {
+                if shared < matched && shared < MAX_SHARED {
+                    return None;
+                }
+                // Compare the rest of this key with the sought key's from
+                // `shared` on, byte by byte up to the first difference.
+                let sought = key.get(shared..)?;
+                let mut same = 0;
+                loop {
+                    let mine = *rest.get(same)?;
+                    match sought.get(same) {
+                        Some(theirs) if mine == *theirs => same += 1,
+                        // This key is shorter, or smaller at `same`: it
+                        // sorts before the sought one.
+                        Some(theirs) if mine < *theirs => break,
+                        // Equal when this key ends with the sought one.
+                        None if mine == 0 => {
+                            found = Some(group);
+                            break;
+                        }
+                        _ => return None,
+                    }
+                }
+                matched = shared + same;
+            }
+            rest = after_nul(rest)?;
+        }
+        let found = found?;
+        // The name counts of the block's groups, then the names' texts.
+        let (mut before, mut count) = (0usize, 0);
+        let mut at = 0;
+        for group in 0..groups {
+            let names = read_varint(rest, &mut at)? as usize;
+            if group < found {
+                before = before.saturating_add(names);
+            } else if group == found {
+                count = names;
+            }
+        }
+        rest = skip_fields(rest.get(at..)?, before)?;
+        let first = first_name.checked_add(before)?;
+        let mut at = 0;
+        for name in first..first.saturating_add(count) {
+            let text = read_cstr(rest, &mut at)?;
+            let flags = *self.slice(self.name_options).get(name)?;
+            each(self.name_entity(name)?, flags, text);
         }
         Some(())
     }
 
-    /// Where the names of the group filed under `key` start and end in the
-    /// groups blob.
+    /// The block of groups where `key` would be: the last whose first key
+    /// is not after it.
     #[inline(never)]
-    fn find_group(&self, key: &[u8]) -> Option<(usize, usize)> {
+    fn find_block(&self, key: &[u8]) -> Option<usize> {
         let blob = self.slice(self.groups);
-        // The last checkpoint whose first key is not after `key`: among
-        // those whose prefix is not after the key's, unless some share the
-        // key's prefix, when their whole keys decide.
+        // Among the blocks whose prefix is not after the key's, unless some
+        // share the key's prefix, when their whole first keys decide.
         let prefix = key_prefix(key);
-        let prefixes = &self.checkpoint_prefixes;
+        let byte = (prefix >> 56) as usize;
+        let first = *self.first_byte_blocks.get(byte)? as usize;
+        let last = *self.first_byte_blocks.get(byte + 1)? as usize;
+        let prefixes = self.checkpoint_prefixes.get(first..last)?;
         let not_after = prefixes.partition_point(|p| *p <= prefix);
         let below = match not_after.checked_sub(1) {
-            Some(last) if prefixes[last] == prefix => prefixes[..last].partition_point(|p| *p < prefix),
+            Some(last) if prefixes.get(last) == Some(&prefix) => prefixes.get(..last).map_or(0, |head| head.partition_point(|p| *p < prefix)),
             _ => not_after,
         };
+        let (below, not_after) = (first + below, first + not_after);
         let (mut low, mut high) = (below, not_after);
         while low < high {
             let middle = (low + high) / 2;
-            let first = self.checkpoint(self.group_checkpoints, middle).and_then(|at| Self::key_at(blob, at));
+            let first = self.checkpoint(self.group_checkpoints, middle, 8).and_then(|at| Self::key_at(blob, at));
             match first {
                 Some(first) if first <= key => low = middle + 1,
                 _ => high = middle,
             }
         }
-        let mut at = self.checkpoint(self.group_checkpoints, low.checked_sub(1)?)?;
-        for _ in 0..GROUP_STRIDE {
-            let (group_key, start, end) = Self::step_group(blob, &mut at)?;
-            // Prefixes first: most keys of a block differ from the one
-            // sought in their first eight bytes.
-            match key_prefix(group_key).cmp(&prefix).then_with(|| group_key.cmp(key)) {
-                std::cmp::Ordering::Equal => return Some((start, end)),
-                std::cmp::Ordering::Greater => return None,
-                std::cmp::Ordering::Less => {}
-            }
-        }
-        None
+        low.checked_sub(1)
+    }
+
+    /// The key at byte `at` of the groups blob (a block's first).
+    #[inline]
+    fn key_at(blob: &[u8], at: usize) -> Option<&[u8]> {
+        let rest = blob.get(at..)?;
+        find_nul(rest).map(|end| &rest[..end])
     }
 
     /// Builds a matcher for `text` from only the names that can occur in
@@ -952,9 +1477,11 @@ mod tests {
     fn old_versions_are_refused_with_a_clear_error() {
         let dictionary = Dictionary::from_json(DICTIONARY).unwrap();
         let mut bytes = write_index(&dictionary, MatchOptions::default()).unwrap();
-        bytes[4..8].copy_from_slice(&1u32.to_le_bytes());
-        let error = CompactIndex::from_bytes(bytes).unwrap_err().to_string();
-        assert!(error.contains("version 1") && error.contains("write the index again"), "{error}");
+        for old in [1u32, 4] {
+            bytes[4..8].copy_from_slice(&old.to_le_bytes());
+            let error = CompactIndex::from_bytes(bytes.clone()).unwrap_err().to_string();
+            assert!(error.contains(&format!("version {old}")) && error.contains("write the index again"), "{error}");
+        }
     }
 
 
@@ -982,8 +1509,8 @@ mod tests {
         assert_eq!(index.entity_count(), 6);
         assert_eq!(index.name_count(), 9);
         assert_eq!((index.title(), index.as_of()), (Some("t"), Some("2026-01-01")));
-        assert_eq!(index.entity(0), Some(IndexedEntity { id: "city:baku", name: "Baku", kind: "city", summary: "Capital of Azerbaijan.", url: Some("https://example.org/baku") }));
-        assert_eq!(index.entity(5).map(|e| e.id), Some("city:nice"));
+        assert_eq!(index.entity(0), Some(IndexedEntity { id: "city:baku".into(), name: "Baku", kind: "city", summary: "Capital of Azerbaijan.".into(), url: Some("https://example.org/baku") }));
+        assert_eq!(index.entity(5).map(|e| e.id.into_owned()), Some("city:nice".to_owned()));
         assert_eq!(index.entity(6), None);
         assert_eq!(index.type_counts().get("person"), Some(&2));
     }
@@ -994,7 +1521,7 @@ mod tests {
         let dictionary = Dictionary::from_json(&format!(r#"{{"entities":[{}]}}"#, entities.join(","))).unwrap();
         let index = CompactIndex::from_bytes(write_index(&dictionary, MatchOptions::default()).unwrap()).unwrap();
         for i in [0, 63, 64, 65, 200, 499] {
-            assert_eq!(index.entity(i).map(|e| e.summary.to_owned()), Some(format!("S{i}.")));
+            assert_eq!(index.entity(i).map(|e| e.summary.into_owned()), Some(format!("S{i}.")));
         }
         let page = index.matcher_for("We drove from Name7 Town to Name431 town and NAME250 TOWN.").unwrap();
         let found: Vec<usize> = page.matcher.find("We drove from Name7 Town to Name431 town and NAME250 TOWN.").iter().map(|m| m.entities[0]).collect();
@@ -1013,6 +1540,278 @@ mod tests {
         let (full, page) = mentions(&dictionary, &index, text);
         assert_eq!(full, page);
         assert_eq!(page.len(), 9);
+    }
+
+    /// A dictionary of `entities` JSON objects.
+    fn dictionary_of(entities: &[String]) -> Dictionary {
+        Dictionary::from_json(&format!(r#"{{"entities":[{}]}}"#, entities.join(","))).unwrap()
+    }
+
+    fn entity_json(id: &str, name: &str, summary: &str) -> String {
+        format!(r#"{{"id":{},"name":{},"type":"t","summary":{}}}"#, json_string(id), json_string(name), json_string(summary))
+    }
+
+    fn json_string(text: &str) -> String {
+        let mut out = String::from("\"");
+        for c in text.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        out
+    }
+
+    #[test]
+    fn ids_count_up_their_last_number() {
+        for (id, next) in [
+            ("g99", Some("g100")),
+            ("9", Some("10")),
+            ("0", Some("1")),
+            ("q41", Some("q42")),
+            ("x007", Some("x008")),
+            ("x099", Some("x100")),
+            ("199", Some("200")),
+            ("v1.9", Some("v1.10")),
+            ("é9", Some("é10")),
+            ("日本1", Some("日本2")),
+            ("a9z", None),
+            ("abc", None),
+            ("日本", None),
+            ("", None),
+        ] {
+            let mut bytes = id.as_bytes().to_vec();
+            let counted = increment_id(&mut bytes);
+            assert_eq!(counted.then(|| String::from_utf8(bytes.clone()).unwrap()), next.map(str::to_owned), "for {id:?}");
+            if !counted {
+                assert_eq!(bytes, id.as_bytes(), "{id:?} is left as it was");
+            }
+        }
+    }
+
+    #[test]
+    fn ids_are_stored_as_back_references_and_read_back() {
+        // Runs that count up (with carries), ids without digits, non-ASCII
+        // ids, an id that counts up from one further back, and runs that
+        // cross a checkpoint (entity 16, 32: always stored whole).
+        let mut ids: Vec<String> = ["g98", "g99", "g100", "9", "10", "abc", "abd", "é9", "é10", "x5", "y1", "x6", "y2", "日本1", "日本2", "p0", "p1"].iter().map(|id| (*id).to_owned()).collect();
+        ids.extend((0..40).map(|n| format!("q{n}")));
+        let entities: Vec<String> = ids.iter().enumerate().map(|(n, id)| entity_json(id, &format!("Name{n}"), "s")).collect();
+        let index = CompactIndex::from_bytes(write_index(&dictionary_of(&entities), MatchOptions::default()).unwrap()).unwrap();
+        for (n, id) in ids.iter().enumerate() {
+            assert_eq!(index.entity(n).map(|e| e.id.into_owned()).as_deref(), Some(id.as_str()), "entity {n}");
+        }
+        let stored = |n: usize| index.field_bytes(index.ids, n).unwrap().to_vec();
+        assert_eq!(stored(1), [1], "g99 counts up g98");
+        assert_eq!(stored(2), [1], "g100 counts up g99");
+        assert_eq!(stored(4), [1], "10 counts up 9");
+        assert_eq!(stored(6), b"abd", "no digits: stored whole");
+        assert_eq!(stored(8), [1], "é10 counts up é9");
+        assert_eq!(stored(11), [2], "x6 counts up x5, two back");
+        assert_eq!(stored(12), [2], "y2 counts up y1, two back");
+        assert_eq!(stored(16), b"p1", "a checkpoint's id is stored whole");
+        assert_eq!(stored(17), b"q0");
+        assert!((18..32).all(|n| stored(n) == [1]));
+        assert_eq!(stored(32), b"q15", "a checkpoint's id is stored whole");
+    }
+
+    #[test]
+    fn ids_and_summaries_with_control_characters_are_refused_by_the_dictionary() {
+        // The index's markers (bytes 1 to 15 in ids, 1 to 3 in summaries)
+        // cannot occur in a loaded dictionary.
+        for (id, summary) in [("a\u{1}", "s"), ("\u{5}", "s"), ("a", "x\u{1}y"), ("a", "x\u{2}"), ("a", "\u{3}x")] {
+            let json = format!(r#"{{"entities":[{{"id":"{}","name":"A","type":"t","summary":"{}"}}]}}"#, id.escape_unicode(), summary.escape_unicode());
+            assert!(Dictionary::from_json(&json).is_err(), "{id:?} {summary:?}");
+        }
+    }
+
+    #[test]
+    fn phrase_references_round_trip() {
+        for number in [0, 1, 254, 255, 256, 509, 510, 65_279, 65_280, 65_281, 100_000, 1_000_000, MAX_PHRASES - 1] {
+            let mut field = Vec::new();
+            push_phrase_reference(&mut field, number as u32);
+            assert!(!field.contains(&0), "{number}: {field:?}");
+            let expected_len = match number {
+                0..=254 => 2,
+                255..=65_279 => 3,
+                _ => 4,
+            };
+            assert_eq!(field.len(), expected_len, "{number}");
+            field.extend_from_slice(b"tail");
+            assert_eq!(read_phrase_reference(&field), Some((number, b"tail".as_slice())), "{number}");
+            assert_eq!(read_phrase_reference(&field[..expected_len - 1]), None, "{number}: cut");
+        }
+        assert_eq!(read_phrase_reference(b"text"), None);
+    }
+
+    #[test]
+    fn summaries_round_trip_through_phrases() {
+        // Generated summaries: shared heads and tails, repeated whole
+        // summaries, unique ones, new lines, non-ASCII, odd spaces.
+        let jobs = ["a historian", "a railway engineer", "a marathon runner", "a trade negotiator"];
+        let nations = ["French", "Persian", "Azerbaijani", "Ελληνικά"];
+        let mut summaries: Vec<String> = Vec::new();
+        for n in 0..600usize {
+            summaries.push(match n % 6 {
+                0 | 1 => format!("Generated person for benchmarks: {} ({} name).", jobs[n % 4], nations[n / 7 % 4]),
+                2 => format!("City in {} with about {},000 inhabitants (GeoNames).", nations[n % 4], n % 37),
+                3 => format!("Unique summary number {n}, said once."),
+                4 => format!("Two lines\nsecond {} ", n % 3),
+                _ => format!(" leading space and  double spaces {}", jobs[n % 4]),
+            });
+        }
+        summaries.push("Zebra-crossing quietly!".to_owned());
+        let entities: Vec<String> = summaries.iter().enumerate().map(|(n, summary)| entity_json(&format!("e{n}"), &format!("Name{n}"), summary)).collect();
+        let bytes = write_index(&dictionary_of(&entities), MatchOptions::default()).unwrap();
+        assert_eq!(bytes, write_index(&dictionary_of(&entities), MatchOptions::default()).unwrap(), "the writer is deterministic");
+        let index = CompactIndex::from_bytes(bytes).unwrap();
+        for (n, summary) in summaries.iter().enumerate() {
+            assert_eq!(index.entity(n).map(|e| e.summary.into_owned()).as_deref(), Some(summary.as_str()), "entity {n}");
+        }
+        let referring = (0..summaries.len()).filter(|n| index.field_bytes(index.summaries, *n).unwrap().iter().any(|byte| *byte < 4)).count();
+        assert!(referring > 300, "{referring} summaries use phrases");
+        assert!(matches!(index.entity(600).map(|e| e.summary), Some(Cow::Borrowed(_))), "a summary sharing nothing is stored as it is");
+    }
+
+    #[test]
+    fn summaries_use_three_digit_references_beyond_65280_phrases() {
+        // 66,000 summaries, each said twice, are 66,000 phrases: the last
+        // ones need a marker and three digits.
+        let count = 66_000;
+        let entities: Vec<String> = (0..2 * count).map(|n| format!(r#"{{"id":"e{n}","name":"N{n}","type":"t","summary":"S{} x"}}"#, n % count)).collect();
+        let index = CompactIndex::from_bytes(write_index(&dictionary_of(&entities), MatchOptions::default()).unwrap()).unwrap();
+        let mut lengths = [0usize; 5];
+        for n in (0..2 * count).step_by(7) {
+            assert_eq!(index.entity(n).map(|e| e.summary.into_owned()), Some(format!("S{} x", n % count)), "entity {n}");
+            let field = index.field_bytes(index.summaries, n).unwrap();
+            lengths[field.len().min(4)] += 1;
+        }
+        assert!(lengths[2] > 0 && lengths[3] > 0 && lengths[4] > 0, "references of each length: {lengths:?}");
+    }
+
+    #[test]
+    fn every_name_is_found_under_one_of_its_keys() {
+        // Many names over several blocks, groups of many names, shared
+        // words, keys sharing more than 255 bytes (front coding caps the
+        // count of shared bytes at 255), aliases.
+        let long = "Ж".repeat(150);
+        let mut entities = Vec::new();
+        for n in 0..400 {
+            let name = match n % 5 {
+                0 => format!("Name{n}"),
+                1 => format!("John Smith{}", n % 7),
+                2 => format!("{long}{n}"),
+                3 => format!("Port of {long} {n}"),
+                _ => "Springfield".to_owned(),
+            };
+            let alias = if n % 5 == 4 { "Shelbyville" } else { "Springfield" };
+            entities.push(format!(r#"{{"id":"e{n}","name":{},"type":"t","summary":"s","aliases":["Alias{n} Town","{alias}"]}}"#, json_string(&name)));
+        }
+        let dictionary = dictionary_of(&entities);
+        let index = CompactIndex::from_bytes(write_index(&dictionary, MatchOptions::default()).unwrap()).unwrap();
+        let fold = FoldOptions { case: true, diacritics: true };
+        for (entity, record) in dictionary.entities().iter().enumerate() {
+            for name in &record.names {
+                let mut found = false;
+                for key in name_keys(&fold_name(&name.text, fold)) {
+                    index.for_names_under(key.as_bytes(), &mut |e, flags, text| {
+                        let text = if flags & CANONICAL != 0 { index.field(index.names, e as usize).unwrap().as_bytes() } else { text };
+                        found |= e as usize == entity && text == name.text.as_bytes();
+                    });
+                }
+                assert!(found, "{:?} of entity {entity}", name.text);
+            }
+        }
+        let text = format!("Name5 met John Smith3 at {long}7 and in Port of {long} 13, Springfield; {long}2 and Alias9 Town.");
+        let (full, page) = mentions(&dictionary, &index, &text);
+        assert_eq!(full, page);
+        assert!(page.len() >= 6, "{page:?}");
+    }
+
+    /// Opens `bytes` if it opens and uses everything it holds; nothing may
+    /// panic.
+    fn exercise(bytes: Vec<u8>) {
+        if let Ok(index) = CompactIndex::from_bytes(bytes) {
+            let _ = index.matcher_for("Ilham Aliyev in Baku and 北京, Nice. Generated person for benchmarks g7 Name3 Town");
+            for entity in 0..index.entity_count().min(64) + 1 {
+                let _ = index.entity(entity);
+            }
+            let _ = index.type_counts();
+        }
+    }
+
+    #[test]
+    fn truncated_and_randomly_damaged_files_do_not_panic() {
+        let mut entities: Vec<String> = (0..40).map(|n| entity_json(&format!("g{n}"), &format!("Name{n} Town"), &format!("Generated person for benchmarks: a job {}.", n % 3))).collect();
+        entities.push(DICTIONARY[DICTIONARY.find("{\"id\":\"city:baku\"").unwrap()..DICTIONARY.rfind(']').unwrap()].to_owned());
+        let bytes = write_index(&dictionary_of(&entities), MatchOptions::default()).unwrap();
+        for cut in 0..bytes.len() {
+            exercise(bytes[..cut].to_vec());
+        }
+        // Random flips (a fixed xorshift sequence, so a failure repeats).
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..3_000 {
+            let mut damaged = bytes.clone();
+            for _ in 0..1 + next() % 4 {
+                let at = 8 + (next() as usize) % (damaged.len() - 8);
+                damaged[at] = next() as u8;
+            }
+            exercise(damaged);
+        }
+    }
+
+    #[test]
+    fn hostile_ids_and_summaries_give_nothing() {
+        // Entities 16 to 18 have ids "9", "10", "11": stored as "9" and two
+        // one-byte back references.
+        let entities: Vec<String> = (0..20)
+            .map(|n| {
+                let summary = if n == 5 { "y".repeat(1000) } else { "Shared phrase of some length here.".to_owned() };
+                let id = if n >= 16 { (n - 7).to_string() } else { format!("g{n}") };
+                entity_json(&id, &format!("Name{n}"), &summary)
+            })
+            .collect();
+        let bytes = write_index(&dictionary_of(&entities), MatchOptions::default()).unwrap();
+        let index = CompactIndex::from_bytes(bytes.clone()).unwrap();
+        // Where field `n` of `column` starts in the file.
+        let start = |column: Column, n: usize| index.field_bytes(column, n).unwrap().as_ptr() as usize - index.bytes.as_ptr() as usize;
+        assert_eq!(index.field_bytes(index.ids, 16), Some(b"9".as_slice()));
+        assert_eq!(index.field_bytes(index.ids, 18), Some([1].as_slice()));
+        // A checkpoint's id that refers back: no entity, no panic.
+        let mut damaged = bytes.clone();
+        damaged[start(index.ids, 16)] = 1;
+        let hostile = CompactIndex::from_bytes(damaged).unwrap();
+        assert_eq!(hostile.entity(16), None);
+        assert_eq!(hostile.entity(17), None, "counts up the damaged one");
+        assert!(hostile.entity(15).is_some());
+        // An id that refers back further than its block.
+        let mut damaged = bytes.clone();
+        damaged[start(index.ids, 18)] = 3;
+        assert_eq!(CompactIndex::from_bytes(damaged).unwrap().entity(18), None);
+        // A literal summary turned into 500 references to a phrase: it
+        // would decode to 17 KB, more than any summary.
+        let mut damaged = bytes.clone();
+        let at = start(index.summaries, 5);
+        assert_eq!(index.field_bytes(index.summaries, 5).unwrap().len(), 1000);
+        for pair in damaged[at..at + 1000].chunks_mut(2) {
+            pair.copy_from_slice(&[PHRASE_1, 1]);
+        }
+        let hostile = CompactIndex::from_bytes(damaged).unwrap();
+        assert_eq!(hostile.entity(5), None);
+        assert!(hostile.entity(4).is_some());
+        // A reference to a phrase past the table.
+        let mut damaged = bytes.clone();
+        damaged[at..at + 4].copy_from_slice(&[PHRASE_3, 200, 200, 200]);
+        assert_eq!(CompactIndex::from_bytes(damaged).unwrap().entity(5), None);
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! A lone surrogate in the JavaScript string arrives here as U+FFFD, which
 //! is also one UTF-16 code unit, so offsets after it stay exact.
 
+use std::borrow::Cow;
 use std::sync::Once;
 
 use js_sys::{Array, Object, Reflect, Uint32Array};
@@ -102,18 +103,20 @@ enum Source {
     Index(CompactIndex),
 }
 
+/// One entity's fields; an index computes ids and summaries (it stores
+/// them compressed), hence `Cow`.
 struct EntityView<'a> {
-    id: &'a str,
+    id: Cow<'a, str>,
     name: &'a str,
     kind: &'a str,
-    summary: &'a str,
+    summary: Cow<'a, str>,
     url: Option<&'a str>,
 }
 
 impl Engine {
     fn entity_view(&self, index: usize) -> Option<EntityView<'_>> {
         match &self.source {
-            Source::Compiled { dictionary, .. } => dictionary.entity(index).map(|e| EntityView { id: &e.id, name: &e.name, kind: &e.kind, summary: &e.summary, url: e.url.as_deref() }),
+            Source::Compiled { dictionary, .. } => dictionary.entity(index).map(|e| EntityView { id: Cow::Borrowed(&e.id), name: &e.name, kind: &e.kind, summary: Cow::Borrowed(&e.summary), url: e.url.as_deref() }),
             Source::Index(index_file) => index_file.entity(index).map(|e| EntityView { id: e.id, name: e.name, kind: e.kind, summary: e.summary, url: e.url }),
         }
     }
@@ -226,7 +229,7 @@ impl Engine {
     pub fn entity(&self, index: usize) -> EntityRecordOrUndefined {
         let Some(entity) = self.entity_view(index) else { return JsValue::UNDEFINED.unchecked_into() };
         let record = Object::new();
-        let values = [Some(entity.id), Some(entity.name), Some(entity.kind), Some(entity.summary), entity.url];
+        let values = [Some(&*entity.id), Some(entity.name), Some(entity.kind), Some(&*entity.summary), entity.url];
         RECORD_KEYS.with(|keys| {
             for (key, value) in keys.iter().zip(values) {
                 if let Some(value) = value {
@@ -250,7 +253,7 @@ impl Engine {
         for &index in indices {
             match usize::try_from(index).ok().and_then(|index| self.entity_view(index)) {
                 Some(entity) => {
-                    for field in [entity.id, entity.name, entity.kind, entity.summary, entity.url.unwrap_or("")] {
+                    for field in [&*entity.id, entity.name, entity.kind, &*entity.summary, entity.url.unwrap_or("")] {
                         fields.push_str(field);
                         fields.push('\0');
                     }
