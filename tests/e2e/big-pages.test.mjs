@@ -161,6 +161,39 @@ describe('extraction in slices', () => {
 });
 
 describe('a big page', () => {
+  test('clear() while the pass pauses between slices stops it: nothing is highlighted afterwards', async () => {
+    const { page, pageErrors, consoleErrors } = await open();
+    const facts = await page.evaluate(async (dictionary) => {
+      const root = document.getElementById('root');
+      for (let i = 0; i < 40000; i++) root.append(Object.assign(document.createElement('p'), { textContent: `Paragraph ${i}: talks in Baku went on through the night, officials said.` }));
+      const before = root.innerHTML;
+      const results = [];
+      for (const mode of ['wrap', 'paint']) {
+        const highlighter = await window.core.createHighlighter({ root, dictionary, mode });
+        for (let delay = 0; delay < 16; delay += 3) {
+          const pass = highlighter.highlight().then((result) => ({ mentions: result.mentions.length }), (error) => ({ error: String(error) }));
+          for (let tick = 0; tick < delay; tick++) await new Promise((resolve) => setTimeout(resolve, 0));
+          highlighter.clear();
+          const result = await pass;
+          await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+          results.push({ mode, delay, ...result, held: highlighter.mentions.length, painted: [...CSS.highlights.values()].reduce((n, h) => n + h.size, 0), same: root.innerHTML === before });
+        }
+        highlighter.destroy();
+      }
+      return results;
+    }, DICTIONARY);
+    for (const result of facts) {
+      const where = `${result.mode}, clear() after ${result.delay} pauses`;
+      assert.equal(result.error, undefined, `${where}: ${result.error}`);
+      assert.equal(result.held, 0, `${where}: ${result.held} mentions held`);
+      assert.equal(result.painted, 0, `${where}: ${result.painted} ranges painted`);
+      assert.equal(result.same, true, `${where}: the page differs`);
+    }
+    assert.deepEqual(pageErrors.map(String), []);
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
   test('destroy() while the pass pauses between slices ends it quietly and frees the engine', async () => {
     const { page, pageErrors, consoleErrors } = await open();
     const facts = await page.evaluate(async (dictionary) => {

@@ -53,6 +53,9 @@ export class Highlighter {
     this.pending = new Set();
     this.flushTimer = 0;
     this.destroyed = false;
+    /** Counts clear() calls: a pass stops at its next pause once the
+     * highlights it was adding to have been cleared. */
+    this.epoch = 0;
   }
 
   get mentions() {
@@ -77,17 +80,21 @@ export class Highlighter {
   }
 
   highlight() {
-    return this.enqueue(() => this.fullPass());
+    // A clear() between this call and the pass's turn in the queue cancels
+    // it, as it stops a pass under way.
+    const queuedAt = this.epoch;
+    return this.enqueue(() => (this.epoch === queuedAt ? this.fullPass() : { mentions: [], timings: { extraction: 0, matching: 0, domChanges: 0 } }));
   }
 
   async fullPass() {
     this.clearNow();
     const { root, skipSelector } = this.options;
     const timings = { wasmStartup: 0, dictionaryReady: 0, ...this.pendingTimings, extraction: 0, matching: 0, domChanges: 0 };
+    const epoch = this.epoch;
     this.pendingTimings = {};
     if (!root.isConnected || isExcluded(root, skipSelector) || root.isContentEditable) return { mentions: [], timings };
-    const added = await this.pass([root], timings, new Set());
-    if (this.destroyed) return { mentions: [], timings };
+    const added = await this.pass([root], timings, new Set(), epoch);
+    if (this.stopped(epoch)) return { mentions: [], timings };
     if (added === null) {
       throw report(new HighlighterError('page', 'the page kept changing its text while it was being highlighted; nothing was changed'));
     }
@@ -95,12 +102,18 @@ export class Highlighter {
     return { mentions: this.current.slice(), timings };
   }
 
+  /** Whether a pass begun at `epoch` should stop: the highlighter was
+   * destroyed, or cleared, since. */
+  stopped(epoch) {
+    return this.destroyed || epoch !== this.epoch;
+  }
+
   /**
    * Extracts the text under `roots`, matches it and shows the mentions.
    * Returns the mentions added, or null when the page kept changing.
    * `seen` holds the entities already shown, for the first-mention option.
    */
-  async pass(roots, timings, seen) {
+  async pass(roots, timings, seen, epoch) {
     const { skipSelector } = this.options;
     // A page may change its text while the matcher works (a remote matcher
     // answers in another task); offsets are valid only for the text they
@@ -129,7 +142,7 @@ export class Highlighter {
           ? await extractTextSliced(roots, { skipSelector, sliceMs: WORK_SLICE_MS, pause, onScope: (scope) => moves.observe(scope, { childList: true, subtree: true }) })
           : extractText(roots, { skipSelector });
         timings.extraction += performance.now() - began - paused;
-        if (this.destroyed) return [];
+        if (this.stopped(epoch)) return [];
         if (extracted === null) continue;
         if (extracted.nodes.length === 0) return [];
         began = performance.now();
@@ -140,18 +153,18 @@ export class Highlighter {
         } catch (error) {
           // destroy() during a pause between pieces frees the engine the
           // next piece needed: nothing failed that anyone still wants.
-          if (this.destroyed) return [];
+          if (this.stopped(epoch)) return [];
           throw report(error instanceof HighlighterError ? error : new HighlighterError('page', `matching failed: ${error?.message ?? error}`, { cause: error }));
         }
         timings.matching += performance.now() - began - paused;
-        if (this.destroyed) return [];
+        if (this.stopped(epoch)) return [];
         // Mapping the mentions to text nodes comes next, in the same task.
         if (sliced && performance.now() - taskBegan > WORK_SLICE_MS) {
           await pause();
-          if (this.destroyed) return [];
+          if (this.stopped(epoch)) return [];
         }
         if (moves && (moves.moved || moves.takeRecords().some((record) => record.addedNodes.length > 0))) extracted.placeCheck = new Map();
-        if (stillCurrent(extracted)) return this.show(extracted, found, timings, seen);
+        if (stillCurrent(extracted)) return this.show(extracted, found, timings, seen, epoch);
       } finally {
         moves?.disconnect();
       }
@@ -186,7 +199,7 @@ export class Highlighter {
 
   /** Shows the mentions found in `extracted`, in slices of about SLICE_MS
    * so that a large page never blocks the main thread for long. */
-  async show(extracted, found, timings, seen) {
+  async show(extracted, found, timings, seen, epoch) {
     let began = performance.now();
     const mentions = this.mentionsFrom(found, extracted.text, seen);
     for (const mention of mentions) mention.id = this.nextId++;
@@ -230,11 +243,11 @@ export class Highlighter {
         // 8 ms slice it would grow with the square of the page. Slices grow
         // to match it instead, so it stays a fixed share of the pass.
         budget = Math.min(MAX_SLICE_MS, Math.max(SLICE_MS, performance.now() - paused));
-        if (this.destroyed) break;
+        if (this.stopped(epoch)) break;
       }
     }
     moves?.disconnect();
-    if (this.destroyed) return [];
+    if (this.stopped(epoch)) return [];
     this.painter?.publish();
     // A mention whose text the page changed meanwhile was skipped; the
     // change's own incremental pass will find it again.
@@ -391,8 +404,9 @@ export class Highlighter {
     this.observer.takeRecords();
     const seen = new Set(this.options.mentions === 'first' ? this.current.map((m) => m.entity.id) : []);
     const timings = { extraction: 0, matching: 0, domChanges: 0 };
-    const added = await this.pass(roots, timings, seen);
-    if (this.destroyed) return;
+    const epoch = this.epoch;
+    const added = await this.pass(roots, timings, seen, epoch);
+    if (this.stopped(epoch)) return;
     if (added === null) for (const root of roots) this.pending.add(root);
     // New shadow roots or iframes met in this pass are watched too.
     if (this.observer) this.observe(this.options.root);
@@ -481,6 +495,7 @@ export class Highlighter {
   }
 
   clearNow() {
+    this.epoch += 1;
     this.observer?.disconnect();
     this.observer = null;
     clearTimeout(this.flushTimer);
