@@ -175,7 +175,9 @@ export interface Highlighter {
   /** Highlights the root (clearing this highlighter's earlier pass first). */
   highlight(): Promise<HighlightResult>;
   /** Removes every wrapper, painted range and card, and stops observing;
-   * the DOM is as it was before. */
+   * the DOM is as it was before. A `highlight()` still running stops at its
+   * next pause and one not yet started does not run: both resolve with no
+   * mentions. */
   clear(): void;
   /** Changes options; takes effect at the next `highlight()`. */
   setOptions(options: Omit<HighlighterOptions, 'dictionary' | 'wasmUrl' | 'foldDiacritics' | 'matcher' | 'mode' | 'root' | 'onProgress' | 'fetchTimeout'>): void;
