@@ -179,19 +179,23 @@ export function indexSections(file, cacheFile) {
     sections.push({ name, start: at, end: at + 4 * count });
     at += 4 * count;
   };
-  blob('names filed by key (groups)');
-  // Format 4: each group checkpoint is an offset plus the first 8 key bytes.
+  blob('names: keys, name counts and texts (blocks of 8 groups)');
+  u32(); // entity number planes
+  blob('names: entity numbers (byte planes)');
+  blob('names: options');
+  // Format 5: per block of groups, its offset and first name number, then
+  // the first 8 bytes of its first key.
   const groupCheckpoints = u32();
-  sections.push({ name: 'group checkpoints and key prefixes', start: at, end: at + 12 * groupCheckpoints });
-  at += 12 * groupCheckpoints;
-  for (const column of ['ids', 'canonical names', 'summaries', 'urls']) {
+  sections.push({ name: 'group checkpoints and key prefixes', start: at, end: at + 16 * groupCheckpoints });
+  at += 16 * groupCheckpoints;
+  for (const column of ['ids', 'canonical names', 'summaries', 'urls', 'summary phrases']) {
     blob(`entity ${column}`);
     checkpoints(`entity ${column} checkpoints`);
   }
   blob('entity type table');
   u32(); // bytes per type number
   blob('entity type numbers');
-  if (at !== bytes.length) throw new Error(`${file}: sections end at ${at}, the file at ${bytes.length}; is it index format 4?`);
+  if (at !== bytes.length) throw new Error(`${file}: sections end at ${at}, the file at ${bytes.length}; is it index format 5?`);
   const result = sections.map(({ name, start, end }) => ({ name, raw: end - start, gzip: gzipSync(bytes.subarray(start, end), { level: zlibConstants.Z_BEST_COMPRESSION }).length }));
   cache[key] = result;
   writeFileSync(cacheFile, JSON.stringify(cache, null, 1));

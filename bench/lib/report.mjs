@@ -408,10 +408,10 @@ export function targets(m, rat) {
 
 function indexSizeWhy(m) {
   const sections = m.sizes.indexSections;
-  const groups = sections?.find((x) => x.name.startsWith('names'));
+  const names = sections?.filter((x) => x.name.startsWith('names')) ?? [];
   const entityColumns = sections?.filter((x) => x.name.startsWith('entity ')) ?? [];
-  const entitiesGzip = entityColumns.reduce((sum, x) => sum + x.gzip, 0);
-  const detail = groups && entityColumns.length ? `: its names section (names filed by key, each with a varint entity number and an options byte) is ${mb(groups.gzip)} MB gzipped and its entity columns (ids, canonical names, summaries, urls, types) ${mb(entitiesGzip)} MB` : '';
+  const gzipOf = (list) => list.reduce((sum, x) => sum + x.gzip, 0);
+  const detail = names.length && entityColumns.length ? `: its names sections (names filed by key in blocks of 8 keys, each name's entity number as 3 byte planes and its options byte) are ${mb(gzipOf(names))} MB gzipped and its entity columns (ids, canonical names, summaries and their phrases, urls, types) ${mb(gzipOf(entityColumns))} MB` : '';
   return `the plain list holds only names and summaries, in dictionary order, so an entity's aliases and repeated summary sit together for gzip; the index adds ids, types and entity numbers, and files names by key, away from their entity${detail}`;
 }
 
