@@ -18,8 +18,8 @@ const PROBLEMS_KEPT: usize = 200;
 
 /// Dictionary loader: any bytes either load or are refused with located
 /// problems, never a panic; the byte and string entry points agree; a
-/// loaded dictionary always compiles, and its compact index finds exactly
-/// what the full matcher finds.
+/// loaded dictionary always compiles, and its compact index reads every
+/// entity back as it was and finds exactly what the full matcher finds.
 pub fn dictionary(data: &[u8]) {
     let limits = Limits::default();
     let loaded = Dictionary::from_bytes(data, &limits);
@@ -58,6 +58,16 @@ pub fn dictionary(data: &[u8]) {
         let bytes = write_index(&dictionary, options).unwrap_or_else(|error| panic!("a valid dictionary has no index: {error}"));
         let index = CompactIndex::from_bytes(bytes).unwrap_or_else(|error| panic!("an index just written does not open: {error}"));
         assert_eq!(index.entity_count(), dictionary.entities().len());
+        // Ids (stored as back references) and summaries (stored with
+        // phrases) read back as they were.
+        for (at, entity) in dictionary.entities().iter().enumerate() {
+            let read = index.entity(at).unwrap_or_else(|| panic!("entity {at} of an index just written does not read"));
+            assert_eq!(
+                (read.id.as_ref(), read.name, read.kind, read.summary.as_ref(), read.url),
+                (entity.id.as_str(), entity.name.as_str(), entity.kind.as_str(), entity.summary.as_str(), entity.url.as_deref()),
+                "entity {at} reads back changed"
+            );
+        }
         let page = index.matcher_for(&text).unwrap_or_else(|error| panic!("the index could not build a page matcher: {error}"));
         let selected = page.matcher.find(&text);
         assert_eq!(selected, full, "the compact index and the full matcher disagree on {text:?}");
