@@ -207,11 +207,16 @@ impl Engine {
     /// without reading the dictionary itself.
     #[wasm_bindgen(js_name = typeCounts)]
     pub fn type_counts(&self) -> TypeCounts {
-        let counts: std::collections::BTreeMap<String, u32> = match &self.source {
+        // A handful of types: a linear search keeps a map type out of the
+        // .wasm. In first-seen order; the shell sorts them.
+        let counts: Vec<(&str, u32)> = match &self.source {
             Source::Compiled { dictionary, .. } => {
-                let mut counts = std::collections::BTreeMap::new();
+                let mut counts: Vec<(&str, u32)> = Vec::new();
                 for entity in dictionary.entities() {
-                    *counts.entry(entity.kind.clone()).or_default() += 1;
+                    match counts.iter_mut().find(|(kind, _)| *kind == entity.kind) {
+                        Some((_, count)) => *count += 1,
+                        None => counts.push((&entity.kind, 1)),
+                    }
                 }
                 counts
             }
@@ -220,7 +225,7 @@ impl Engine {
         let object = Object::new();
         for (kind, count) in counts {
             // Setting a property on a fresh plain object cannot fail.
-            let _ = Reflect::set(&object, &kind.as_str().into(), &count.into());
+            let _ = Reflect::set(&object, &kind.into(), &count.into());
         }
         object.unchecked_into()
     }

@@ -39,7 +39,9 @@ export class LocalMatcher {
 
   async info() {
     const engine = this.engine;
-    return { title: engine.title, asOf: engine.asOf, entityCount: engine.entityCount, types: engine.typeCounts() };
+    // The engine lists types in first-seen order; readers expect A to Z.
+    const types = Object.entries(engine.typeCounts()).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return { title: engine.title, asOf: engine.asOf, entityCount: engine.entityCount, types: Object.fromEntries(types) };
   }
 
   /**
