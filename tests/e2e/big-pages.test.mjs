@@ -55,7 +55,7 @@ describe('matching in pieces', () => {
       const text = paragraphs.join('\u2029');
       let pauses = 0;
       const whole = matcher.matchNow(text);
-      const pieces = await matcher.match(text, { sliceMs: 0, pause: async () => { pauses += 1; }, firstPiece: 2000, smallestPiece: 1000 });
+      const pieces = await matcher.match(text, { sliceMs: 0, pause: async () => { pauses += 1; }, oneCallUpTo: 2000, firstPiece: 2000, smallestPiece: 1000 });
       const georgia = (found) => {
         const first = [];
         for (let i = 0; i < found.triples.length; i += 3) {
