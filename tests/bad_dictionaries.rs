@@ -101,9 +101,11 @@ const BASE: &str = r#""id":"city:baku","name":"Baku","type":"city","summary":"Ca
 #[test]
 fn the_allocator_counts_what_a_load_allocates() {
     let _alone = alone();
-    // Guards the other tests against a meter that reads zero.
+    // Guards the other tests against a meter that reads zero. The test
+    // harness's own threads may free a few bytes meanwhile (CI once read
+    // 408 bytes short), so the check allows a little less than the vector.
     let held = measure(|| vec![0u8; 3 * MIB]);
-    assert!(held.peak >= 3 * MIB, "measured {} bytes for a 3 MiB vector", held.peak);
+    assert!(held.peak >= 3 * MIB - 64 * 1024, "measured {} bytes for a 3 MiB vector", held.peak);
 }
 
 #[test]
