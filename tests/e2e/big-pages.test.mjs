@@ -182,6 +182,17 @@ describe('a big page', () => {
       }
       return results;
     }, DICTIONARY);
+    // Two highlight() calls in a row both run: the first pass clearing
+    // before it starts must not cancel the one queued behind it.
+    const twice = await page.evaluate(async (dictionary) => {
+      const root = document.getElementById('root');
+      const highlighter = await window.core.createHighlighter({ root, dictionary, mode: 'wrap' });
+      const [first, second] = await Promise.all([highlighter.highlight(), highlighter.highlight()]);
+      const wrapped = root.querySelectorAll('entity-mention').length;
+      highlighter.destroy();
+      return { first: first.mentions.length, second: second.mentions.length, wrapped };
+    }, DICTIONARY);
+    assert.deepEqual(twice, { first: 40000, second: 40000, wrapped: 40000 });
     for (const result of facts) {
       const where = `${result.mode}, clear() after ${result.delay} pauses`;
       assert.equal(result.error, undefined, `${where}: ${result.error}`);

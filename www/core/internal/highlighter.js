@@ -61,6 +61,8 @@ export class Highlighter {
     /** Counts clear() calls: a pass stops at its next pause once the
      * highlights it was adding to have been cleared. */
     this.epoch = 0;
+    /** Counts calls of clear(), which cancel passes still queued. */
+    this.clears = 0;
   }
 
   get mentions() {
@@ -87,8 +89,9 @@ export class Highlighter {
   highlight() {
     // A clear() between this call and the pass's turn in the queue cancels
     // it, as it stops a pass under way.
-    const queuedAt = this.epoch;
-    return this.enqueue(() => (this.epoch === queuedAt ? this.fullPass() : { mentions: [], timings: { extraction: 0, matching: 0, domChanges: 0 } }));
+    // Counted by clear() alone: the pass ahead of this one clears too.
+    const queuedAt = this.clears;
+    return this.enqueue(() => (this.clears === queuedAt ? this.fullPass() : { mentions: [], timings: { extraction: 0, matching: 0, domChanges: 0 } }));
   }
 
   async fullPass() {
@@ -496,6 +499,7 @@ export class Highlighter {
   // --- clearing ----------------------------------------------------------------
 
   clear() {
+    this.clears += 1;
     this.clearNow();
   }
 
