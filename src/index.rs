@@ -1369,17 +1369,36 @@ impl CompactIndex {
                     candidates += 1;
                 }
             };
+            // Every key to look up, the page's words and its pairs of
+            // adjacent words, in one buffer, looked up in the order of
+            // their first eight bytes: neighbouring lookups then read
+            // neighbouring blocks of the index, mostly from the cache (in
+            // the order the page holds them, each lookup's binary search
+            // and block were cache misses, a third of the selection time).
+            let mut keys: Vec<u8> = Vec::with_capacity(words.len() * 8 + pairs.len() * 16);
+            let mut order: Vec<(u64, u32, u32)> = Vec::with_capacity(words.len() + pairs.len());
+            let mut add_key = |keys: &mut Vec<u8>, start: usize| {
+                let key = keys.get(start..).unwrap_or_default();
+                order.push((key_prefix(key), u32::try_from(start).unwrap_or(u32::MAX), u32::try_from(keys.len()).unwrap_or(u32::MAX)));
+            };
             for word in &words {
-                self.for_names_under(word.as_bytes(), &mut consider);
+                let start = keys.len();
+                keys.extend_from_slice(word.as_bytes());
+                add_key(&mut keys, start);
             }
-            let mut key: Vec<u8> = Vec::with_capacity(64);
             for pair in &pairs {
                 let (first, second) = ((pair >> 32) as usize, (pair & 0xFFFF_FFFF) as usize);
-                key.clear();
-                key.extend_from_slice(words[first].as_bytes());
-                key.push(b' ');
-                key.extend_from_slice(words[second].as_bytes());
-                self.for_names_under(&key, &mut consider);
+                let start = keys.len();
+                keys.extend_from_slice(words[first].as_bytes());
+                keys.push(b' ');
+                keys.extend_from_slice(words[second].as_bytes());
+                add_key(&mut keys, start);
+            }
+            order.sort_unstable();
+            for &(_, start, end) in &order {
+                if let Some(key) = keys.get(start as usize..end as usize) {
+                    self.for_names_under(key, &mut consider);
+                }
             }
         }
         let matcher = Matcher::build(set, self.options, Some(PAGE_AUTOMATON)).map_err(|error| IndexError::new(error.to_string()))?;
