@@ -1375,16 +1375,19 @@ impl CompactIndex {
             // neighbouring blocks of the index, mostly from the cache (in
             // the order the page holds them, each lookup's binary search
             // and block were cache misses, a third of the selection time).
+            // (Sorted as (u64, usize) pairs, the type the matcher sorts
+            // too: each sort instance costs the .wasm a kilobyte or two.)
             let mut keys: Vec<u8> = Vec::with_capacity(words.len() * 8 + pairs.len() * 16);
-            let mut order: Vec<(u64, u32, u32)> = Vec::with_capacity(words.len() + pairs.len());
-            let mut add_key = |keys: &mut Vec<u8>, start: usize| {
-                let key = keys.get(start..).unwrap_or_default();
-                order.push((key_prefix(key), u32::try_from(start).unwrap_or(u32::MAX), u32::try_from(keys.len()).unwrap_or(u32::MAX)));
+            let mut key_ends: Vec<usize> = Vec::with_capacity(words.len() + pairs.len());
+            let mut order: Vec<(u64, usize)> = Vec::with_capacity(words.len() + pairs.len());
+            let mut add_key = |keys: &[u8], start: usize| {
+                order.push((key_prefix(keys.get(start..).unwrap_or_default()), key_ends.len()));
+                key_ends.push(keys.len());
             };
             for word in &words {
                 let start = keys.len();
                 keys.extend_from_slice(word.as_bytes());
-                add_key(&mut keys, start);
+                add_key(&keys, start);
             }
             for pair in &pairs {
                 let (first, second) = ((pair >> 32) as usize, (pair & 0xFFFF_FFFF) as usize);
@@ -1392,11 +1395,12 @@ impl CompactIndex {
                 keys.extend_from_slice(words[first].as_bytes());
                 keys.push(b' ');
                 keys.extend_from_slice(words[second].as_bytes());
-                add_key(&mut keys, start);
+                add_key(&keys, start);
             }
             order.sort_unstable();
-            for &(_, start, end) in &order {
-                if let Some(key) = keys.get(start as usize..end as usize) {
+            for &(_, number) in &order {
+                let start = number.checked_sub(1).and_then(|before| key_ends.get(before)).copied().unwrap_or(0);
+                if let Some(key) = key_ends.get(number).and_then(|&end| keys.get(start..end)) {
                     self.for_names_under(key, &mut consider);
                 }
             }
