@@ -110,6 +110,8 @@ fn mb_per_s(bytes: usize, d: Duration) -> String {
     format!("{:.1}", bytes as f64 / 1e6 / d.as_secs_f64())
 }
 
+// One argument per column of the table it prints.
+#[allow(clippy::too_many_arguments)]
 fn row(label: &str, names: usize, load: &str, build: &str, text: &str, search: Duration, mentions: usize, bytes: usize) {
     println!("| {label:<28} | {names:>7} | {load:>9} | {build:>9} | {text:<16} | {:>9} | {:>7} | {mentions:>8} |", ms(search), mb_per_s(bytes, search));
 }

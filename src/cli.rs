@@ -174,6 +174,8 @@ struct Line<'a> {
 }
 
 /// The entities a `match` run reports, from a dictionary or an index.
+// One value per run: the variants' sizes do not matter.
+#[allow(clippy::large_enum_variant)]
 enum Source {
     Dictionary(Dictionary),
     Index(CompactIndex),

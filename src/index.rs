@@ -1457,7 +1457,10 @@ mod tests {
         {"id":"city:nice","name":"Nice","type":"city","summary":"A city in France.","match":{"sentence_start":false}}
     ]}"#;
 
-    fn mentions(dictionary: &Dictionary, index: &CompactIndex, text: &str) -> (Vec<(usize, usize, Vec<usize>)>, Vec<(usize, usize, Vec<usize>)>) {
+    /// Mentions as (start, end, entities).
+    type Triples = Vec<(usize, usize, Vec<usize>)>;
+
+    fn mentions(dictionary: &Dictionary, index: &CompactIndex, text: &str) -> (Triples, Triples) {
         let full = Matcher::new(dictionary, MatchOptions::default()).unwrap();
         let page = index.matcher_for(text).unwrap();
         let as_triples = |m: Vec<crate::Mention>| m.into_iter().map(|m| (m.start, m.end, m.entities)).collect::<Vec<_>>();

@@ -177,6 +177,8 @@ fn sort_marks(run: &mut [char]) {
     for k in 1..starts.len() {
         starts[k] += starts[k - 1];
     }
+    // Read from a copy: the loop writes the sorted order into `run`.
+    #[allow(clippy::unnecessary_to_owned)]
     for c in run.to_vec() {
         let start = &mut starts[usize::from(combining_class(c))];
         run[*start] = c;

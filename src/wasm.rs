@@ -98,6 +98,9 @@ pub struct Engine {
     source: Source,
 }
 
+// One per engine, which a page keeps for its lifetime: the variants'
+// sizes do not matter.
+#[allow(clippy::large_enum_variant)]
 enum Source {
     Compiled { dictionary: Dictionary, matcher: Matcher },
     Index(CompactIndex),

@@ -470,7 +470,7 @@ fn nothing_is_half_loaded() {
     // back, and so no matcher can be built from it.
     let (mut json, count) = entities_json(1_000_000, |i| format!(r#"{{"id":"e{i}","name":"Name {i}","type":"x","summary":"s"}}"#));
     json.truncate(json.len() - 3);
-    json.push_str(&format!(",\n{{\"id\":\"last\",\"name\":\"\",\"type\":\"x\",\"summary\":\"s\"}}\n]}}"));
+    json.push_str(",\n{\"id\":\"last\",\"name\":\"\",\"type\":\"x\",\"summary\":\"s\"}\n]}");
     let error = refused(&json);
     assert_eq!(problems(&error), vec![format!("entities[{count}] (id \"last\"), name: empty name")]);
     // A syntax error after the good entities: the same.
