@@ -158,6 +158,63 @@ describe('extraction in slices', () => {
     assert.deepEqual(consoleErrors, []);
     await page.close();
   });
+
+  // The walk keeps the blocks above the node it visits as it goes, and reads
+  // designMode once: both must be read again after a pause.
+  test('goes on from where the page moved or changed things during a pause', async () => {
+    const { page, pageErrors, consoleErrors } = await open();
+    const facts = await page.evaluate(async () => {
+      const { extractText, extractTextSliced } = await import('/www/core/internal/extract.js');
+      const root = document.getElementById('root');
+      const fill = () => {
+        // 900 nodes in one block: the first slice ends inside it.
+        const block = document.createElement('div');
+        for (let i = 0; i < 300; i++) block.append(Object.assign(document.createElement('span'), { textContent: `w${i}` }), ' ');
+        root.replaceChildren(block, Object.assign(document.createElement('p'), { textContent: 'after' }));
+        return block;
+      };
+      // During the first pause the page moves the block's content into a
+      // new paragraph after it: what is left to walk now lies in another block.
+      const block = fill();
+      const moved = document.createElement('p');
+      let pauses = 0;
+      const sliced = await extractTextSliced([root], {
+        sliceMs: 0,
+        pause: async () => {
+          if (pauses++ === 0) {
+            moved.append(...block.childNodes);
+            block.after(moved);
+          }
+        },
+      });
+      const whole = extractText([root]);
+      // During the first pause the page turns designMode on: the rest is
+      // editable, so left out.
+      fill();
+      let editablePauses = 0;
+      const editable = await extractTextSliced([root], {
+        sliceMs: 0,
+        pause: async () => {
+          if (editablePauses++ === 0) document.designMode = 'on';
+        },
+      });
+      document.designMode = 'off';
+      return { pauses, movedParts: sliced.text.split('\u2029'), wholeParts: whole.text.split('\u2029'), editablePauses, editableText: editable.text };
+    });
+    assert.ok(facts.pauses >= 1);
+    // The text ends with a separator, hence the last, empty part.
+    assert.equal(facts.wholeParts.length, 3);
+    assert.equal(facts.movedParts.length, 4, 'the text before the pause, the rest of the moved content, "after"');
+    assert.ok(facts.movedParts[0].length > 0 && facts.movedParts[1].length > 0);
+    assert.equal(facts.movedParts[0] + facts.movedParts[1], facts.wholeParts[0]);
+    assert.deepEqual(facts.movedParts.slice(2), ['after', '']);
+    assert.ok(facts.editablePauses >= 1);
+    assert.match(facts.editableText, /^w0 w1 /);
+    assert.ok(!facts.editableText.includes('w299') && !facts.editableText.includes('after'), 'nothing after the pause');
+    assert.deepEqual(pageErrors.map(String), []);
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
 });
 
 describe('a big page', () => {

@@ -35,18 +35,36 @@ const HTML_NS = 'http://www.w3.org/1999/xhtml';
  * editable, hidden, non-HTML (SVG, MathML), or matching `skipSelector`.
  */
 export function isExcluded(element, skipSelector) {
+  return excludedElement(element, element.tagName, skipSelector, designModeOf(element));
+}
+
+/**
+ * isExcluded for the walk, which has read `tag` already and knows whether
+ * the document is in `designMode` (one read per walk instead of one per
+ * element). Every test is a plain "or", so their order changes only the
+ * cost: DOM reads are not free (tens of nanoseconds each, several hundred
+ * for checkVisibility), and most elements pass them all.
+ */
+function excludedElement(element, tag, skipSelector, designMode) {
   if (element.namespaceURI !== HTML_NS) return true;
-  if (EXCLUDED_TAGS.has(element.tagName)) return true;
-  const optOut = element.getAttribute(OPT_OUT_ATTRIBUTE);
-  if (optOut === 'off' || optOut === 'ui') return true;
-  // isContentEditable looks at every ancestor, which makes a walk over a
-  // deep tree quadratic. The walk rejects an editable subtree at its top,
-  // where the attribute is (or everywhere, in a designMode document), so
-  // only those elements need the full answer; a root inside an editable
-  // ancestor is checked by the highlighter itself.
-  if ((element.hasAttribute('contenteditable') || element.ownerDocument.designMode === 'on') && element.isContentEditable) return true;
+  if (EXCLUDED_TAGS.has(tag)) return true;
+  // The opt-out, `hidden`, `aria-hidden` and `contenteditable` are all
+  // attributes: an element without any (half of those in a typical news
+  // page) needs one read instead of four.
+  if (element.hasAttributes()) {
+    const optOut = element.getAttribute(OPT_OUT_ATTRIBUTE);
+    if (optOut === 'off' || optOut === 'ui') return true;
+    if (element.hidden || element.getAttribute('aria-hidden') === 'true') return true;
+    // isContentEditable looks at every ancestor, which makes a walk over a
+    // deep tree quadratic. The walk rejects an editable subtree at its top,
+    // where the attribute is (or everywhere, in a designMode document), so
+    // only those elements need the full answer; a root inside an editable
+    // ancestor is checked by the highlighter itself.
+    if (!designMode && element.hasAttribute('contenteditable') && element.isContentEditable) return true;
+  }
+  if (designMode && element.isContentEditable) return true;
   if (skipSelector && element.matches(skipSelector)) return true;
-  return isHidden(element);
+  return invisible(element);
 }
 
 /** Hidden from readers: `hidden`, `aria-hidden`, `display: none`,
@@ -55,7 +73,14 @@ function isHidden(element) {
   if (element.hidden || element.getAttribute('aria-hidden') === 'true') return true;
   const optOut = element.getAttribute(OPT_OUT_ATTRIBUTE);
   if (optOut === 'off' || optOut === 'ui') return true;
-  // Cheap once styles are computed, which any rendered page has done.
+  return invisible(element);
+}
+
+/** Without a box (`display: none`, or not rendered at all) or inside
+ * `content-visibility: hidden`. */
+function invisible(element) {
+  // Cheap once styles are computed, which any rendered page has done, yet
+  // the dearest test of all (it looks up every ancestor): keep it last.
   if (typeof element.checkVisibility === 'function' && !element.checkVisibility()) {
     // `display: contents` leaves an element without a box of its own, so
     // checkVisibility() says false although its children show; they are
@@ -113,8 +138,6 @@ class TextCollector {
     this.parts = [];
     this.scopes = new Set();
     this.length = 0;
-    // The block an element belongs to, cached so deep trees stay linear.
-    this.blockOf = new Map();
     // One frame per root being walked: the node to visit next, and the
     // block of the last text node, which decides where separators go.
     this.frames = [];
@@ -132,28 +155,49 @@ class TextCollector {
     this.separate();
     const scope = root.getRootNode();
     if (this.onScope && !this.scopes.has(scope)) this.onScope(scope);
-    this.frames.push({ root, scope, next: root.firstChild, lastBlock: null });
-  }
-
-  nearestBlock(element, stop) {
-    const path = [];
-    let current = element;
-    let found = stop;
-    while (current && current !== stop) {
-      const cached = this.blockOf.get(current);
-      if (cached !== undefined) { found = cached; break; }
-      if (BLOCK_TAGS.has(current.tagName)) { found = current; break; }
-      path.push(current);
-      current = current.parentElement;
-    }
-    for (const visited of path) this.blockOf.set(visited, found);
-    return found;
+    this.frames.push({
+      root,
+      scope,
+      next: root.firstChild,
+      lastBlock: null,
+      // The block of the element whose children are being walked (itself
+      // if a block element, else its nearest block ancestor below the
+      // root, else the root), and a stack of those of its ancestors, one
+      // per level: kept as the walk descends and climbs, so a text node's
+      // block is known without looking up its parents.
+      block: root,
+      blocks: [],
+      designMode: designModeOf(root),
+      // Whether a text node of this frame is taken: its scope is then in
+      // `scopes`, and need not be added again per text node.
+      taken: false,
+    });
   }
 
   /** Whether the walk can go on from where it paused: the page may have
    * removed or moved the node it was about to visit meanwhile. */
   canResume() {
     return this.frames.every(({ root, next }) => root.isConnected && (next === null || (next.isConnected && root.contains(next))));
+  }
+
+  /** Before resuming (canResume() said yes): the page may have moved the
+   * node to visit next, or switched designMode, during the pause; the
+   * blocks above that node and designMode are read again. (Within one run
+   * nothing can change them: no page script runs during it.) */
+  resync() {
+    for (const frame of this.frames) {
+      frame.designMode = designModeOf(frame.root);
+      if (frame.next === null) continue;
+      const ancestors = [];
+      for (let up = frame.next.parentNode; up !== frame.root; up = up.parentNode) ancestors.push(up);
+      let block = frame.root;
+      frame.blocks = [];
+      for (let i = ancestors.length - 1; i >= 0; i--) {
+        frame.blocks.push(block);
+        if (BLOCK_TAGS.has(ancestors[i].tagName)) block = ancestors[i];
+      }
+      frame.block = block;
+    }
   }
 
   /**
@@ -187,33 +231,44 @@ class TextCollector {
     if (type === 3) {
       const data = node.data;
       if (data.length > 0) {
-        const block = this.nearestBlock(node.parentElement, frame.root);
+        const block = frame.block;
         if (block !== frame.lastBlock) {
           this.separate();
           frame.lastBlock = block;
         }
-        this.scopes.add(frame.scope);
+        if (!frame.taken) {
+          this.scopes.add(frame.scope);
+          frame.taken = true;
+        }
         this.nodes.push(node);
         this.datas.push(data);
         this.starts.push(this.length);
         this.parts.push(data);
         this.length += data.length;
       }
-      return after(node, frame.root);
+      return after(node, frame);
     }
-    if (type !== 1) return after(node, frame.root);
+    if (type !== 1) return after(node, frame);
     const tag = node.tagName;
     if (tag === 'IFRAME') {
       const body = isHidden(node) ? null : frameBody(node);
-      const next = after(node, frame.root);
+      const next = after(node, frame);
       if (body && !isExcluded(body, this.skipSelector)) {
         frame.next = next;
         this.enter(body);
       }
       return next;
     }
-    if (isExcluded(node, this.skipSelector)) return after(node, frame.root);
-    const next = node.firstChild ?? after(node, frame.root);
+    if (excludedElement(node, tag, this.skipSelector, frame.designMode)) return after(node, frame);
+    const child = node.firstChild;
+    let next;
+    if (child) {
+      frame.blocks.push(frame.block);
+      if (BLOCK_TAGS.has(tag)) frame.block = node;
+      next = child;
+    } else {
+      next = after(node, frame);
+    }
     const shadow = node.shadowRoot;
     if (shadow) {
       this.separate();
@@ -232,16 +287,26 @@ class TextCollector {
   }
 }
 
-/** The node after `node`'s subtree in document order, inside `root`. */
-function after(node, root) {
+/** The node after `node`'s subtree in document order, inside the frame's
+ * root; each level climbed leaves an element's children, so restores the
+ * frame's block to that of the element's siblings. */
+function after(node, frame) {
+  const root = frame.root;
   let current = node;
-  while (current !== root) {
+  for (;;) {
+    if (current === root) return null;
     const sibling = current.nextSibling;
     if (sibling) return sibling;
     current = current.parentNode;
-    if (!current) return null;
+    if (current === root || current === null) return null;
+    frame.block = frame.blocks.pop();
   }
-  return null;
+}
+
+/** Whether designMode is on in the document of `root` (a Document,
+ * ShadowRoot or element), which makes everything in it editable. */
+function designModeOf(root) {
+  return (root.ownerDocument ?? root).designMode === 'on';
 }
 
 /** Extracts the text under `roots` in one go (see TextCollector). */
@@ -264,6 +329,7 @@ export async function extractTextSliced(roots, { skipSelector = '', sliceMs, pau
   while (!collector.run(performance.now() + sliceMs)) {
     await pause();
     if (!collector.canResume()) return null;
+    collector.resync();
   }
   return collector.result();
 }
