@@ -308,6 +308,15 @@ impl Dictionary {
         self.entities.get(index)
     }
 
+    /// Entity counts per type, in the order each type first appears.
+    pub fn type_counts(&self) -> Vec<(&str, u32)> {
+        let mut counts = Vec::new();
+        for entity in &self.entities {
+            add_type_count(&mut counts, &entity.kind, 1);
+        }
+        counts
+    }
+
     /// The bundled "world news" dictionary. Only in native builds: the
     /// browser fetches it as a file instead of carrying it in the `.wasm`.
     #[cfg(not(target_arch = "wasm32"))]
@@ -891,6 +900,15 @@ mod differential {
     }
 }
 
+/// Adds `count` to `kind`'s entry of `counts`. A dictionary has a handful
+/// of types, so a linear search: a map type would cost the .wasm more.
+pub(crate) fn add_type_count<'a>(counts: &mut Vec<(&'a str, u32)>, kind: &'a str, count: u32) {
+    match counts.iter_mut().find(|(known, _)| *known == kind) {
+        Some((_, total)) => *total = total.saturating_add(count),
+        None => counts.push((kind, count)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -916,6 +934,19 @@ mod tests {
         assert_eq!(az.names[2].options.case, CaseRule::Exact);
         assert!(!dictionary.entities()[1].names[0].options.sentence_start);
         assert_eq!(dictionary.title(), Some("t"));
+    }
+
+    #[test]
+    fn type_counts_come_in_first_seen_order() {
+        let dictionary = Dictionary::from_json(
+            r#"{"entities":[
+            {"id":"a","name":"A","type":"city","summary":"s"},
+            {"id":"b","name":"B","type":"person","summary":"s"},
+            {"id":"c","name":"C","type":"city","summary":"s"}
+        ]}"#,
+        )
+        .unwrap();
+        assert_eq!(dictionary.type_counts(), vec![("city", 2), ("person", 1)]);
     }
 
     #[test]

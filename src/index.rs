@@ -1150,7 +1150,7 @@ impl CompactIndex {
         Some(IndexedEntity { id: self.id(index)?, name: self.field(self.names, index)?, kind, summary: self.summary(index)?, url: (!url.is_empty()).then_some(url) })
     }
 
-    /// Entity counts per type.
+    /// Entity counts per type, as [`Dictionary::type_counts`] gives them.
     pub fn type_counts(&self) -> Vec<(&str, u32)> {
         let mut per_number = vec![0u32; self.type_names.len()];
         for index in 0..self.entity_count {
@@ -1159,16 +1159,11 @@ impl CompactIndex {
             }
         }
         // The type table lists each type once; a damaged file may not, so
-        // equal names are merged (a handful of types: a linear search).
-        let mut counts: Vec<(&str, u32)> = Vec::new();
+        // equal names are merged.
+        let mut counts = Vec::new();
         for (range, count) in self.type_names.iter().zip(per_number) {
-            let Ok(kind) = std::str::from_utf8(self.slice(*range)) else { continue };
-            if count == 0 {
-                continue;
-            }
-            match counts.iter_mut().find(|(known, _)| *known == kind) {
-                Some((_, total)) => *total += count,
-                None => counts.push((kind, count)),
+            if let (Ok(kind), true) = (std::str::from_utf8(self.slice(*range)), count > 0) {
+                crate::dictionary::add_type_count(&mut counts, kind, count);
             }
         }
         counts

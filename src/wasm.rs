@@ -210,19 +210,9 @@ impl Engine {
     /// without reading the dictionary itself.
     #[wasm_bindgen(js_name = typeCounts)]
     pub fn type_counts(&self) -> TypeCounts {
-        // A handful of types: a linear search keeps a map type out of the
-        // .wasm. In first-seen order; the shell sorts them.
-        let counts: Vec<(&str, u32)> = match &self.source {
-            Source::Compiled { dictionary, .. } => {
-                let mut counts: Vec<(&str, u32)> = Vec::new();
-                for entity in dictionary.entities() {
-                    match counts.iter_mut().find(|(kind, _)| *kind == entity.kind) {
-                        Some((_, count)) => *count += 1,
-                        None => counts.push((&entity.kind, 1)),
-                    }
-                }
-                counts
-            }
+        // In first-seen order; the shell sorts them.
+        let counts = match &self.source {
+            Source::Compiled { dictionary, .. } => dictionary.type_counts(),
             Source::Index(index) => index.type_counts(),
         };
         let object = Object::new();
