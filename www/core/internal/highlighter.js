@@ -58,8 +58,9 @@ export class Highlighter {
     this.pending = new Set();
     this.flushTimer = 0;
     this.destroyed = false;
-    /** Counts clear() calls: a pass stops at its next pause once the
-     * highlights it was adding to have been cleared. */
+    /** Counts clearings (clear(), each full pass's own, destroy()): a pass
+     * stops at its next pause once the highlights it was adding to have
+     * been cleared. */
     this.epoch = 0;
     /** Counts calls of clear(), which cancel passes still queued. */
     this.clears = 0;
