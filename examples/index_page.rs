@@ -1,12 +1,22 @@
 //! Profiling driver: one index, one text, selection + build + search.
 //! `cargo build --release --example index_page` then
-//! `valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*page_work*' target/release/examples/index_page INDEX TEXT [REPEAT]`
-use entity_highlighter::CompactIndex;
+//! `valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*page_work*' target/release/examples/index_page INDEX TEXT [REPEAT [PIECES]]`
+//! With PIECES, the text is selected from in that many pieces (cut after a
+//! line break), as a worker does while the page is still being read.
+use entity_highlighter::{CompactIndex, PageSelection};
 use std::time::Instant;
 
 #[inline(never)]
-fn page_work(index: &CompactIndex, text: &str) -> (usize, usize, u64) {
-    let page = index.matcher_for(text).expect("page matcher");
+fn page_work(index: &CompactIndex, text: &str, pieces: &[&str]) -> (usize, usize, u64) {
+    let page = if pieces.len() > 1 {
+        let mut selection = PageSelection::default();
+        for piece in pieces {
+            index.select_piece(&mut selection, piece).expect("piece");
+        }
+        index.finish_selection(selection).expect("page matcher")
+    } else {
+        index.matcher_for(text).expect("page matcher")
+    };
     let mentions = page.find();
     let mut sum: u64 = 0;
     for m in &mentions {
@@ -15,18 +25,34 @@ fn page_work(index: &CompactIndex, text: &str) -> (usize, usize, u64) {
     (page.candidates, mentions.len(), sum)
 }
 
+/// `text` in about `count` pieces, each ending just after a line break.
+fn pieces(text: &str, count: usize) -> Vec<&str> {
+    let size = text.len() / count.max(1) + 1;
+    let mut pieces = Vec::new();
+    let mut from = 0;
+    while from < text.len() {
+        let target = (from + size).min(text.len());
+        // A line break is one byte, never inside a character.
+        let end = text.as_bytes()[target..].iter().position(|&b| b == b'\n').map_or(text.len(), |at| target + at + 1);
+        pieces.push(&text[from..end]);
+        from = end;
+    }
+    pieces
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let index = CompactIndex::from_bytes(std::fs::read(&args[1]).expect("index")).expect("opens");
     let text = std::fs::read_to_string(&args[2]).expect("text");
     let repeat: usize = args.get(3).and_then(|n| n.parse().ok()).unwrap_or(1);
+    let split = pieces(&text, args.get(4).and_then(|n| n.parse().ok()).unwrap_or(1));
     let mut times = Vec::new();
     let mut result = (0, 0, 0);
     for _ in 0..repeat {
         let started = Instant::now();
-        result = std::hint::black_box(page_work(&index, &text));
+        result = std::hint::black_box(page_work(&index, &text, &split));
         times.push(started.elapsed().as_secs_f64() * 1e3);
     }
     times.sort_by(|a, b| a.total_cmp(b));
-    println!("candidates {} mentions {} checksum {:x} median {:.2} ms min {:.2} ms", result.0, result.1, result.2, times[times.len() / 2], times[0]);
+    println!("pieces {} candidates {} mentions {} checksum {:x} median {:.2} ms min {:.2} ms", split.len(), result.0, result.1, result.2, times[times.len() / 2], times[0]);
 }

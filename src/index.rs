@@ -1190,7 +1190,7 @@ impl CompactIndex {
     /// only one sharing exactly that many is compared, from there on. A
     /// shared count of `MAX_SHARED` may stand for more, so it decides
     /// nothing when `matched` is larger.
-    fn for_names_under(&self, key: &[u8], each: &mut impl FnMut(u32, u8, &[u8])) -> Option<()> {
+    fn for_names_under(&self, key: &[u8], each: &mut impl FnMut(usize, u32, u8, &[u8])) -> Option<()> {
         let block = self.find_block(key)?;
         // A cursor over the block: each step takes what it reads off the
         // front, so no offsets are added up and checked.
@@ -1252,7 +1252,7 @@ impl CompactIndex {
         for name in first..first.saturating_add(count) {
             let text = read_cstr(rest, &mut at)?;
             let flags = *self.slice(self.name_options).get(name)?;
-            each(self.name_entity(name)?, flags, text);
+            each(name, self.name_entity(name)?, flags, text);
         }
         Some(())
     }
@@ -1298,116 +1298,209 @@ impl CompactIndex {
     /// it, keeping the folded text for [`PageMatcher::find`]. Mentions it
     /// finds refer to the index's entity numbers.
     pub fn matcher_for<'t>(&self, text: &'t str) -> Result<PageMatcher<'t>, IndexError> {
-        if text.len() > MAX_TEXT_BYTES {
-            return Err(IndexError::new(format!("the text is {} bytes; the limit is {MAX_TEXT_BYTES}", text.len())));
-        }
-        let fold = FoldOptions { case: true, diacritics: self.options.fold_diacritics };
-        let keep_case = FoldOptions { case: false, ..fold };
-        let folded = Folded::new(text, fold);
-        let mut set = NameSet::with_capacity(256);
-        let mut candidates = 0;
-        {
-            // Each distinct word of the page gets a number; a pair of
-            // adjacent words is a pair of numbers.
-            let mut numbers: HashMap<&str, u32, FastHashBuilder> = HashMap::with_capacity_and_hasher(1024, FastHashBuilder);
-            let mut words: Vec<&str> = Vec::with_capacity(1024);
-            let mut pairs: HashSet<u64, FastHashBuilder> = HashSet::with_capacity_and_hasher(4096, FastHashBuilder);
-            let mut previous: Option<u32> = None;
-            for_each_token(&folded.text, |token| {
-                let next = words.len() as u32;
-                let number = *numbers.entry(token).or_insert_with(|| {
-                    words.push(token);
-                    next
-                });
-                if let Some(before) = previous {
-                    pairs.insert(u64::from(before) << 32 | u64::from(number));
-                }
-                previous = Some(number);
-            });
+        check_text_length(text.len())?;
+        let folded = Folded::new(text, self.fold_options());
+        let mut selection = PageSelection::default();
+        self.select_folded(&mut selection, &folded.text, false);
+        let matcher = Matcher::build(selection.set, self.options, Some(PAGE_AUTOMATON)).map_err(|error| IndexError::new(error.to_string()))?;
+        Ok(PageMatcher { matcher, candidates: selection.candidates, text: Cow::Borrowed(text), folded })
+    }
 
-            let (mut name_folded, mut name_cased) = (String::new(), String::new());
-            let mut consider = |entity: u32, flags: u8, stored: &[u8]| {
-                if entity as usize >= self.entity_count {
+    /// Selects the names that can occur in `piece`, the next part of a text
+    /// that arrives in pieces, each ending where no mention can cross (a
+    /// block separator), and adds the piece to the text;
+    /// [`CompactIndex::finish_selection`] then builds the whole text's
+    /// matcher. This lets a text be read and selected from while the rest
+    /// of it is still being gathered; the mentions found are the same as
+    /// [`CompactIndex::matcher_for`]'s on the whole text.
+    pub fn select_piece(&self, selection: &mut PageSelection, piece: &str) -> Result<(), IndexError> {
+        check_text_length(selection.text.len().saturating_add(piece.len()))?;
+        let folded = Folded::new(piece, self.fold_options());
+        self.select_folded(selection, &folded.text, true);
+        selection.text.push_str(piece);
+        Ok(())
+    }
+
+    /// The matcher for a text given in pieces to
+    /// [`CompactIndex::select_piece`], with that text, which
+    /// [`PageMatcher::find`] then searches.
+    pub fn finish_selection(&self, selection: PageSelection) -> Result<PageMatcher<'static>, IndexError> {
+        let PageSelection { set, candidates, text, .. } = selection;
+        let folded = Folded::new(&text, self.fold_options());
+        let matcher = Matcher::build(set, self.options, Some(PAGE_AUTOMATON)).map_err(|error| IndexError::new(error.to_string()))?;
+        Ok(PageMatcher { matcher, candidates, text: Cow::Owned(text), folded })
+    }
+
+    fn fold_options(&self) -> FoldOptions {
+        FoldOptions { case: true, diacritics: self.options.fold_diacritics }
+    }
+
+    /// Adds to `selection` the names filed under the words and word pairs
+    /// of `folded` (a folded text or piece) whose words all occur in it,
+    /// each next to the one that follows it in the name; a name already
+    /// selected is skipped. With `more_to_come`, keys whose names need no
+    /// second look (none filed there, or all selected) are remembered, so
+    /// that the next pieces skip them.
+    fn select_folded(&self, selection: &mut PageSelection, folded: &str, more_to_come: bool) {
+        let fold = self.fold_options();
+        let keep_case = FoldOptions { case: false, ..fold };
+        let PageSelection { set, taken, settled_keys, candidates, .. } = selection;
+        // Each distinct word of the page gets a number; a pair of
+        // adjacent words is a pair of numbers.
+        let mut numbers: HashMap<&str, u32, FastHashBuilder> = HashMap::with_capacity_and_hasher(1024, FastHashBuilder);
+        let mut words: Vec<&str> = Vec::with_capacity(1024);
+        let mut pairs: HashSet<u64, FastHashBuilder> = HashSet::with_capacity_and_hasher(4096, FastHashBuilder);
+        let mut previous: Option<u32> = None;
+        for_each_token(folded, |token| {
+            let next = words.len() as u32;
+            let number = *numbers.entry(token).or_insert_with(|| {
+                words.push(token);
+                next
+            });
+            if let Some(before) = previous {
+                pairs.insert(u64::from(before) << 32 | u64::from(number));
+            }
+            previous = Some(number);
+        });
+
+        let (mut name_folded, mut name_cased) = (String::new(), String::new());
+        // Whether a name under the key being looked up was left out: a
+        // later piece may hold all its words.
+        let left_out = std::cell::Cell::new(false);
+        let mut consider = |name_number: usize, entity: u32, flags: u8, stored: &[u8]| {
+            // A name an earlier piece selected is compiled once; skipped
+            // before its text is read, which is the costly part.
+            if entity as usize >= self.entity_count || taken.contains(&(name_number as u64)) {
+                return;
+            }
+            let name = if flags & CANONICAL != 0 {
+                match self.field(self.names, entity as usize) {
+                    Some(name) => name,
+                    None => return,
+                }
+            } else {
+                match std::str::from_utf8(stored) {
+                    Ok(name) => name,
+                    Err(_) => return,
+                }
+            };
+            // Every word of the name is in the page, each next to the
+            // one that follows it in the name.
+            fold_name_into(name, fold, &mut name_folded);
+            let mut previous: Option<u32> = None;
+            let mut present = true;
+            for_each_token(&name_folded, |token| {
+                if !present {
                     return;
                 }
-                let name = if flags & CANONICAL != 0 {
-                    match self.field(self.names, entity as usize) {
-                        Some(name) => name,
-                        None => return,
+                match numbers.get(token) {
+                    Some(&number) => {
+                        present = previous.is_none_or(|before| pairs.contains(&(u64::from(before) << 32 | u64::from(number))));
+                        previous = Some(number);
                     }
-                } else {
-                    match std::str::from_utf8(stored) {
-                        Ok(name) => name,
-                        Err(_) => return,
-                    }
-                };
-                // Every word of the name is in the page, each next to the
-                // one that follows it in the name.
-                fold_name_into(name, fold, &mut name_folded);
-                let mut previous: Option<u32> = None;
-                let mut present = true;
-                for_each_token(&name_folded, |token| {
-                    if !present {
-                        return;
-                    }
-                    match numbers.get(token) {
-                        Some(&number) => {
-                            present = previous.is_none_or(|before| pairs.contains(&(u64::from(before) << 32 | u64::from(number))));
-                            previous = Some(number);
-                        }
-                        None => present = false,
-                    }
-                });
-                if present {
-                    fold_name_into(name, keep_case, &mut name_cased);
-                    set.push(entity, &name_folded, &name_cased, options_from_byte(flags));
-                    candidates += 1;
+                    None => present = false,
                 }
-            };
-            // Every key to look up, the page's words and its pairs of
-            // adjacent words, in one buffer, looked up in the order of
-            // their first eight bytes: neighbouring lookups then read
-            // neighbouring blocks of the index, mostly from the cache (in
-            // the order the page holds them, each lookup's binary search
-            // and block were cache misses, a third of the selection time).
-            // (Sorted as (u64, usize) pairs, the type the matcher sorts
-            // too: each sort instance costs the .wasm a kilobyte or two.)
-            let mut keys: Vec<u8> = Vec::with_capacity(words.len() * 8 + pairs.len() * 16);
-            let mut key_ends: Vec<usize> = Vec::with_capacity(words.len() + pairs.len());
-            let mut order: Vec<(u64, usize)> = Vec::with_capacity(words.len() + pairs.len());
-            let mut add_key = |keys: &[u8], start: usize| {
-                order.push((key_prefix(keys.get(start..).unwrap_or_default()), key_ends.len()));
-                key_ends.push(keys.len());
-            };
-            for word in &words {
-                let start = keys.len();
-                keys.extend_from_slice(word.as_bytes());
-                add_key(&keys, start);
+            });
+            if present {
+                fold_name_into(name, keep_case, &mut name_cased);
+                set.push(entity, &name_folded, &name_cased, options_from_byte(flags));
+                taken.insert(name_number as u64);
+                *candidates += 1;
+            } else {
+                left_out.set(true);
             }
-            for pair in &pairs {
-                let (first, second) = ((pair >> 32) as usize, (pair & 0xFFFF_FFFF) as usize);
-                let start = keys.len();
-                keys.extend_from_slice(words[first].as_bytes());
-                keys.push(b' ');
-                keys.extend_from_slice(words[second].as_bytes());
-                add_key(&keys, start);
-            }
-            order.sort_unstable();
-            for &(_, number) in &order {
-                let start = number.checked_sub(1).and_then(|before| key_ends.get(before)).copied().unwrap_or(0);
-                if let Some(key) = key_ends.get(number).and_then(|&end| keys.get(start..end)) {
-                    self.for_names_under(key, &mut consider);
+        };
+        // Every key to look up, the page's words and its pairs of
+        // adjacent words, in one buffer, looked up in the order of
+        // their first eight bytes: neighbouring lookups then read
+        // neighbouring blocks of the index, mostly from the cache (in
+        // the order the page holds them, each lookup's binary search
+        // and block were cache misses, a third of the selection time).
+        // (Sorted as (u64, usize) pairs, the type the matcher sorts
+        // too: each sort instance costs the .wasm a kilobyte or two.)
+        let mut keys: Vec<u8> = Vec::with_capacity(words.len() * 8 + pairs.len() * 16);
+        let mut key_ends: Vec<usize> = Vec::with_capacity(words.len() + pairs.len());
+        let mut order: Vec<(u64, usize)> = Vec::with_capacity(words.len() + pairs.len());
+        let mut add_key = |keys: &[u8], start: usize| {
+            order.push((key_prefix(keys.get(start..).unwrap_or_default()), key_ends.len()));
+            key_ends.push(keys.len());
+        };
+        for word in &words {
+            let start = keys.len();
+            keys.extend_from_slice(word.as_bytes());
+            add_key(&keys, start);
+        }
+        for pair in &pairs {
+            let (first, second) = ((pair >> 32) as usize, (pair & 0xFFFF_FFFF) as usize);
+            let start = keys.len();
+            keys.extend_from_slice(words[first].as_bytes());
+            keys.push(b' ');
+            keys.extend_from_slice(words[second].as_bytes());
+            add_key(&keys, start);
+        }
+        order.sort_unstable();
+        for &(_, number) in &order {
+            let start = number.checked_sub(1).and_then(|before| key_ends.get(before)).copied().unwrap_or(0);
+            if let Some(key) = key_ends.get(number).and_then(|&end| keys.get(start..end)) {
+                let remember = more_to_come || !settled_keys.is_empty();
+                let hash = if remember { FastHashBuilder::hash_bytes(key) } else { 0 };
+                if remember && settled_keys.contains(&hash) {
+                    continue;
+                }
+                left_out.set(false);
+                self.for_names_under(key, &mut consider);
+                if more_to_come && !left_out.get() {
+                    settled_keys.insert(hash);
                 }
             }
         }
-        let matcher = Matcher::build(set, self.options, Some(PAGE_AUTOMATON)).map_err(|error| IndexError::new(error.to_string()))?;
-        Ok(PageMatcher { matcher, candidates, text, folded })
     }
 
     /// How many distinct keys the index files names under.
     pub fn key_count(&self) -> usize {
         self.group_count
     }
+}
+
+/// The names selected so far for a text given in pieces
+/// ([`CompactIndex::select_piece`]), and the text.
+pub struct PageSelection {
+    set: NameSet,
+    /// The numbers of the names in `set`.
+    taken: HashSet<u64, FastHashBuilder>,
+    /// Hashes of the keys looked up whose names need no second look (none
+    /// filed there, or all selected): later pieces skip them. (A clash of
+    /// 64-bit hashes could skip a key; the text would have to be made for
+    /// it, and would only lose its own mentions.)
+    settled_keys: HashSet<u64, FastHashBuilder>,
+    candidates: usize,
+    text: String,
+}
+
+impl Default for PageSelection {
+    fn default() -> PageSelection {
+        PageSelection { set: NameSet::with_capacity(256), taken: HashSet::with_capacity_and_hasher(256, FastHashBuilder), settled_keys: HashSet::with_hasher(FastHashBuilder), candidates: 0, text: String::new() }
+    }
+}
+
+impl PageSelection {
+    /// How many names are selected so far.
+    pub fn candidates(&self) -> usize {
+        self.candidates
+    }
+}
+
+impl fmt::Debug for PageSelection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PageSelection").field("candidates", &self.candidates).field("text_bytes", &self.text.len()).finish_non_exhaustive()
+    }
+}
+
+fn check_text_length(bytes: usize) -> Result<(), IndexError> {
+    if bytes > MAX_TEXT_BYTES {
+        return Err(IndexError::new(format!("the text is {bytes} bytes; the limit is {MAX_TEXT_BYTES}")));
+    }
+    Ok(())
 }
 
 /// The automaton kind for a page's names, chosen for build time plus
@@ -1421,7 +1514,7 @@ pub struct PageMatcher<'t> {
     pub matcher: Matcher,
     /// How many names were selected.
     pub candidates: usize,
-    text: &'t str,
+    text: Cow<'t, str>,
     folded: Folded,
 }
 
@@ -1429,7 +1522,7 @@ impl PageMatcher<'_> {
     /// Finds every mention in the page the matcher was built for, reusing
     /// the text folded during selection.
     pub fn find(&self) -> Vec<Mention> {
-        self.matcher.find_folded(self.text, &self.folded)
+        self.matcher.find_folded(&self.text, &self.folded)
     }
 }
 
@@ -1462,7 +1555,49 @@ mod tests {
         let refolded = as_triples(page.matcher.find(text));
         let reused = as_triples(page.find());
         assert_eq!(refolded, reused, "the page's folded text, kept, gives what folding it again gives");
+        assert_eq!(in_pieces(index, text), reused, "cut after each block separator, {text:?} gives what it gives whole");
         (as_triples(full.find(text)), reused)
+    }
+
+    /// Mentions of `text` selected for piece by piece, each piece ending
+    /// after a block separator.
+    fn in_pieces(index: &CompactIndex, text: &str) -> Triples {
+        let mut selection = PageSelection::default();
+        for piece in text.split_inclusive(crate::BLOCK_SEPARATOR) {
+            index.select_piece(&mut selection, piece).unwrap();
+        }
+        index.finish_selection(selection).unwrap().find().into_iter().map(|m| (m.start, m.end, m.entities)).collect()
+    }
+
+    #[test]
+    fn a_text_given_in_pieces_finds_what_it_finds_whole() {
+        let dictionary = Dictionary::from_json(DICTIONARY).unwrap();
+        let index = CompactIndex::from_bytes(write_index(&dictionary, MatchOptions::default()).unwrap()).unwrap();
+        for blocks in [
+            // A name's key (a pair of its words) in an early piece that
+            // lacks its other words: the name is left out there and must
+            // still be found in the piece that holds all of it.
+            &["The Chamber of Commerce met.", "Later the U.S. Chamber of Commerce spoke.", "Chamber of Commerce again."][..],
+            // A name in several pieces is compiled once and found in each.
+            &["Baku.", "Baku and Baku.", "Nothing.", "Ilham Aliyev in Baku."],
+            // Ambiguous "Aliyev": ranked by what the whole text names
+            // unambiguously, not what its piece names.
+            &["Aliyev spoke.", "Heydar Aliyev, Heydar Aliyev.", "Ilham Aliyev."],
+            &["", "Baku"],
+            &["北京", "我在北京工作"],
+        ] {
+            let text = blocks.join("\u{2029}");
+            let (full, page) = mentions(&dictionary, &index, &text);
+            assert_eq!(full, page, "for {text:?}");
+            assert!(!page.is_empty(), "for {text:?}");
+        }
+        let mut selection = PageSelection::default();
+        for piece in ["Baku\u{2029}", "Baku and Ilham Aliyev\u{2029}", "Baku"] {
+            index.select_piece(&mut selection, piece).unwrap();
+        }
+        // Baku, Ilham Aliyev, and the two entities' alias Aliyev.
+        assert_eq!(selection.candidates(), 4, "each name selected once, however many pieces hold it");
+        assert_eq!(index.matcher_for("Baku\u{2029}Baku and Ilham Aliyev\u{2029}Baku").unwrap().candidates, 4);
     }
 
     #[test]
@@ -1745,7 +1880,7 @@ mod tests {
             for name in &record.names {
                 let mut found = false;
                 for key in name_keys(&fold_name(&name.text, fold)) {
-                    index.for_names_under(key.as_bytes(), &mut |e, flags, text| {
+                    index.for_names_under(key.as_bytes(), &mut |_, e, flags, text| {
                         let text = if flags & CANONICAL != 0 { index.field(index.names, e as usize).unwrap().as_bytes() } else { text };
                         found |= e as usize == entity && text == name.text.as_bytes();
                     });

@@ -43,6 +43,6 @@ pub mod wasm;
 #[cfg(not(target_arch = "wasm32"))]
 pub use dictionary::BUNDLED_JSON;
 pub use dictionary::{CaseRule, Dictionary, DictionaryError, Entity, Limits, Location, Name, NameOptions, Problem};
-pub use index::{write_index, CompactIndex, IndexError, IndexedEntity, PageMatcher};
+pub use index::{write_index, CompactIndex, IndexError, IndexedEntity, PageMatcher, PageSelection};
 pub use matcher::{MatchError, MatchOptions, Matcher, Mention};
 pub use normalize::BLOCK_SEPARATOR;

@@ -12,7 +12,7 @@
 #[allow(dead_code)]
 mod checks;
 
-use entity_highlighter::{CaseRule, Dictionary, MatchOptions, Matcher, Mention, NameOptions};
+use entity_highlighter::{write_index, CaseRule, CompactIndex, Dictionary, MatchOptions, Matcher, Mention, NameOptions, PageSelection, BLOCK_SEPARATOR};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
@@ -251,6 +251,51 @@ proptest! {
         prop_assert_eq!(as_triples(&varied), expected, "text {:?}\nvariant {:?}\ndictionary {}", text, variant, json);
         assert_mention_properties(&text, &plain)?;
         assert_mention_properties(&variant, &varied)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// The compact index, given the text whole or in pieces cut after
+    /// block separators, finds what the full matcher finds. Names of up to
+    /// four words from a few, and texts of whole names and of their first
+    /// words only, so that a piece often holds a name's key (its rarest
+    /// pair) but not the rest of it, and a later piece all of it.
+    #[test]
+    fn index_in_pieces_equals_the_full_matcher(entities in proptest::collection::vec(proptest::collection::vec(proptest::collection::vec(0usize..5, 1..5), 1..3), 1..6), picks in proptest::collection::vec((0usize..8, 0usize..3, 1usize..5, 0u8..3), 0..16)) {
+        const WORDS: [&str; 5] = ["ab", "Ba", "cé", "дж", "a"];
+        let names: Vec<Vec<String>> = entities.iter().map(|names| names.iter().map(|words| words.iter().map(|&w| WORDS[w]).collect::<Vec<_>>().join(" ")).collect()).collect();
+        let mut json = String::from(r#"{"entities":["#);
+        for (i, names) in names.iter().enumerate() {
+            let mut distinct: Vec<&String> = Vec::new();
+            for name in names {
+                if !distinct.contains(&name) {
+                    distinct.push(name);
+                }
+            }
+            let aliases: Vec<String> = distinct[1..].iter().map(|n| format!("{n:?}")).collect();
+            json.push_str(&format!(r#"{}{{"id":"e{i}","name":{:?},"type":"t","summary":"s","aliases":[{}]}}"#, if i > 0 { "," } else { "" }, distinct[0], aliases.join(",")));
+        }
+        json.push_str("]}");
+        let dictionary = Dictionary::from_json(&json).unwrap();
+        let options = MatchOptions::default();
+        let matcher = Matcher::new(&dictionary, options).unwrap();
+        let index = CompactIndex::from_bytes(write_index(&dictionary, options).unwrap()).unwrap();
+        let mut text = String::new();
+        for &(entity, name, words, after) in &picks {
+            let names = &names[entity % names.len()];
+            let name: Vec<&str> = names[name % names.len()].split(' ').collect();
+            text.push_str(&name[..words.min(name.len())].join(" "));
+            text.push_str([" ", ", ", "\u{2029}"][usize::from(after)]);
+        }
+        let full = as_triples(&matcher.find(&text));
+        prop_assert_eq!(as_triples(&index.matcher_for(&text).unwrap().find()), full.clone(), "whole: text {:?}\ndictionary {}", text, json);
+        let mut selection = PageSelection::default();
+        for piece in text.split_inclusive(BLOCK_SEPARATOR) {
+            index.select_piece(&mut selection, piece).unwrap();
+        }
+        prop_assert_eq!(as_triples(&index.finish_selection(selection).unwrap().find()), full, "in pieces: text {:?}\ndictionary {}", text, json);
     }
 }
 

@@ -6,7 +6,7 @@
 //! use only `entity_highlighter`, `unicode_normalization` (a dev-dependency
 //! of the main crate, a dependency here) and the standard library.
 
-use entity_highlighter::{write_index, CaseRule, CompactIndex, Dictionary, Limits, MatchOptions, Matcher, Mention, NameOptions};
+use entity_highlighter::{write_index, CaseRule, CompactIndex, Dictionary, Limits, MatchOptions, Matcher, Mention, NameOptions, PageSelection, BLOCK_SEPARATOR};
 
 /// How many entities the matcher target's names are spread over.
 const MATCHER_ENTITIES: u32 = 32;
@@ -71,7 +71,19 @@ pub fn dictionary(data: &[u8]) {
         let page = index.matcher_for(&text).unwrap_or_else(|error| panic!("the index could not build a page matcher: {error}"));
         let selected = page.matcher.find(&text);
         assert_eq!(selected, full, "the compact index and the full matcher disagree on {text:?}");
+        assert_eq!(in_pieces(&index, &text).as_deref(), Some(&full[..]), "the index given {text:?} in pieces finds something else");
     }
+}
+
+/// The mentions an index finds in `text` given piece by piece, each piece
+/// ending after a block separator (as a worker gets a page), or None when
+/// it refuses the text.
+fn in_pieces(index: &CompactIndex, text: &str) -> Option<Vec<Mention>> {
+    let mut selection = PageSelection::default();
+    for piece in text.split_inclusive(BLOCK_SEPARATOR) {
+        index.select_piece(&mut selection, piece).ok()?;
+    }
+    Some(index.finish_selection(selection).ok()?.find())
 }
 
 /// Matcher: names and text both come from the input. Before the first NUL
@@ -126,6 +138,11 @@ pub fn index(data: &[u8]) {
     if let Ok(page) = index.matcher_for(&text) {
         let mentions = page.matcher.find(&text);
         check_mentions(&text, &mentions, index.entity_count());
+        // A damaged index may file one name number under two keys, which
+        // pieces may meet in another order: only the invariants hold.
+        if let Some(mentions) = in_pieces(&index, &text) {
+            check_mentions(&text, &mentions, index.entity_count());
+        }
     }
 }
 
