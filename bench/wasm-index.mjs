@@ -8,9 +8,10 @@
 // or compiles a JSON dictionary (--json), and times `engine.find(text)` for
 // each text (default article, news-100k and news-1mb from
 // target/bench-data): best and median wall time of N runs after a warm-up,
-// and CPU time per run from process.cpuUsage; then the same for find plus
-// `engine.entity(i)` once per distinct entity found (the shell's old way),
-// and for find plus one `engine.entityFields(indices)` for all of them, as
+// and CPU time per run from process.cpuUsage; then, for an index, the same
+// text given in pieces of about 16 K (`addText` each, then `find('')`, as
+// the worker does), and find plus one `engine.entityFields(indices)` for
+// all the distinct entities found, as
 // the shell's matchNow does now (www/core/internal/local-matcher.js). Native numbers for the same
 // index come from `target/release/examples/index_page INDEX TEXT 20`.
 //
@@ -66,12 +67,19 @@ for (const file of texts) {
   const text = readFileSync(file, 'utf8');
   const triples = engine.find(text);
   const find = time(() => engine.find(text));
-  const withRecords = time(() => {
-    const found = engine.find(text);
-    const records = new Map();
-    for (let i = 2; i < found.length; i += 3) {
-      if (!records.has(found[i])) records.set(found[i], engine.entity(found[i]));
-    }
+  // As a worker gets it (match-worker.js): pieces of about 16 K cut after
+  // a line break, their names selected one by one (addText), then one
+  // find for the rest, which compiles and searches the whole text.
+  const pieces = [];
+  for (let at = 0; at < text.length;) {
+    const cut = text.indexOf('\n', at + 16 * 1024);
+    const end = cut < 0 ? text.length : cut + 1;
+    pieces.push(text.slice(at, end));
+    at = end;
+  }
+  const inPieces = jsonFile ? null : time(() => {
+    for (const piece of pieces) engine.addText(piece);
+    engine.find('');
   });
   // What the shell does now (local-matcher.js): the distinct entities'
   // records in one entityFields call, split into objects in JavaScript.
@@ -87,6 +95,6 @@ for (const file of texts) {
   });
   const name = path.basename(file);
   console.log(`${name.padEnd(16)} find            ${find}  triples ${triples.length / 3}`);
-  console.log(`${''.padEnd(16)} find + entity() ${withRecords}`);
+  if (inPieces) console.log(`${''.padEnd(16)} ${`${pieces.length} pieces`.padEnd(15)} ${inPieces}`);
   console.log(`${''.padEnd(16)} find + fields   ${withFields}`);
 }

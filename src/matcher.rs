@@ -69,13 +69,6 @@ pub struct MatchError {
     message: String,
 }
 
-impl MatchError {
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-    pub(crate) fn from_message(message: String) -> MatchError {
-        MatchError { message }
-    }
-}
-
 impl fmt::Display for MatchError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)

@@ -16,19 +16,10 @@ use std::sync::Once;
 use js_sys::{Array, Object, Reflect, Uint32Array};
 use wasm_bindgen::prelude::*;
 
-use crate::{CompactIndex, Dictionary, MatchOptions, Matcher};
+use crate::{CompactIndex, Dictionary, MatchOptions, Matcher, PageSelection};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
-/** One entity of the dictionary, as the engine reports it. */
-export interface EntityRecord {
-  id: string;
-  name: string;
-  type: string;
-  summary: string;
-  url?: string;
-}
-
 /** Options of the engine; unknown keys are refused. */
 export interface EngineOptions {
   /** Match letters with and without diacritics alike (default true). */
@@ -38,9 +29,6 @@ export interface EngineOptions {
 
 #[wasm_bindgen]
 extern "C" {
-    /// `EntityRecord | undefined` in TypeScript.
-    #[wasm_bindgen(typescript_type = "EntityRecord | undefined")]
-    pub type EntityRecordOrUndefined;
     /// `Record<string, number>` in TypeScript.
     #[wasm_bindgen(typescript_type = "Record<string, number>")]
     pub type TypeCounts;
@@ -84,18 +72,14 @@ fn parse_options(options: JsValue) -> Result<EngineOptions, JsValue> {
 
 static PANIC_HOOK: Once = Once::new();
 
-thread_local! {
-    /// The property names of an entity record, made into JS strings once:
-    /// the shell reads a record per entity found, and decoding the five
-    /// names each time was a quarter of that call's cost.
-    static RECORD_KEYS: [JsValue; 5] = ["id", "name", "type", "summary", "url"].map(JsValue::from_str);
-}
-
 /// A dictionary compiled for matching: a whole dictionary compiled at once,
 /// or a compact index from which each text gets a small matcher.
 #[wasm_bindgen]
 pub struct Engine {
     source: Source,
+    /// For an index, the names selected for a text arriving in pieces
+    /// (`addText`) and the text, until the next `find`.
+    selection: Option<PageSelection>,
 }
 
 // One per engine, which a page keeps for its lifetime: the variants'
@@ -155,7 +139,7 @@ impl Engine {
         })?;
         let match_options = MatchOptions { fold_diacritics: options.fold_diacritics.unwrap_or(true) };
         let matcher = Matcher::new(&dictionary, match_options).map_err(|error| js_sys::Error::new(&error.to_string()))?;
-        Ok(Engine { source: Source::Compiled { dictionary, matcher } })
+        Ok(Engine { source: Source::Compiled { dictionary, matcher }, selection: None })
     }
 
     /// Opens a compact index (made by `entity-highlighter index`). Only its
@@ -165,7 +149,7 @@ impl Engine {
     #[wasm_bindgen(js_name = fromIndex)]
     pub fn from_index(bytes: Vec<u8>) -> Result<Engine, JsValue> {
         let index = CompactIndex::from_bytes(bytes).map_err(|error| error_with_problems(&error.to_string(), Array::new()))?;
-        Ok(Engine { source: Source::Index(index) })
+        Ok(Engine { source: Source::Index(index), selection: None })
     }
 
     /// How many entities the dictionary holds.
@@ -223,22 +207,6 @@ impl Engine {
         object.unchecked_into()
     }
 
-    /// The entity at `index` (as found in `find`'s triples), or `undefined`.
-    pub fn entity(&self, index: usize) -> EntityRecordOrUndefined {
-        let Some(entity) = self.entity_view(index) else { return JsValue::UNDEFINED.unchecked_into() };
-        let record = Object::new();
-        let values = [Some(&*entity.id), Some(entity.name), Some(entity.kind), Some(&*entity.summary), entity.url];
-        RECORD_KEYS.with(|keys| {
-            for (key, value) in keys.iter().zip(values) {
-                if let Some(value) = value {
-                    // Setting a property on a fresh plain object cannot fail.
-                    let _ = Reflect::set(&record, key, &JsValue::from_str(value));
-                }
-            }
-        });
-        record.unchecked_into()
-    }
-
     /// The records of many entities in one call: for each index, its id,
     /// name, type, summary and url (empty when it has none), each field
     /// followed by a NUL, which no field may contain; an index out of range
@@ -264,21 +232,44 @@ impl Engine {
 
     /// Finds every mention in `text`: `(start, end, entity)` triples with
     /// UTF-16 offsets, in text order; an ambiguous mention gives one triple
-    /// per candidate entity, with the same `start` and `end`.
-    pub fn find(&self, text: &str) -> Result<Uint32Array, JsValue> {
+    /// per candidate entity, with the same `start` and `end`. When pieces
+    /// were given to `addText` since the last `find`, the text searched is
+    /// those pieces followed by `text`, and the pieces are then forgotten.
+    pub fn find(&mut self, text: &str) -> Result<Uint32Array, JsValue> {
         let mentions = match &self.source {
-            Source::Compiled { matcher, .. } => matcher.try_find(text),
-            Source::Index(index) => index.matcher_for(text).map(|page| page.find()).map_err(|error| crate::MatchError::from_message(error.to_string())),
-        }
-        .map_err(|error| js_sys::Error::new(&error.to_string()))?;
+            Source::Compiled { matcher, .. } => matcher.try_find(text).map_err(|error| error.to_string()),
+            Source::Index(index) => match self.selection.take() {
+                None => index.matcher_for(text).map(|page| page.find()),
+                Some(mut selection) => index.select_piece(&mut selection, text).and_then(|()| index.finish_selection(selection)).map(|page| page.find()),
+            }
+            .map_err(|error| error.to_string()),
+        };
+        let mentions = mentions.map_err(|message| js_sys::Error::new(&message))?;
         let mut flat: Vec<u32> = Vec::with_capacity(mentions.len() * 3);
         for mention in &mentions {
-            // try_find refuses texts whose offsets would not fit in u32.
+            // Texts whose offsets would not fit in u32 are refused before
+            // matching (try_find, and the index's length check).
             let (start, end) = (mention.start as u32, mention.end as u32);
             for &entity in &mention.entities {
                 flat.extend_from_slice(&[start, end, entity as u32]);
             }
         }
         Ok(Uint32Array::from(&flat[..]))
+    }
+
+    /// Adds a piece of a text that arrives in pieces, each ending just
+    /// after a block separator (U+2029, which no mention crosses), and
+    /// selects the names it can contain; the next `find` searches the
+    /// pieces and its own text as one, with only the automaton left to
+    /// build. Only an index selects names; a whole compiled dictionary has
+    /// nothing to do before the search, so it refuses pieces (its caller
+    /// joins them and calls `find` once).
+    #[wasm_bindgen(js_name = addText)]
+    pub fn add_text(&mut self, piece: &str) -> Result<(), JsValue> {
+        let Source::Index(index) = &self.source else {
+            return Err(js_sys::Error::new("addText needs a compact index; give a compiled dictionary the whole text").into());
+        };
+        let selection = self.selection.get_or_insert_with(PageSelection::default);
+        index.select_piece(selection, piece).map_err(|error| js_sys::Error::new(&error.to_string()).into())
     }
 }

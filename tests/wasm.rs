@@ -80,17 +80,6 @@ fn ambiguous_mentions_give_one_triple_per_candidate() {
 }
 
 #[wasm_bindgen_test]
-fn entity_records_are_plain_objects() {
-    let engine = engine();
-    let method: Function = Reflect::get(&engine, &"entity".into()).unwrap().unchecked_into();
-    let record = method.call1(&engine, &JsValue::from(0)).unwrap();
-    assert_eq!(Reflect::get(&record, &"id".into()).unwrap().as_string().as_deref(), Some("city:baku-az"));
-    assert_eq!(Reflect::get(&record, &"type".into()).unwrap().as_string().as_deref(), Some("city"));
-    assert_eq!(Reflect::get(&record, &"url".into()).unwrap().as_string().as_deref(), Some("https://en.wikipedia.org/wiki/Baku"));
-    assert!(method.call1(&engine, &JsValue::from(99)).unwrap().is_undefined());
-}
-
-#[wasm_bindgen_test]
 fn type_counts_are_a_plain_object() {
     let engine = entity_highlighter_wasm_engine(DICTIONARY).unwrap();
     let counts: JsValue = JsValue::from(engine.type_counts());
@@ -117,9 +106,9 @@ fn a_compact_index_finds_the_same_mentions() {
     let engine = JsValue::from(entity_highlighter::wasm::Engine::from_index(bytes).expect("the index opens"));
     let text = JsValue::from_str("😀 Baku, ERDOĞAN and Georgia");
     assert_eq!(find(&engine, &text), find(&self::engine(), &text));
-    let method: Function = Reflect::get(&engine, &"entity".into()).unwrap().unchecked_into();
-    let record = method.call1(&engine, &JsValue::from(1)).unwrap();
-    assert_eq!(Reflect::get(&record, &"name".into()).unwrap().as_string().as_deref(), Some("Erdoğan"));
+    let method: Function = Reflect::get(&engine, &"entityFields".into()).unwrap().unchecked_into();
+    let fields = method.call1(&engine, &Uint32Array::from(&[1u32][..])).unwrap().as_string().unwrap();
+    assert_eq!(fields.split('\0').nth(1), Some("Erdoğan"));
     assert!(entity_highlighter::wasm::Engine::from_index(b"{\"entities\":[]}".to_vec()).is_err());
 }
 
@@ -133,18 +122,7 @@ fn unknown_options_are_refused() {
 }
 
 #[wasm_bindgen_test]
-fn entity_record_keys_and_option_types() {
-    let engine = engine();
-    let method: Function = Reflect::get(&engine, &"entity".into()).unwrap().unchecked_into();
-    let record = method.call1(&engine, &JsValue::from(0)).unwrap();
-    let keys: Vec<String> = js_sys::Object::keys(record.unchecked_ref::<js_sys::Object>()).iter().filter_map(|k| k.as_string()).collect();
-    assert_eq!(keys, ["id", "name", "type", "summary", "url"]);
-    assert_eq!(Reflect::get(&record, &"type".into()).unwrap().as_string().as_deref(), Some("city"));
-    // No url: no url key at all, not an undefined one.
-    let record = method.call1(&engine, &JsValue::from(2)).unwrap();
-    assert_eq!(js_sys::Object::keys(record.unchecked_ref::<js_sys::Object>()).length(), 4);
-    assert!(method.call1(&engine, &JsValue::from(99)).unwrap().is_undefined());
-
+fn option_types() {
     let with = |value: JsValue| {
         let options = js_sys::Object::new();
         Reflect::set(&options, &"foldDiacritics".into(), &value).unwrap();
@@ -175,4 +153,37 @@ fn entity_fields_reads_many_records_in_one_string() {
         ]
     );
     assert_eq!(engine.entity_fields(&[]), "");
+}
+
+/// Calls `engine.addText(piece)` for each piece, then `engine.find(last)`,
+/// through JavaScript.
+fn find_added(engine: &JsValue, pieces: &[&str], last: &str) -> Vec<u32> {
+    let add: Function = Reflect::get(engine, &"addText".into()).unwrap().unchecked_into();
+    for piece in pieces {
+        add.call1(engine, &JsValue::from_str(piece)).expect("addText succeeds");
+    }
+    find(engine, &JsValue::from_str(last))
+}
+
+#[wasm_bindgen_test]
+fn a_text_added_in_pieces_gives_what_find_gives() {
+    let dictionary = entity_highlighter::Dictionary::from_json(DICTIONARY).unwrap();
+    let bytes = entity_highlighter::write_index(&dictionary, entity_highlighter::MatchOptions::default()).unwrap();
+    let engine = JsValue::from(entity_highlighter::wasm::Engine::from_index(bytes).expect("the index opens"));
+    let pieces = ["😀 Georgia and Baku\u{2029}", "", "Erdoğan, ERDOĞAN\u{2029}", "Georgia\u{2029}"];
+    let whole = JsValue::from_str(&(pieces.concat() + "Baku"));
+    let expected = find(&engine, &whole);
+    assert_eq!(expected.len(), 8 * 3, "Georgia twice with two candidates each, Baku twice, Erdoğan twice");
+    assert_eq!(find(&self::engine(), &whole), expected, "the same as the compiled dictionary");
+    assert_eq!(find_added(&engine, &pieces, "Baku"), expected);
+    // The last piece may also come through addText.
+    assert_eq!(find_added(&engine, &[&pieces.concat(), "Baku"], ""), expected);
+    // find forgot the pieces: the next text starts afresh.
+    assert_eq!(find(&engine, &JsValue::from_str("Baku")).len(), 3);
+    assert!(find_added(&engine, &[], "").is_empty());
+    // A compiled dictionary takes whole texts only, and says so.
+    let add: Function = Reflect::get(&self::engine(), &"addText".into()).unwrap().unchecked_into();
+    let error = add.call1(&self::engine(), &JsValue::from_str("Baku")).expect_err("refused");
+    let message = Reflect::get(&error, &"message".into()).unwrap().as_string().unwrap();
+    assert!(message.contains("needs a compact index"), "{message}");
 }
