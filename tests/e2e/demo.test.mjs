@@ -416,8 +416,9 @@ test('a compact index loads from an address with a progress bar', async () => {
       await page.click('#dictionary-url-button');
     });
     assert.equal(await mentionCount(page), before, 'the index finds what the JSON dictionary found');
-    assert.match(await page.textContent('#dict-source'), /world-news\.ehx/);
+    assert.match(await page.textContent('#dict-source'), /world-news\.ehx.*\(matched in a worker\)/);
     assert.ok(await page.evaluate(() => window.progressSeen), 'the progress bar was shown');
+    await screenshot(page, 'demo-index-in-worker');
     assert.ok(await page.locator('#dictionary-progress-row').isHidden(), 'and hidden again');
   } finally {
     await page.close();

@@ -1,6 +1,6 @@
 // Type-checks that the public declarations are usable as documented.
-import { createHighlighter, HighlighterError, type Highlighter, type Mention } from '../../www/core/index.js';
-import { Engine, type EntityRecord } from '../../www/pkg/entity_highlighter.js';
+import { createHighlighter, createWorkerMatcher, HighlighterError, type Highlighter, type Mention } from '../../www/core/index.js';
+import { Engine } from '../../www/pkg/entity_highlighter.js';
 
 async function example(root: Element): Promise<string[]> {
   const highlighter: Highlighter = await createHighlighter({ root, mentions: 'first', types: ['person'], theme: 'dark' });
@@ -11,14 +11,32 @@ async function example(root: Element): Promise<string[]> {
   return names;
 }
 
-function engineExample(json: string): EntityRecord | undefined {
+function engineExample(json: string, index: Uint8Array): string[] {
   const engine = new Engine(json, { foldDiacritics: false });
   const triples: Uint32Array = engine.find('Baku');
-  return engine.entity(triples[2] ?? 0);
+  const large = Engine.fromIndex(index);
+  large.addText('Baku\u2029');
+  const added: Uint32Array = large.find('Tbilisi');
+  return engine.entityFields(Uint32Array.from([triples[2] ?? 0, added[2] ?? 0])).split('\0');
+}
+
+async function workerExample(root: Element): Promise<boolean> {
+  const inWorker = await createHighlighter({ root, dictionary: '/names.ehx', worker: true });
+  const shared = await createWorkerMatcher({ dictionary: '/names.ehx' });
+  if (shared) {
+    const other = await createHighlighter({ root, matcher: shared });
+    const stream = shared.openStream();
+    stream.push('Baku\u2029');
+    const { triples } = await stream.finish();
+    other.destroy();
+    shared.free();
+    return inWorker.worker && triples.length >= 0 && shared.timings.workerStartup >= 0;
+  }
+  return inWorker.worker;
 }
 
 function isDictionaryError(error: unknown): boolean {
   return error instanceof HighlighterError && error.kind === 'dictionary' && error.problems.every((p) => typeof p.location === 'string');
 }
 
-export { example, engineExample, isDictionaryError };
+export { example, engineExample, workerExample, isDictionaryError };

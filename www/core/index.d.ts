@@ -81,9 +81,22 @@ export interface HighlighterOptions {
   /** Called after each incremental pass (with `observe`). */
   onUpdate?: (update: { added: Mention[]; mentions: Mention[]; timings: Omit<Timings, 'wasmStartup' | 'dictionaryReady'> }) => void;
   /**
+   * Match in a dedicated Worker instead of the page's main thread: the
+   * WASM engine and dictionary load there, and each pass hands the text
+   * over piece by piece while it walks the page, so matching (with a
+   * compact index, selecting each piece's names) runs beside the walk and
+   * never in the page's own tasks. Worth it for large dictionaries and
+   * long pages. The worker script is `internal/match-worker.js` next to
+   * this package, so it must be served from the page's own origin and the
+   * page's CSP must allow it (`worker-src`, else `script-src`); where it
+   * cannot start, matching stays in the page with a console warning
+   * (`Highlighter.worker` says which). Default `false`.
+   */
+  worker?: boolean;
+  /**
    * Matching done elsewhere (the extension's service worker): when given,
-   * no WASM is loaded in the page, and `dictionary`, `wasmUrl` and
-   * `foldDiacritics` are refused.
+   * no WASM is loaded in the page, and `dictionary`, `wasmUrl`,
+   * `foldDiacritics` and `worker` are refused.
    */
   matcher?: Matcher;
 }
@@ -106,6 +119,24 @@ export interface Matcher {
    * record of every entity index they use.
    */
   match(text: string): Promise<{ triples: Uint32Array | number[]; entities: Record<number, EntityRecord> }>;
+  /**
+   * Optional: matching of a text given in pieces, each ending just after a
+   * block separator (U+2029): `push` each piece in order, then `finish`
+   * gives what `match` gives for their concatenation; `cancel` gives it
+   * up. A highlighter uses it, when present, to hand the text over during
+   * its walk.
+   */
+  openStream?(): { push(piece: string): void; finish(): Promise<{ triples: Uint32Array | number[]; entities: Record<number, EntityRecord> }>; cancel(): void };
+}
+
+/** A matcher whose WASM engine runs in a dedicated Worker. */
+export interface WorkerMatcher extends Matcher {
+  openStream(): { push(piece: string): void; finish(): Promise<{ triples: Uint32Array; entities: Record<number, EntityRecord> }>; cancel(): void };
+  /** As LocalMatcher's, measured in the worker, plus `workerStartup`: the
+   * rest of the time from starting the worker to its being ready. */
+  timings: { wasmStartup: number; dictionaryReady: number; dictionaryBuild: number; dictionaryBytes: number; workerStartup: number };
+  /** Stops the worker. */
+  free(): void;
 }
 
 /** A matcher running the WASM engine in this context (page or worker). */
@@ -152,7 +183,8 @@ export interface Timings {
   dictionaryReady: number;
   /** Collecting the page's text into one buffer. */
   extraction: number;
-  /** Finding mentions in WASM. */
+  /** Finding mentions in WASM (with a worker: the wait for its answer
+   * after the walk, the rest of its work overlapping `extraction`). */
   matching: number;
   /** Inserting the wrappers. */
   domChanges: number;
@@ -183,6 +215,8 @@ export interface Highlighter {
   setOptions(options: Omit<HighlighterOptions, 'dictionary' | 'wasmUrl' | 'foldDiacritics' | 'matcher' | 'mode' | 'root' | 'onProgress' | 'fetchTimeout'>): void;
   /** The mode in use: `"auto"` resolved to `"wrap"` or `"paint"`. */
   readonly mode: 'wrap' | 'paint';
+  /** Whether matching runs in a worker (see the `worker` option). */
+  readonly worker: boolean;
   /** The mentions of the last pass. */
   readonly mentions: Mention[];
   /** Title, date, size and entity count per type of the loaded dictionary. */
@@ -196,6 +230,15 @@ export function createHighlighter(options?: HighlighterOptions): Promise<Highlig
 
 /** Starts WASM (once per context) and builds a matcher for a dictionary. */
 export function createLocalMatcher(options?: Pick<HighlighterOptions, 'dictionary' | 'wasmUrl' | 'foldDiacritics' | 'onProgress' | 'fetchTimeout'>): Promise<LocalMatcher>;
+
+/**
+ * Starts a worker (see the `worker` option) and loads the dictionary there.
+ * Resolves to null when the page cannot start a worker from the package's
+ * address; rejects with a `HighlighterError` as `createLocalMatcher` does.
+ * One matcher can serve several highlighters (pass it as `matcher`); their
+ * texts are matched one after another.
+ */
+export function createWorkerMatcher(options?: Pick<HighlighterOptions, 'dictionary' | 'wasmUrl' | 'foldDiacritics' | 'onProgress' | 'fetchTimeout'>): Promise<WorkerMatcher | null>;
 
 /** Shortcut: create, highlight, and return both. */
 export function highlight(options?: HighlighterOptions): Promise<{ highlighter: Highlighter; result: HighlightResult }>;

@@ -6,14 +6,15 @@ import { OPT_OUT_ATTRIBUTE } from './internal/extract.js';
 import { WRAPPER_TAG } from './internal/wrap.js';
 import { Highlighter } from './internal/highlighter.js';
 import { createLocalMatcher } from './internal/local-matcher.js';
+import { createWorkerMatcher, WorkerMatcher } from './internal/worker-matcher.js';
 import { paintSupported } from './internal/paint.js';
 
-export { createLocalMatcher, HighlighterError, OPT_OUT_ATTRIBUTE, paintSupported, WRAPPER_TAG };
+export { createLocalMatcher, createWorkerMatcher, HighlighterError, OPT_OUT_ATTRIBUTE, paintSupported, WRAPPER_TAG };
 
-const OPTION_NAMES = new Set(['root', 'dictionary', 'mentions', 'types', 'skip', 'cards', 'theme', 'foldDiacritics', 'wasmUrl', 'matcher', 'mode', 'observe', 'onUpdate', 'onProgress', 'fetchTimeout']);
+const OPTION_NAMES = new Set(['root', 'dictionary', 'mentions', 'types', 'skip', 'cards', 'theme', 'foldDiacritics', 'wasmUrl', 'matcher', 'mode', 'observe', 'onUpdate', 'onProgress', 'fetchTimeout', 'worker']);
 // Fixed once a highlighter exists.
-const FIXED_OPTIONS = ['dictionary', 'wasmUrl', 'foldDiacritics', 'matcher', 'mode', 'root', 'onProgress', 'fetchTimeout'];
-const ENGINE_OPTIONS = ['dictionary', 'wasmUrl', 'foldDiacritics', 'onProgress', 'fetchTimeout'];
+const FIXED_OPTIONS = ['dictionary', 'wasmUrl', 'foldDiacritics', 'matcher', 'mode', 'root', 'onProgress', 'fetchTimeout', 'worker'];
+const ENGINE_OPTIONS = ['dictionary', 'wasmUrl', 'foldDiacritics', 'onProgress', 'fetchTimeout', 'worker'];
 const DEFAULT_SKIP = ['code', 'pre'];
 
 function optionError(message) {
@@ -51,6 +52,7 @@ function checkOptions(options, base) {
     throw optionError('mode "paint" needs the CSS Custom Highlight API, which this browser lacks; use "auto" to fall back to "wrap"');
   }
   if (typeof merged.observe !== 'boolean') throw optionError('observe must be true or false');
+  if (typeof merged.worker !== 'boolean') throw optionError('worker must be true or false');
   if (merged.onUpdate !== undefined && typeof merged.onUpdate !== 'function') throw optionError('onUpdate must be a function');
   if (merged.onProgress !== undefined && typeof merged.onProgress !== 'function') throw optionError('onProgress must be a function');
   if (merged.fetchTimeout !== undefined && !(typeof merged.fetchTimeout === 'number' && merged.fetchTimeout > 0 && Number.isFinite(merged.fetchTimeout))) {
@@ -64,7 +66,7 @@ function checkOptions(options, base) {
   return { ...merged, root, skipSelector };
 }
 
-const DEFAULTS = { mentions: 'all', types: null, skip: DEFAULT_SKIP, cards: true, theme: 'auto', foldDiacritics: true, mode: 'wrap', observe: false };
+const DEFAULTS = { mentions: 'all', types: null, skip: DEFAULT_SKIP, cards: true, theme: 'auto', foldDiacritics: true, mode: 'wrap', observe: false, worker: false };
 
 /** The public face of a highlighter (see index.d.ts). */
 class PublicHighlighter {
@@ -101,6 +103,12 @@ class PublicHighlighter {
     return this.#inner.dictionary;
   }
 
+  /** Whether matching runs in a worker (`worker: true` and the page
+   * allowed one), rather than in the page. */
+  get worker() {
+    return this.#inner.matcher instanceof WorkerMatcher;
+  }
+
   /** "wrap" or "paint": the mode in use ("auto" resolved). */
   get mode() {
     return this.#inner.mode;
@@ -118,7 +126,11 @@ export async function createHighlighter(options = {}) {
       const info = await checked.matcher.info();
       return new PublicHighlighter(new Highlighter(checked.matcher, info, checked, { wasmStartup: 0, dictionaryReady: 0 }, false));
     }
-    const matcher = await createLocalMatcher(checked);
+    let matcher = checked.worker ? await createWorkerMatcher(checked) : null;
+    if (checked.worker && !matcher) {
+      console.warn('entity-highlighter: this page cannot start a worker from the package\'s address (another origin, or its Content-Security-Policy); matching runs in the page');
+    }
+    matcher ??= await createLocalMatcher(checked);
     const info = await matcher.info();
     return new PublicHighlighter(new Highlighter(matcher, info, checked, matcher.timings, true));
   } catch (error) {

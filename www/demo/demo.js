@@ -420,7 +420,8 @@ function renderDictionary() {
     ui.dictDate.textContent = 'Not given';
   }
   ui.dictCount.textContent = Number.isFinite(info.entityCount) ? numberFormat.format(info.entityCount) : '–';
-  ui.dictSource.textContent = state.source === 'bundled' ? 'Bundled with the demo' : `Your file “${state.source}”`;
+  const where = state.highlighter?.worker ? ' (matched in a worker)' : '';
+  ui.dictSource.textContent = `${state.source === 'bundled' ? 'Bundled with the demo' : `Your file “${state.source}”`}${where}`;
   ui.bundledButton.disabled = state.source === 'bundled';
 }
 
@@ -575,7 +576,9 @@ function showProgress(progress) {
 async function switchDictionary(dictionary, source) {
   let next;
   try {
-    next = await state.core.createHighlighter({ root: ui.article, ...(dictionary ? { dictionary, onProgress: showProgress } : {}), ...currentOptions() });
+    // A dictionary of the reader's own may be large: it loads, compiles
+    // and matches in a worker, so the page stays responsive meanwhile.
+    next = await state.core.createHighlighter({ root: ui.article, ...(dictionary ? { dictionary, onProgress: showProgress, worker: true } : {}), ...currentOptions() });
   } finally {
     showProgress(null);
   }

@@ -136,6 +136,8 @@ class TextCollector {
     this.datas = [];
     this.starts = [];
     this.parts = [];
+    /** How many parts takePiece() has handed out. */
+    this.pieceParts = 0;
     this.scopes = new Set();
     this.length = 0;
     // One frame per root being walked: the node to visit next, and the
@@ -202,9 +204,10 @@ class TextCollector {
 
   /**
    * Walks until done (true) or until `deadline` (a performance.now() time)
-   * has passed (false). A deadline of Infinity runs to the end.
+   * has passed or the text has reached `lengthLimit` (false). A deadline
+   * of Infinity runs to the end.
    */
-  run(deadline) {
+  run(deadline, lengthLimit = Infinity) {
     let count = 0;
     for (;;) {
       const frame = this.frames[this.frames.length - 1];
@@ -220,7 +223,7 @@ class TextCollector {
         this.separate();
         continue;
       }
-      if (++count % NODES_PER_CLOCK_CHECK === 0 && performance.now() > deadline) return false;
+      if (++count % NODES_PER_CLOCK_CHECK === 0 && (this.length >= lengthLimit || performance.now() > deadline)) return false;
       frame.next = this.visit(frame, node);
     }
   }
@@ -282,6 +285,20 @@ class TextCollector {
     return next;
   }
 
+  /** The text gathered since the last piece, up to and including its
+   * last block separator (all of it when `final`), or "" when there is
+   * none yet. Pieces end where no mention can cross. */
+  takePiece(final) {
+    let end = this.parts.length;
+    if (!final) {
+      while (end > this.pieceParts && this.parts[end - 1] !== BLOCK_SEPARATOR) end--;
+    }
+    if (end <= this.pieceParts) return '';
+    const piece = this.parts.slice(this.pieceParts, end).join('');
+    this.pieceParts = end;
+    return piece;
+  }
+
   result() {
     return { text: this.parts.join(''), nodes: this.nodes, datas: this.datas, starts: this.starts, scopes: this.scopes };
   }
@@ -322,14 +339,30 @@ export function extractText(roots, { skipSelector = '' } = {}) {
  * long. Returns null when the page removed or moved, during a pause, the
  * part the walk was about to visit: the caller extracts again. `onScope`
  * is told of each Document and ShadowRoot as the walk enters it, so the
- * caller can watch them for changes during the pauses.
+ * caller can watch them for changes during the pauses. With `onPiece`,
+ * the text is also handed out as it grows, in pieces of about `pieceChars`
+ * that each end just after a block separator (the last piece ends the
+ * text); their concatenation is the result's text, unless the walk
+ * returns null.
  */
-export async function extractTextSliced(roots, { skipSelector = '', sliceMs, pause, onScope }) {
+export async function extractTextSliced(roots, { skipSelector = '', sliceMs, pause, onScope, onPiece, pieceChars = Infinity }) {
   const collector = new TextCollector(roots, skipSelector, onScope);
-  while (!collector.run(performance.now() + sliceMs)) {
-    await pause();
-    if (!collector.canResume()) return null;
-    collector.resync();
+  let sliceEnd = performance.now() + sliceMs;
+  let pieceEnd = pieceChars;
+  for (;;) {
+    const done = collector.run(sliceEnd, onPiece ? pieceEnd : Infinity);
+    if (onPiece && (done || collector.length >= pieceEnd)) {
+      const piece = collector.takePiece(done);
+      if (piece) onPiece(piece);
+      pieceEnd = collector.length + pieceChars;
+    }
+    if (done) break;
+    if (performance.now() > sliceEnd) {
+      await pause();
+      if (!collector.canResume()) return null;
+      collector.resync();
+      sliceEnd = performance.now() + sliceMs;
+    }
   }
   return collector.result();
 }

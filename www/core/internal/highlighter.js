@@ -23,6 +23,11 @@ const MAX_SLICE_MS = 30;
 /** Work units applied between two looks at the clock: one unit splits a
  * text node or paints a mention, so a batch overruns the slice by little. */
 const UNITS_PER_CLOCK_CHECK = 8;
+/** A matcher in a worker gets the text in pieces of about this many UTF-16
+ * units as the walk gathers it: small enough that matching starts early in
+ * the walk, large enough that each piece's fixed cost (an index selects and
+ * compiles names per piece) stays small. */
+const STREAM_PIECE_CHARS = 16 * 1024;
 /** Mutations are collected this long before a pass, so a burst of changes
  * (a framework re-rendering a list) costs one pass. */
 const BATCH_DELAY_MS = 40;
@@ -144,11 +149,21 @@ export class Highlighter {
       // Nodes the page moves during the pauses may land somewhere never
       // highlighted: then show() checks each node's place.
       const moves = sliced ? this.watchMoves(roots.map((root) => root.getRootNode()), () => {}) : null;
+      // A matcher in another thread takes the text piece by piece during
+      // the walk and matches while the walk goes on.
+      const stream = sliced ? this.matcher.openStream?.() : undefined;
       try {
         let began = performance.now();
         paused = 0;
         const extracted = sliced
-          ? await extractTextSliced(roots, { skipSelector, sliceMs: WORK_SLICE_MS, pause, onScope: (scope) => moves.observe(scope, { childList: true, subtree: true }) })
+          ? await extractTextSliced(roots, {
+            skipSelector,
+            sliceMs: WORK_SLICE_MS,
+            pause,
+            onScope: (scope) => moves.observe(scope, { childList: true, subtree: true }),
+            onPiece: stream ? (piece) => stream.push(piece) : undefined,
+            pieceChars: STREAM_PIECE_CHARS,
+          })
           : extractText(roots, { skipSelector });
         timings.extraction += performance.now() - began - paused;
         if (this.stopped(epoch)) return [];
@@ -158,7 +173,7 @@ export class Highlighter {
         paused = 0;
         let found;
         try {
-          found = await this.matcher.match(extracted.text, sliced ? { sliceMs: WORK_SLICE_MS, pause } : undefined);
+          found = stream ? await stream.finish() : await this.matcher.match(extracted.text, sliced ? { sliceMs: WORK_SLICE_MS, pause } : undefined);
         } catch (error) {
           // destroy() during a pause between pieces frees the engine the
           // next piece needed: nothing failed that anyone still wants.
@@ -176,6 +191,7 @@ export class Highlighter {
         if (stillCurrent(extracted)) return this.show(extracted, found, timings, seen, epoch);
       } finally {
         moves?.disconnect();
+        stream?.cancel();
       }
     }
     return null;

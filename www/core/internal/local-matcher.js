@@ -8,6 +8,7 @@ export class LocalMatcher {
     this.engine = engine;
     this.records = new Map();
     this.timings = { wasmStartup: 0, dictionaryReady: 0 };
+    this.isIndex = false;
   }
 
   /**
@@ -132,7 +133,7 @@ function pieceEnd(text, from, target) {
  * names unambiguously first, most often named first, then dictionary order.
  * `triples` holds (start, end, entity) runs, one run per mention.
  */
-function rankCandidates(triples) {
+export function rankCandidates(triples) {
   const named = new Map();
   const runs = [];
   for (let i = 0; i < triples.length;) {
@@ -165,6 +166,8 @@ export async function createLocalMatcher({ dictionary, wasmUrl, foldDiacritics =
   const source = await dictionarySource(dictionary, onProgress, fetchTimeout);
   const arrived = performance.now();
   const matcher = new LocalMatcher(buildEngine(source, foldDiacritics));
+  // Only an index selects names piece by piece (engine.addText).
+  matcher.isIndex = Boolean(source.index);
   const built = performance.now();
   matcher.timings = { wasmStartup, dictionaryReady: built - began, dictionaryBuild: built - arrived, dictionaryBytes: source.index?.length ?? source.json.length };
   return matcher;

@@ -1,0 +1,194 @@
+// Matching in a dedicated Worker (`worker: true`): the same mentions as in
+// the page, for a JSON dictionary and a compact index, with the text handed
+// over in pieces during the walk; a page that forbids workers falls back to
+// matching in the page; errors inside the worker reach the caller as they
+// would from the page; one worker matcher serves several highlighters.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchBrowser, openPage, screenshot, startServer } from './harness.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+let server;
+let browser;
+
+before(async () => {
+  mkdirSync(path.join(ROOT, 'www/dist/test'), { recursive: true });
+  execFileSync('cargo', ['run', '--quiet', '--release', '--', 'index', 'data/world-news.json', '-o', 'www/dist/test/world-news.ehx'], { cwd: ROOT, stdio: 'pipe' });
+  server = await startServer({
+    headers: (pathname, query) => (query.get('csp') === 'no-worker' ? { 'Content-Security-Policy': "script-src 'self' 'wasm-unsafe-eval'; worker-src 'none'" } : {}),
+  });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(query = '') {
+  const opened = await openPage(browser, `${server.url}/tests/e2e/pages/fixture.html${query}`);
+  await opened.page.waitForFunction(() => window.coreReady === true);
+  return opened;
+}
+
+/** Fills #root with the sample article `copies` times over (about 7 K
+ * characters each), so that a pass sends the worker several pieces. */
+async function fillWithArticle(page, copies) {
+  await page.evaluate(async (copies) => {
+    const html = await (await fetch('/tests/data/sample-article.html')).text();
+    const body = new DOMParser().parseFromString(html, 'text/html').body;
+    const root = document.getElementById('root');
+    root.replaceChildren();
+    for (let i = 0; i < copies; i++) {
+      const section = document.createElement('section');
+      section.append(...[...body.childNodes].map((node) => node.cloneNode(true)));
+      root.append(section);
+    }
+    // Georgia alone: the country or the US state, ranked over the whole
+    // text, which the country's own names dominate.
+    const last = document.createElement('p');
+    last.textContent = 'Georgia, at the very end.';
+    root.append(last);
+  }, copies);
+}
+
+describe('matching in a worker', () => {
+  test('gives the mentions matching in the page gives, for a JSON dictionary and its index, in both modes', async () => {
+    const { page, pageErrors, consoleErrors } = await open();
+    await fillWithArticle(page, 12);
+    const result = await page.evaluate(async () => {
+      const root = document.getElementById('root');
+      const run = async (options) => {
+        const highlighter = await window.core.createHighlighter({ root, ...options });
+        const { mentions } = await highlighter.highlight();
+        const facts = {
+          worker: highlighter.worker,
+          mentions: mentions.map((m) => [m.start, m.end, m.text, m.candidates.map((c) => c.id)]),
+          wrappers: root.querySelectorAll('entity-mention').length,
+          painted: CSS.highlights.size,
+        };
+        highlighter.destroy();
+        return facts;
+      };
+      const out = {};
+      for (const dictionary of [undefined, '/www/dist/test/world-news.ehx']) {
+        for (const mode of ['wrap', 'paint']) {
+          out[`${dictionary ?? 'json'} ${mode}`] = { page: await run({ dictionary, mode }), worker: await run({ dictionary, mode, worker: true }) };
+        }
+      }
+      return { out, textLength: root.textContent.length };
+    });
+    assert.ok(result.textLength > 60_000, `${result.textLength} characters: several pieces of 16 K`);
+    for (const [name, { page: inPage, worker }] of Object.entries(result.out)) {
+      assert.equal(inPage.worker, false, name);
+      assert.equal(worker.worker, true, name);
+      assert.ok(inPage.mentions.length > 12 * 60, `${name}: ${inPage.mentions.length} mentions`);
+      assert.deepEqual(worker.mentions, inPage.mentions, name);
+      assert.equal(worker.wrappers, inPage.wrappers, name);
+    }
+    const georgia = result.out['json wrap'].worker.mentions.at(-1);
+    assert.deepEqual(georgia.slice(2), ['Georgia', ['country:georgia', 'region:us-ga']], 'ranked over the whole text');
+    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
+
+  test('keeps highlighting what the page adds later (observe), through the worker', async () => {
+    const { page, pageErrors } = await open();
+    await fillWithArticle(page, 2);
+    const result = await page.evaluate(async () => {
+      const root = document.getElementById('root');
+      const updates = [];
+      const highlighter = await window.core.createHighlighter({ root, worker: true, observe: true, onUpdate: (update) => updates.push(update.added.map((m) => m.text)) });
+      const first = (await highlighter.highlight()).mentions.length;
+      const added = document.createElement('p');
+      added.textContent = 'Late news: Ilham Aliyev flew to Baku.';
+      root.append(added);
+      const deadline = performance.now() + 5000;
+      while (updates.length === 0 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      const facts = { first, updates, total: highlighter.mentions.length, wrapped: [...added.querySelectorAll('entity-mention')].map((e) => e.textContent) };
+      highlighter.destroy();
+      return facts;
+    });
+    assert.deepEqual(result.updates, [['Ilham Aliyev', 'Baku']]);
+    assert.deepEqual(result.wrapped, ['Ilham Aliyev', 'Baku']);
+    assert.equal(result.total, result.first + 2);
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
+
+  test('one worker matcher serves two highlighters at once, each getting its own text\'s mentions', async () => {
+    const { page, pageErrors } = await open();
+    await fillWithArticle(page, 4);
+    const result = await page.evaluate(async () => {
+      const root = document.getElementById('root');
+      const other = document.createElement('div');
+      other.innerHTML = '<p>Baku and Tbilisi.</p>'.repeat(2000);
+      document.body.append(other);
+      const shared = await window.core.createWorkerMatcher({});
+      const a = await window.core.createHighlighter({ root, matcher: shared });
+      const b = await window.core.createHighlighter({ root: other, matcher: shared });
+      const [fromA, fromB] = await Promise.all([a.highlight(), b.highlight()]);
+      const spans = (result) => result.mentions.map((m) => [m.start, m.end, m.entity.id]);
+      const together = { a: spans(fromA), b: spans(fromB) };
+      a.clear();
+      b.clear();
+      // Each alone, one after the other, through the same worker.
+      const alone = { a: spans(await a.highlight()), b: spans(await b.highlight()) };
+      a.destroy();
+      b.destroy();
+      shared.free();
+      return { together, alone, workers: [a.worker, b.worker] };
+    });
+    assert.deepEqual(result.workers, [true, true]);
+    assert.equal(result.together.b.length, 4000);
+    assert.ok(result.together.a.length > 4 * 60);
+    assert.deepEqual(result.together, result.alone);
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
+
+  test('a dictionary the worker refuses gives the error the page would give', async () => {
+    const { page } = await open();
+    const errors = await page.evaluate(async () => {
+      const attempt = async (worker) => {
+        try {
+          await window.core.createHighlighter({ root: document.getElementById('root'), dictionary: '/tests/e2e/pages/bad-dictionary.json', worker });
+          return null;
+        } catch (error) {
+          return { name: error.name, kind: error.kind, message: error.message, problems: error.problems };
+        }
+      };
+      return { page: await attempt(false), worker: await attempt(true) };
+    });
+    assert.equal(errors.page?.kind, 'dictionary');
+    assert.ok(errors.page.problems.length > 0);
+    assert.deepEqual(errors.worker, errors.page);
+    await page.close();
+  });
+
+  test('a page whose CSP forbids workers is highlighted from the page instead, with a warning', async () => {
+    const { page, pageErrors } = await open('?csp=no-worker');
+    const warnings = [];
+    page.on('console', (message) => {
+      if (message.type() === 'warning') warnings.push(message.text());
+    });
+    await fillWithArticle(page, 1);
+    const result = await page.evaluate(async () => {
+      const highlighter = await window.core.createHighlighter({ root: document.getElementById('root'), worker: true });
+      const { mentions } = await highlighter.highlight();
+      return { worker: highlighter.worker, mentions: mentions.length };
+    });
+    assert.equal(result.worker, false);
+    assert.ok(result.mentions > 60, `${result.mentions} mentions`);
+    assert.ok(warnings.some((text) => /cannot start a worker/.test(text)), JSON.stringify(warnings));
+    assert.deepEqual(pageErrors, []);
+    await screenshot(page, 'worker-csp-fallback');
+    await page.close();
+  });
+});

@@ -1,0 +1,164 @@
+// The body of a dedicated Worker that holds the WASM engine for a page
+// (worker-matcher.js starts it; `createHighlighter({ worker: true })`).
+// Matching a large page then runs beside the page's main thread instead of
+// in its slices: the highlighter sends the text piece by piece while it is
+// still walking the DOM, and this worker matches each piece as it arrives.
+//
+// Messages in (one at a time, in order):
+//   { type: 'load', dictionary, wasmUrl, foldDiacritics, fetchTimeout, progress }
+//       → { type: 'progress', loaded, total }* then { type: 'ready', info, timings }
+//   { type: 'match', id, text }     → { type: 'matched', id, triples, entities }
+//   { type: 'piece', stream, text } → nothing: the engine selects the names
+//                                     the piece can contain (addText)
+//   { type: 'finish', stream }      → { type: 'finished', stream, triples, entities }
+//                                     for the stream's pieces joined (find)
+//   { type: 'cancel', stream }      → nothing; the pieces are forgotten
+// One stream at a time (the other side queues them); a failure answers
+// { type: 'error', id | stream, error: { kind, message, problems } }, or
+// { type: 'error', load: true, ... } for the load. `entities` holds only
+// the records this worker has not sent before, since the other side keeps
+// every record it was sent.
+import { createLocalMatcher } from './local-matcher.js';
+
+let matcher = null;
+const sent = new Set();
+
+/** The records of the entities in `triples` not sent before. */
+function newRecords(triples) {
+  const entities = {};
+  matcher.addRecords(triples, entities);
+  const fresh = {};
+  for (const index of Object.keys(entities)) {
+    if (sent.has(index)) continue;
+    sent.add(index);
+    fresh[index] = entities[index];
+  }
+  return fresh;
+}
+
+function describe(error) {
+  return { kind: error?.kind ?? 'page', message: String(error?.message ?? error), problems: Array.isArray(error?.problems) ? error.problems : [] };
+}
+
+async function load({ dictionary, wasmUrl, foldDiacritics, fetchTimeout, progress }) {
+  try {
+    const onProgress = progress ? ({ loaded, total }) => postMessage({ type: 'progress', loaded, total }) : undefined;
+    matcher = await createLocalMatcher({ dictionary, wasmUrl, foldDiacritics, fetchTimeout, onProgress });
+    postMessage({ type: 'ready', info: await matcher.info(), timings: matcher.timings });
+  } catch (error) {
+    postMessage({ type: 'error', load: true, error: describe(error) });
+  }
+}
+
+/** The stream whose pieces the engine holds, and the first failure among
+ * them (answered at its finish). */
+let active = null;
+let streamError = null;
+/** Calls of match() that came while a stream was active. */
+const deferred = [];
+/** Pieces received while the engine was busy, selected from in one call:
+ * a piece's fixed cost (looking up the common words again) is then paid
+ * once per batch, and a worker that falls behind catches up. A compiled
+ * dictionary has nothing to do before the search: its pieces wait here
+ * until the finish. */
+let waiting = '';
+let selecting = false;
+/** Whether the engine holds pieces that no find() has taken yet. */
+let added = false;
+const nextTask = new MessageChannel();
+
+function addWaiting() {
+  selecting = false;
+  if (!waiting || streamError || !matcher?.isIndex) return;
+  const text = waiting;
+  waiting = '';
+  try {
+    added = true;
+    matcher.engine.addText(text);
+  } catch (error) {
+    streamError = error;
+  }
+}
+nextTask.port1.onmessage = addWaiting;
+
+/** What the engine finds in the pieces added and those still waiting,
+ * which it then forgets. */
+function findAdded() {
+  const text = waiting;
+  waiting = '';
+  added = false;
+  return matcher.engine.find(text);
+}
+
+function forget() {
+  // The engine forgets its pieces at its next find, whatever it finds.
+  try {
+    if (added) findAdded();
+  } catch {
+    // Nobody waits for that answer.
+  }
+  waiting = '';
+  streamError = null;
+}
+
+function answer(reply, find) {
+  try {
+    if (!matcher) throw new Error('the worker has no dictionary');
+    const triples = find();
+    postMessage({ ...reply, triples, entities: newRecords(triples) }, [triples.buffer]);
+  } catch (error) {
+    postMessage({ ...reply, type: 'error', error: describe(error) });
+  }
+}
+
+self.onmessage = ({ data }) => {
+  switch (data.type) {
+    case 'load':
+      load(data);
+      break;
+    case 'match':
+      // The engine holds one stream's pieces, which a find would take: a
+      // call of another highlighter waits for that stream's end.
+      if (active !== null) deferred.push(data);
+      else answer({ type: 'matched', id: data.id }, () => matcher.engine.find(data.text));
+      break;
+    case 'piece':
+      if (active !== data.stream) {
+        forget();
+        active = data.stream;
+      }
+      waiting += data.text;
+      // Messages already queued run before this task.
+      if (!selecting) {
+        selecting = true;
+        nextTask.port2.postMessage(null);
+      }
+      break;
+    case 'finish': {
+      // Not the active stream: no piece came, the text was empty.
+      const mine = active === data.stream;
+      const error = mine ? streamError : null;
+      answer({ type: 'finished', stream: data.stream }, () => {
+        if (error) throw error;
+        return mine ? findAdded() : new Uint32Array(0);
+      });
+      if (mine) {
+        active = null;
+        streamError = null;
+        runDeferred();
+      }
+      break;
+    }
+    case 'cancel':
+      if (active === data.stream) {
+        forget();
+        active = null;
+        runDeferred();
+      }
+      break;
+  }
+};
+
+function runDeferred() {
+  for (const call of deferred.splice(0)) self.onmessage({ data: call });
+}

@@ -1,0 +1,197 @@
+// A matcher whose WASM engine lives in a dedicated Worker (match-worker.js
+// describes the messages). The page's main thread then only walks the DOM
+// and shows mentions; with openStream() the highlighter hands the text over
+// piece by piece during its walk, so matching overlaps extraction instead
+// of following it.
+import { HighlighterError } from './errors.js';
+
+const WORKER_URL = new URL('./match-worker.js', import.meta.url);
+
+function toError({ kind, message, problems }) {
+  return new HighlighterError(kind, message, { problems });
+}
+
+export class WorkerMatcher {
+  constructor(worker) {
+    this.worker = worker;
+    this.records = new Map();
+    this.calls = new Map();
+    /** Open streams in the order opened; the worker holds the first's
+     * pieces, the others keep theirs until it finishes. */
+    this.streams = [];
+    this.nextId = 1;
+    this.info_ = null;
+    this.timings = { wasmStartup: 0, dictionaryReady: 0 };
+    this.failure = null;
+  }
+
+  receive(data) {
+    // Every answer's records are kept, even for a stream given up, since
+    // the worker never sends a record twice.
+    if (data.entities) for (const [index, record] of Object.entries(data.entities)) this.records.set(Number(index), record);
+    const key = data.id ?? data.stream;
+    const call = this.calls.get(key);
+    if (!call) return;
+    this.calls.delete(key);
+    if (data.type === 'error') call.reject(toError(data.error));
+    else call.resolve(data.triples);
+  }
+
+  /** The records of every entity index in `triples`. */
+  entitiesOf(triples) {
+    const entities = {};
+    for (let i = 2; i < triples.length; i += 3) entities[triples[i]] = this.records.get(triples[i]);
+    return entities;
+  }
+
+  /** A dead worker fails every call in flight, and every later one. */
+  fail(error) {
+    this.failure ??= error;
+    for (const call of this.calls.values()) call.reject(error);
+    this.calls.clear();
+    this.streams = [];
+  }
+
+  /** Resolves with the triples of the answer to `key`. */
+  expect(key) {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => this.calls.set(key, { resolve, reject }));
+  }
+
+  async info() {
+    return this.info_;
+  }
+
+  async match(text) {
+    const id = this.nextId++;
+    const answer = this.expect(id);
+    this.worker.postMessage({ type: 'match', id, text });
+    const triples = await answer;
+    return { triples, entities: this.entitiesOf(triples) };
+  }
+
+  /**
+   * Matching of one text given in pieces, each ending just after a block
+   * separator (which no mention crosses): push() each piece in order, then
+   * finish() gives what match() gives for their concatenation; cancel()
+   * gives the stream up. With an index, the worker selects each piece's
+   * names as it arrives, so finish() has only the compiling and the
+   * search left.
+   */
+  openStream() {
+    const id = this.nextId++;
+    const stream = { waiting: [], done: false };
+    this.streams.push(stream);
+    const send = (message) => {
+      stream.waiting.push(message);
+      this.sendStreams();
+    };
+    const end = () => {
+      stream.done = true;
+      this.sendStreams();
+    };
+    return {
+      push: (text) => {
+        if (text.length > 0 && !stream.done) send({ type: 'piece', stream: id, text });
+      },
+      finish: async () => {
+        const answer = this.expect(id);
+        send({ type: 'finish', stream: id });
+        end();
+        const triples = await answer;
+        return { triples, entities: this.entitiesOf(triples) };
+      },
+      cancel: () => {
+        if (stream.done) return;
+        send({ type: 'cancel', stream: id });
+        end();
+      },
+    };
+  }
+
+  /** Sends what the first open stream has waiting; once it is done, the
+   * next one's turn comes. */
+  sendStreams() {
+    while (this.streams.length > 0 && !this.failure) {
+      const first = this.streams[0];
+      for (const message of first.waiting.splice(0)) this.worker.postMessage(message);
+      if (!first.done) break;
+      this.streams.shift();
+    }
+  }
+
+  free() {
+    this.worker.terminate();
+    this.fail(new HighlighterError('page', 'the highlighter was destroyed'));
+  }
+}
+
+/** What a worker can be sent for the `dictionary` option: URLs made
+ * absolute against the page (the worker's own base is its script), objects
+ * as JSON text, bytes copied. */
+function transferable(dictionary) {
+  if (dictionary instanceof URL) return dictionary.href;
+  if (typeof dictionary === 'string' && !dictionary.trimStart().startsWith('{')) {
+    try {
+      return new URL(dictionary, globalThis.document?.baseURI).href;
+    } catch {
+      return dictionary;
+    }
+  }
+  if (dictionary && typeof dictionary === 'object' && !(dictionary instanceof ArrayBuffer) && !ArrayBuffer.isView(dictionary)) return JSON.stringify(dictionary);
+  return dictionary;
+}
+
+/**
+ * Starts a worker and loads the dictionary there. Resolves to a
+ * WorkerMatcher, or to null when this page cannot start a worker from the
+ * package's URL (another origin, a CSP without it): the caller then matches
+ * in the page. A dictionary or WASM failure inside the worker rejects, as
+ * it would in the page.
+ */
+export async function createWorkerMatcher({ dictionary, wasmUrl, foldDiacritics = true, onProgress, fetchTimeout, workerUrl = WORKER_URL } = {}) {
+  let worker;
+  try {
+    worker = new Worker(workerUrl, { type: 'module', name: 'entity-highlighter' });
+  } catch {
+    return null;
+  }
+  const matcher = new WorkerMatcher(worker);
+  const began = performance.now();
+  const ready = await new Promise((resolve, reject) => {
+    // Until the worker answers, its messages are about loading.
+    worker.onmessage = ({ data }) => {
+      if (data.type === 'progress') onProgress?.({ loaded: data.loaded, total: data.total });
+      else if (data.type === 'ready') resolve(data);
+      else if (data.type === 'error') reject(toError(data.error));
+    };
+    // The script did not load or run (blocked, missing): no message came.
+    worker.onerror = (event) => {
+      event.preventDefault?.();
+      resolve(null);
+    };
+    worker.postMessage({
+      type: 'load',
+      dictionary: transferable(dictionary),
+      wasmUrl: wasmUrl === undefined ? undefined : new URL(wasmUrl, globalThis.document?.baseURI).href,
+      foldDiacritics,
+      fetchTimeout,
+      progress: typeof onProgress === 'function',
+    });
+  }).catch((error) => {
+    worker.terminate();
+    throw error;
+  });
+  if (!ready) {
+    worker.terminate();
+    return null;
+  }
+  worker.onmessage = ({ data }) => matcher.receive(data);
+  worker.onerror = (event) => {
+    event.preventDefault?.();
+    matcher.fail(new HighlighterError('page', `the matching worker failed: ${event.message ?? 'unknown error'}`));
+  };
+  matcher.info_ = ready.info;
+  matcher.timings = { ...ready.timings, workerStartup: performance.now() - began - ready.timings.dictionaryReady - ready.timings.wasmStartup };
+  return matcher;
+}
