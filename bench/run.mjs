@@ -162,10 +162,10 @@ function plan(options, prepared) {
       configs.push({ key: 'bundled-exact', dict: 'bundled', kind: 'json', exact: true, label: 'bundled, JSON, exact case', url: rel(p.exact), foldDiacritics: false, loadRuns: 1 });
     } else if (d.key === '100k') {
       configs.push({ key: '100k', dict: '100k', kind: 'json', label: 'names-100k, JSON (compiled whole)', url: d.url, foldDiacritics: true, loadRuns: Math.min(runs, 3) });
-      configs.push({ key: '100k-index', dict: '100k', kind: 'index', label: 'names-100k, index', url: rel(p.index), foldDiacritics: true, loadRuns: runs, memorySequence: true });
+      configs.push({ key: '100k-index', dict: '100k', kind: 'index', label: 'names-100k, index', url: rel(p.index), foldDiacritics: true, loadRuns: runs, memorySequence: true, worker: true });
       configs.push({ key: '100k-exact', dict: '100k', kind: 'json', exact: true, label: 'names-100k, JSON, exact case', url: rel(p.exact), foldDiacritics: false, loadRuns: 1 });
     } else if (d.key === '1m') {
-      configs.push({ key: '1m-index', dict: '1m', kind: 'index', label: 'names-1m, index', url: rel(p.index), foldDiacritics: true, loadRuns: runs, memorySequence: true });
+      configs.push({ key: '1m-index', dict: '1m', kind: 'index', label: 'names-1m, index', url: rel(p.index), foldDiacritics: true, loadRuns: runs, memorySequence: true, worker: true });
       configs.push({ key: '1m-exact', dict: '1m', kind: 'index', exact: true, label: 'names-1m, index, exact case', url: rel(p.exactIndex), foldDiacritics: false, loadRuns: 1 });
     }
   }
@@ -247,6 +247,9 @@ function markdown({ meta, m, rat, checks, tables }) {
   const describePage = (key) => (nodes(key) ? `${key}: ${report.fmt(nodes(key).textNodes)} text nodes (white space between blocks included), ${report.fmt(nodes(key).elements)} elements` : null);
   lines.push(`The page's HTML in the document (${['news-100k', 'news-1mb'].map(describePage).filter(Boolean).join('; ') || 'not run'}; article: article.txt as paragraphs), highlighted with \`createHighlighter({ root, matcher, mode })\`. Stages timed apart with the core's own functions: extraction (DOM → one string), matching (one WASM call), mapping offsets (triples → mentions → text-node pieces). End to end: wall time of \`await highlighter.highlight()\` (extraction and matching run in slices of about 20 ms, DOM work in slices of 8 to 30 ms, with yields between them, which the wall time includes). Next frame: from then until the next frame is produced.`, '');
   lines.push(report.pagesTable(m), '');
+  lines.push('### Matching in a worker', '');
+  lines.push('The index configurations again with `createWorkerMatcher` (the `worker: true` option): the engine and index in a dedicated Worker, the text handed over in pieces of about 16 K characters during the walk, each piece\'s names selected there while the walk goes on; after the walk the worker compiles the names and searches the whole text. "Wait after extraction" is that last part as the page sees it. Both run in one page, one after the other; the machine has 2 cores, which the page\'s main thread, the worker and the browser\'s own threads share.', '');
+  lines.push(report.workerPagesTable(m), '');
   lines.push('### Long tasks during one full highlight of news-1mb', '');
   lines.push(report.longTaskTable(m), '');
   lines.push('### WASM memory over 5 pages in a row', '');

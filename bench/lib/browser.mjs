@@ -155,6 +155,9 @@ export async function runBrowser({ baseUrl, plan, log }) {
         await s.call('freeDictionary', { config: 'startup' });
         for (const t of plan.texts) await s.call('loadText', { key: t.key, url: `/bench-data/${t.file}` });
         record.load = await s.call('loadDictionary', { config: 'c', url: config.url, foldDiacritics: config.foldDiacritics, runs: config.loadRuns }, 900_000);
+        // The same dictionary in a worker (createHighlighter's `worker`
+        // option), for the pages.
+        if (config.worker) record.workerLoad = await s.call('loadWorkerMatcher', { config: 'w', url: config.url }, 900_000);
         for (const t of plan.texts) {
           record.texts[t.key] = await s.call('matchText', { config: 'c', text: t.key, runs: config.exact ? Math.min(runs, 3) : runs, budgetMs: config.exact ? budgetMs / 3 : budgetMs, wantSpans: config.exact }, 900_000);
         }
@@ -165,9 +168,11 @@ export async function runBrowser({ baseUrl, plan, log }) {
           if (!config.exact) {
             for (const mode of ['wrap', 'paint']) {
               pageRecord[mode] = await s.call('highlightPage', { config: 'c', mode, runs, budgetMs }, 900_000);
+              if (config.worker) (pageRecord.worker ??= {})[mode] = await s.call('highlightPage', { config: 'w', mode, runs, budgetMs }, 900_000);
             }
             if (p.key === 'news-1mb') {
               for (const mode of ['wrap', 'paint']) record.longTasks.push(await s.call('longTasks', { config: 'c', mode }, 900_000));
+              if (config.worker) for (const mode of ['wrap', 'paint']) record.longTasks.push({ ...(await s.call('longTasks', { config: 'w', mode }, 900_000)), worker: true });
             }
           }
           record.pages[p.key] = pageRecord;
