@@ -172,6 +172,65 @@ describe('matching in a worker', () => {
     await page.close();
   });
 
+  test('a dictionary given as a URL object, blob: included, loads in the worker as in the page', async () => {
+    const { page, pageErrors } = await open();
+    await fillWithArticle(page, 1);
+    const result = await page.evaluate(async () => {
+      const root = document.getElementById('root');
+      const json = await (await fetch('/www/pkg/world-news.json')).text();
+      const blobUrl = new URL(URL.createObjectURL(new Blob([json], { type: 'application/json' })));
+      const run = async (dictionary, worker) => {
+        const highlighter = await window.core.createHighlighter({ root, dictionary, worker });
+        const { mentions } = await highlighter.highlight();
+        highlighter.destroy();
+        return { worker: highlighter.worker, spans: mentions.map((m) => [m.start, m.end, m.entity.id]) };
+      };
+      return {
+        page: await run(blobUrl, false),
+        worker: await run(blobUrl, true),
+        index: await run(new URL('/www/dist/test/world-news.ehx', location.href), true),
+      };
+    });
+    assert.equal(result.worker.worker, true);
+    assert.ok(result.page.spans.length > 60);
+    assert.deepEqual(result.worker.spans, result.page.spans);
+    assert.deepEqual(result.index.spans, result.page.spans);
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
+
+  test('a freed worker matcher fails the next pass at once, leaving the page as it was', async () => {
+    const { page, pageErrors } = await open();
+    await fillWithArticle(page, 1);
+    const result = await page.evaluate(async () => {
+      const root = document.getElementById('root');
+      const before = root.innerHTML;
+      const shared = await window.core.createWorkerMatcher({});
+      const highlighter = await window.core.createHighlighter({ root, matcher: shared });
+      const first = (await highlighter.highlight()).mentions.length;
+      highlighter.clear();
+      shared.free();
+      const began = performance.now();
+      const outcomes = [];
+      for (let i = 0; i < 3; i++) {
+        try {
+          await highlighter.highlight();
+          outcomes.push('resolved');
+        } catch (error) {
+          outcomes.push(`${error.name} ${error.kind}: ${error.message}`);
+        }
+      }
+      return { first, outcomes, ms: performance.now() - began, unchanged: root.innerHTML === before };
+    });
+    assert.ok(result.first > 60);
+    assert.equal(result.outcomes.length, 3);
+    for (const outcome of result.outcomes) assert.match(outcome, /^HighlighterError page: the matcher was freed/);
+    assert.ok(result.ms < 2000, `${result.ms} ms`);
+    assert.ok(result.unchanged, 'the page is as it was');
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
+
   test('a page whose CSP forbids workers is highlighted from the page instead, with a warning', async () => {
     const { page, pageErrors } = await open('?csp=no-worker');
     const warnings = [];

@@ -88,7 +88,8 @@ export interface HighlighterOptions {
    * never in the page's own tasks. Worth it for large dictionaries and
    * long pages. The worker script is `internal/match-worker.js` next to
    * this package, so it must be served from the page's own origin and the
-   * page's CSP must allow it (`worker-src`, else `script-src`); where it
+   * page's CSP must allow it (`worker-src`, or the directives it falls
+   * back to: `child-src`, `script-src`, `default-src`); where it
    * cannot start, matching stays in the page with a console warning
    * (`Highlighter.worker` says which). Default `false`.
    */
@@ -135,7 +136,8 @@ export interface WorkerMatcher extends Matcher {
   /** As LocalMatcher's, measured in the worker, plus `workerStartup`: the
    * rest of the time from starting the worker to its being ready. */
   timings: { wasmStartup: number; dictionaryReady: number; dictionaryBuild: number; dictionaryBytes: number; workerStartup: number };
-  /** Stops the worker. */
+  /** Stops the worker; a highlighter never frees a matcher it was given,
+   * so whoever created a shared one frees it. */
   free(): void;
 }
 

@@ -36,12 +36,17 @@ function newRecords(triples) {
   return fresh;
 }
 
+/** An error as the other side rebuilds it: a HighlighterError (loading)
+ * keeps its kind; anything else (an engine error while matching) has none,
+ * and the highlighter reports it as it would from the page. */
 function describe(error) {
-  return { kind: error?.kind ?? 'page', message: String(error?.message ?? error), problems: Array.isArray(error?.problems) ? error.problems : [] };
+  return { kind: error?.kind ?? null, message: String(error?.message ?? error), problems: Array.isArray(error?.problems) ? error.problems : [] };
 }
 
-async function load({ dictionary, wasmUrl, foldDiacritics, fetchTimeout, progress }) {
+async function load({ dictionary, dictionaryUrl, wasmUrl, foldDiacritics, fetchTimeout, progress }) {
   try {
+    // A URL object in the page (blob: and data: too) is fetched as given.
+    if (dictionaryUrl !== undefined) dictionary = new URL(dictionaryUrl);
     const onProgress = progress ? ({ loaded, total }) => postMessage({ type: 'progress', loaded, total }) : undefined;
     matcher = await createLocalMatcher({ dictionary, wasmUrl, foldDiacritics, fetchTimeout, onProgress });
     postMessage({ type: 'ready', info: await matcher.info(), timings: matcher.timings });
@@ -77,6 +82,7 @@ function addWaiting() {
     matcher.engine.addText(text);
   } catch (error) {
     streamError = error;
+    waiting = '';
   }
 }
 nextTask.port1.onmessage = addWaiting;
@@ -139,7 +145,12 @@ self.onmessage = ({ data }) => {
       const mine = active === data.stream;
       const error = mine ? streamError : null;
       answer({ type: 'finished', stream: data.stream }, () => {
-        if (error) throw error;
+        if (error) {
+          // The engine must not keep the failed stream's pieces for the
+          // next text.
+          forget();
+          throw error;
+        }
         return mine ? findAdded() : new Uint32Array(0);
       });
       if (mine) {

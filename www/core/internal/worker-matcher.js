@@ -7,8 +7,10 @@ import { HighlighterError } from './errors.js';
 
 const WORKER_URL = new URL('./match-worker.js', import.meta.url);
 
+/** A HighlighterError when the worker's error had a kind (loading), else
+ * a plain Error, which the highlighter words as it does for the page. */
 function toError({ kind, message, problems }) {
-  return new HighlighterError(kind, message, { problems });
+  return kind ? new HighlighterError(kind, message, { problems }) : new Error(message);
 }
 
 export class WorkerMatcher {
@@ -47,6 +49,7 @@ export class WorkerMatcher {
   /** A dead worker fails every call in flight, and every later one. */
   fail(error) {
     this.failure ??= error;
+    this.worker.terminate();
     for (const call of this.calls.values()) call.reject(error);
     this.calls.clear();
     this.streams = [];
@@ -81,6 +84,10 @@ export class WorkerMatcher {
   openStream() {
     const id = this.nextId++;
     const stream = { waiting: [], done: false };
+    if (this.failure) {
+      const failure = this.failure;
+      return { push() {}, finish: () => Promise.reject(failure), cancel() {} };
+    }
     this.streams.push(stream);
     const send = (message) => {
       stream.waiting.push(message);
@@ -103,6 +110,14 @@ export class WorkerMatcher {
       },
       cancel: () => {
         if (stream.done) return;
+        // A stream still queued behind another has sent nothing: it goes
+        // without a word, sparing the worker its pieces.
+        if (this.streams[0] !== stream) {
+          stream.waiting = [];
+          this.streams.splice(this.streams.indexOf(stream), 1);
+          stream.done = true;
+          return;
+        }
         send({ type: 'cancel', stream: id });
         end();
       },
@@ -121,16 +136,14 @@ export class WorkerMatcher {
   }
 
   free() {
-    this.worker.terminate();
-    this.fail(new HighlighterError('page', 'the highlighter was destroyed'));
+    this.fail(new HighlighterError('page', 'the matcher was freed (free()); create another to match again'));
   }
 }
 
 /** What a worker can be sent for the `dictionary` option: URLs made
  * absolute against the page (the worker's own base is its script), objects
- * as JSON text, bytes copied. */
+ * as JSON text, bytes copied. (A URL object goes as `dictionaryUrl`.) */
 function transferable(dictionary) {
-  if (dictionary instanceof URL) return dictionary.href;
   if (typeof dictionary === 'string' && !dictionary.trimStart().startsWith('{')) {
     try {
       return new URL(dictionary, globalThis.document?.baseURI).href;
@@ -140,6 +153,17 @@ function transferable(dictionary) {
   }
   if (dictionary && typeof dictionary === 'object' && !(dictionary instanceof ArrayBuffer) && !ArrayBuffer.isView(dictionary)) return JSON.stringify(dictionary);
   return dictionary;
+}
+
+/** `url` made absolute against the page, or as given when it is not a URL
+ * (the worker's start of WASM then fails as the page's would). */
+function absolute(url) {
+  if (url === undefined) return undefined;
+  try {
+    return new URL(url, globalThis.document?.baseURI).href;
+  } catch {
+    return String(url);
+  }
 }
 
 /**
@@ -172,8 +196,8 @@ export async function createWorkerMatcher({ dictionary, wasmUrl, foldDiacritics 
     };
     worker.postMessage({
       type: 'load',
-      dictionary: transferable(dictionary),
-      wasmUrl: wasmUrl === undefined ? undefined : new URL(wasmUrl, globalThis.document?.baseURI).href,
+      ...(dictionary instanceof URL ? { dictionaryUrl: dictionary.href } : { dictionary: transferable(dictionary) }),
+      wasmUrl: absolute(wasmUrl),
       foldDiacritics,
       fetchTimeout,
       progress: typeof onProgress === 'function',
@@ -191,6 +215,8 @@ export async function createWorkerMatcher({ dictionary, wasmUrl, foldDiacritics 
     event.preventDefault?.();
     matcher.fail(new HighlighterError('page', `the matching worker failed: ${event.message ?? 'unknown error'}`));
   };
+  // An answer that could not be decoded would leave its caller waiting.
+  worker.onmessageerror = () => matcher.fail(new HighlighterError('page', 'the matching worker sent an answer the page could not read'));
   matcher.info_ = ready.info;
   matcher.timings = { ...ready.timings, workerStartup: performance.now() - began - ready.timings.dictionaryReady - ready.timings.wasmStartup };
   return matcher;
