@@ -15,9 +15,11 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use aho_corasick::automaton::{Automaton as _, OverlappingState};
+use aho_corasick::automaton::OverlappingState;
 use aho_corasick::nfa::{contiguous, noncontiguous};
-use aho_corasick::{dfa, AhoCorasickKind, BuildError, Input, MatchKind};
+use aho_corasick::{AhoCorasickKind, BuildError, Input, MatchKind};
+#[cfg(not(target_arch = "wasm32"))]
+use aho_corasick::{automaton::Automaton as _, dfa};
 
 use crate::dictionary::{CaseRule, Dictionary, NameOptions};
 use crate::index::FastHashBuilder;
@@ -94,6 +96,7 @@ struct NameRef {
 /// `.wasm`, while a matcher only ever runs an overlapping search.
 #[derive(Clone, Debug)]
 enum Automaton {
+    #[cfg(not(target_arch = "wasm32"))]
     Dfa(dfa::DFA),
     Contiguous(contiguous::NFA),
     Noncontiguous(noncontiguous::NFA),
@@ -102,7 +105,10 @@ enum Automaton {
 impl Automaton {
     /// Builds the kind asked for, or with `None` the kind `AhoCorasick`
     /// would choose: a DFA for at most 100 patterns, else a contiguous NFA
-    /// unless it would be too large, else the noncontiguous one.
+    /// unless it would be too large, else the noncontiguous one. The
+    /// `.wasm` has no DFA (a contiguous NFA instead): it served only
+    /// dictionaries of at most 100 names, which any kind searches in
+    /// microseconds, and cost about 3 KB of the gzipped file.
     fn build<'p>(patterns: impl IntoIterator<Item = &'p [u8]>, kind: Option<AhoCorasickKind>) -> Result<Automaton, BuildError> {
         let mut nfa_builder = noncontiguous::Builder::new();
         nfa_builder.match_kind(MatchKind::Standard);
@@ -112,12 +118,8 @@ impl Automaton {
         #[cfg(target_arch = "wasm32")]
         nfa_builder.prefilter(false);
         let nfa = nfa_builder.build(patterns)?;
-        let dfa = || {
-            let mut builder = dfa::Builder::new();
-            #[cfg(target_arch = "wasm32")]
-            builder.prefilter(false);
-            builder.match_kind(MatchKind::Standard).build_from_noncontiguous(&nfa)
-        };
+        #[cfg(not(target_arch = "wasm32"))]
+        let dfa = || dfa::Builder::new().match_kind(MatchKind::Standard).build_from_noncontiguous(&nfa);
         let contiguous = || {
             let mut builder = contiguous::Builder::new();
             #[cfg(target_arch = "wasm32")]
@@ -125,10 +127,14 @@ impl Automaton {
             builder.match_kind(MatchKind::Standard).build_from_noncontiguous(&nfa)
         };
         Ok(match kind {
+            #[cfg(not(target_arch = "wasm32"))]
             Some(AhoCorasickKind::DFA) => Automaton::Dfa(dfa()?),
+            #[cfg(target_arch = "wasm32")]
+            Some(AhoCorasickKind::DFA) => Automaton::Contiguous(contiguous()?),
             Some(AhoCorasickKind::ContiguousNFA) => Automaton::Contiguous(contiguous()?),
             Some(_) => Automaton::Noncontiguous(nfa),
             None => {
+                #[cfg(not(target_arch = "wasm32"))]
                 if nfa.patterns_len() <= 100 {
                     if let Ok(dfa) = dfa() {
                         return Ok(Automaton::Dfa(dfa));
@@ -147,6 +153,7 @@ impl Automaton {
     /// them.
     fn overlapping(&self, haystack: &str, keep: impl Fn(usize, usize) -> bool) -> Vec<(u64, usize)> {
         match self {
+            #[cfg(not(target_arch = "wasm32"))]
             Automaton::Dfa(automaton) => overlapping(automaton, haystack, keep),
             Automaton::Contiguous(automaton) => overlapping(automaton, haystack, keep),
             Automaton::Noncontiguous(automaton) => overlapping(automaton, haystack, keep),
