@@ -126,6 +126,52 @@ describe('extraction in slices', () => {
     await page.close();
   });
 
+  test('hands out its text in pieces that end after block separators and join to the whole', async () => {
+    const { page, pageErrors } = await open('scopes.html');
+    await page.waitForFunction(() => document.getElementById('frame').contentDocument?.readyState === 'complete');
+    const facts = await page.evaluate(async () => {
+      const { extractText, extractTextSliced, BLOCK_SEPARATOR } = await import('/www/core/internal/extract.js');
+      const root = document.getElementById('root');
+      const many = document.createElement('section');
+      for (let i = 0; i < 2000; i++) {
+        const p = document.createElement('p');
+        p.append(`Line ${i} `, Object.assign(document.createElement('b'), { textContent: 'Baku' }), ' again');
+        many.append(p);
+      }
+      // One block longer than a piece: it stays in one piece.
+      const long = document.createElement('p');
+      long.textContent = 'Tbilisi '.repeat(1000);
+      many.append(long);
+      root.append(many);
+      const whole = extractText([root]);
+      const run = async (sliceMs, pieceChars) => {
+        const pieces = [];
+        const sliced = await extractTextSliced([root], { sliceMs, pause: async () => {}, onPiece: (piece) => pieces.push(piece), pieceChars });
+        return {
+          count: pieces.length,
+          joined: pieces.join('') === whole.text && sliced.text === whole.text,
+          // Every piece but the last ends just after a separator.
+          cutAtBlocks: pieces.slice(0, -1).every((piece) => piece.endsWith(BLOCK_SEPARATOR)),
+          noneEmpty: pieces.every((piece) => piece.length > 0),
+          longest: Math.max(...pieces.map((piece) => piece.length)),
+        };
+      };
+      return { length: whole.text.length, small: await run(0, 1024), large: await run(20, 16 * 1024), one: await run(20, Infinity) };
+    });
+    assert.ok(facts.length > 40_000, `${facts.length} characters`);
+    for (const [name, run] of Object.entries({ small: facts.small, large: facts.large })) {
+      assert.ok(run.joined && run.cutAtBlocks && run.noneEmpty, `${name}: ${JSON.stringify(run)}`);
+    }
+    // The length is looked at every 256 nodes: pieces of 1 to 2 K here.
+    assert.ok(facts.small.count >= 20, `${facts.small.count} pieces of about 1 K`);
+    assert.ok(facts.small.longest >= 8000, 'the 8,000-character block is one piece');
+    assert.ok(facts.large.count >= 3 && facts.large.count < facts.small.count, `${facts.large.count} pieces of about 16 K`);
+    assert.equal(facts.one.count, 1, 'with no piece size, the whole text is one piece at the end');
+    assert.ok(facts.one.joined);
+    assert.deepEqual(pageErrors.map(String), []);
+    await page.close();
+  });
+
   test('stops when the page removes the part it was about to walk, and the highlighter then walks in one go', async () => {
     const { page, pageErrors, consoleErrors } = await open();
     const facts = await page.evaluate(async (dictionary) => {
