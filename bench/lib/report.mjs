@@ -411,7 +411,7 @@ export function targets(m, rat) {
     const tasks = (l) => (l ? `${fmt(l.maxTask)} ms (${l.longTasks?.length ?? '–'} long tasks)` : '–');
     add('1mb-page', '1 MB page ≤ 150 ms with no task > 50 ms (1M dictionary)', ok,
       Number.isFinite(v) ? `wrap ${fmt(v)} ms, paint ${fmt(p.paint?.e2e?.median)} ms${workerFigures(p)}; longest task: wrap ${tasks(lt)}, paint ${tasks(ltPaint)}${workerTasks(c1m, tasks)}` : 'not measured',
-      ok === false ? `${stageShares(p)}; extraction and matching run in slices of about 20 ms, the DOM work in slices of 8 to 30 ms${lt?.longFrames ? `; during the wrap pass ${lt.longFrames.count} long animation frames spent ${fmt(lt.longFrames.render)} ms rendering (style and layout ${fmt(lt.longFrames.styleLayout)} ms)` : ''}; ${nativeIndexDetail(m, '1m', 'news-1mb')}` : '');
+      ok === false ? `${stageShares(p)}; extraction and matching run in slices of about 20 ms, the DOM work in slices of 20 to 30 ms${lt?.longFrames ? `; during the wrap pass ${lt.longFrames.count} long animation frames spent ${fmt(lt.longFrames.render)} ms rendering (style and layout ${fmt(lt.longFrames.styleLayout)} ms)` : ''}; ${nativeIndexDetail(m, '1m', 'news-1mb')}` : '');
   }
   // 6. Memory.
   {
