@@ -138,6 +138,11 @@ describe('extraction in slices', () => {
         p.append(`Line ${i} `, Object.assign(document.createElement('b'), { textContent: 'Baku' }), ' again');
         many.append(p);
       }
+      // Line breaks separate too: a piece cut just after one must not
+      // make the next text start with a second separator.
+      const lines = document.createElement('div');
+      for (let i = 0; i < 1500; i++) lines.append(Object.assign(document.createElement('span'), { textContent: `line ${i}` }), document.createElement('br'));
+      many.append(lines);
       // One block longer than a piece: it stays in one piece.
       const long = document.createElement('p');
       long.textContent = 'Tbilisi '.repeat(1000);

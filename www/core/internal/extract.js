@@ -136,8 +136,11 @@ class TextCollector {
     this.datas = [];
     this.starts = [];
     this.parts = [];
-    /** How many parts takePiece() has handed out. */
+    /** How many parts are pieces takePiece() has handed out. */
     this.pieceParts = 0;
+    /** Whether the last part is a block separator (a piece that ends
+     * with one is not: it is joined text). */
+    this.endsWithSeparator = false;
     this.scopes = new Set();
     this.length = 0;
     // One frame per root being walked: the node to visit next, and the
@@ -147,9 +150,10 @@ class TextCollector {
   }
 
   separate() {
-    if (this.length > 0 && this.parts[this.parts.length - 1] !== BLOCK_SEPARATOR) {
+    if (this.length > 0 && !this.endsWithSeparator) {
       this.parts.push(BLOCK_SEPARATOR);
       this.length += 1;
+      this.endsWithSeparator = true;
     }
   }
 
@@ -248,6 +252,7 @@ class TextCollector {
         this.starts.push(this.length);
         this.parts.push(data);
         this.length += data.length;
+        this.endsWithSeparator = data === BLOCK_SEPARATOR;
       }
       return after(node, frame);
     }
@@ -287,7 +292,9 @@ class TextCollector {
 
   /** The text gathered since the last piece, up to and including its
    * last block separator (all of it when `final`), or "" when there is
-   * none yet. Pieces end where no mention can cross. */
+   * none yet. Pieces end where no mention can cross. The parts a piece
+   * joined are replaced by it, so result() joins pieces, not every part
+   * again. */
   takePiece(final) {
     let end = this.parts.length;
     if (!final) {
@@ -295,7 +302,8 @@ class TextCollector {
     }
     if (end <= this.pieceParts) return '';
     const piece = this.parts.slice(this.pieceParts, end).join('');
-    this.pieceParts = end;
+    this.parts.splice(this.pieceParts, end - this.pieceParts, piece);
+    this.pieceParts += 1;
     return piece;
   }
 
