@@ -79,6 +79,12 @@ async function fetchBytes(url, onProgress, timeout = FETCH_TIMEOUT_MS) {
   }
 }
 
+/** Whether a string given as the dictionary is JSON text rather than a
+ * URL: a dictionary is an object, so its text starts with "{". */
+export function isJsonText(text) {
+  return text.trimStart().startsWith('{');
+}
+
 /** JSON text, or the bytes of a compact index (they start with "EHIX");
  * `url` says where they came from, for messages. */
 function fromBytes(bytes, url) {
@@ -99,7 +105,7 @@ export async function dictionarySource(source, onProgress, timeout) {
     return fromBytes(source instanceof ArrayBuffer ? new Uint8Array(source) : new Uint8Array(source.buffer, source.byteOffset, source.byteLength));
   }
   if (typeof source === 'string') {
-    if (source.trimStart().startsWith('{')) return { json: source };
+    if (isJsonText(source)) return { json: source };
     let url;
     try {
       url = new URL(source, globalThis.document?.baseURI ?? globalThis.location?.href);

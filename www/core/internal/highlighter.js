@@ -28,9 +28,9 @@ const MAX_SLICE_MS = 30;
  * text node or paints a mention, so a batch overruns the slice by little. */
 const UNITS_PER_CLOCK_CHECK = 8;
 /** A matcher in a worker gets the text in pieces of about this many UTF-16
- * units as the walk gathers it: small enough that matching starts early in
- * the walk, large enough that each piece's fixed cost (an index selects and
- * compiles names per piece) stays small. */
+ * units as the walk gathers it: small enough that selecting names starts
+ * early in the walk, large enough that each piece's fixed cost (looking up
+ * the page's common words again) stays small. */
 const STREAM_PIECE_CHARS = 16 * 1024;
 /** Mutations are collected this long before a pass, so a burst of changes
  * (a framework re-rendering a list) costs one pass. */

@@ -133,7 +133,7 @@ function pieceEnd(text, from, target) {
  * names unambiguously first, most often named first, then dictionary order.
  * `triples` holds (start, end, entity) runs, one run per mention.
  */
-export function rankCandidates(triples) {
+function rankCandidates(triples) {
   const named = new Map();
   const runs = [];
   for (let i = 0; i < triples.length;) {

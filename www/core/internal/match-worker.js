@@ -21,19 +21,15 @@
 import { createLocalMatcher } from './local-matcher.js';
 
 let matcher = null;
-const sent = new Set();
 
-/** The records of the entities in `triples` not sent before. */
+/** The records of the entities in `triples` not sent before: those the
+ * matcher has not read yet (it keeps every record it reads). */
 function newRecords(triples) {
+  const unread = [];
+  for (let i = 2; i < triples.length; i += 3) if (!matcher.records.has(triples[i])) unread.push(triples[i]);
   const entities = {};
   matcher.addRecords(triples, entities);
-  const fresh = {};
-  for (const index of Object.keys(entities)) {
-    if (sent.has(index)) continue;
-    sent.add(index);
-    fresh[index] = entities[index];
-  }
-  return fresh;
+  return Object.fromEntries(unread.map((index) => [index, entities[index]]));
 }
 
 /** An error as the other side rebuilds it: a HighlighterError (loading)

@@ -3,6 +3,7 @@
 // and shows mentions; with openStream() the highlighter hands the text over
 // piece by piece during its walk, so matching overlaps extraction instead
 // of following it.
+import { isJsonText } from './engine.js';
 import { HighlighterError } from './errors.js';
 
 const WORKER_URL = new URL('./match-worker.js', import.meta.url);
@@ -82,12 +83,12 @@ export class WorkerMatcher {
    * search left.
    */
   openStream() {
-    const id = this.nextId++;
-    const stream = { waiting: [], done: false };
     if (this.failure) {
       const failure = this.failure;
       return { push() {}, finish: () => Promise.reject(failure), cancel() {} };
     }
+    const id = this.nextId++;
+    const stream = { waiting: [], done: false };
     this.streams.push(stream);
     const send = (message) => {
       stream.waiting.push(message);
@@ -144,13 +145,7 @@ export class WorkerMatcher {
  * absolute against the page (the worker's own base is its script), objects
  * as JSON text, bytes copied. (A URL object goes as `dictionaryUrl`.) */
 function transferable(dictionary) {
-  if (typeof dictionary === 'string' && !dictionary.trimStart().startsWith('{')) {
-    try {
-      return new URL(dictionary, globalThis.document?.baseURI).href;
-    } catch {
-      return dictionary;
-    }
-  }
+  if (typeof dictionary === 'string') return isJsonText(dictionary) ? dictionary : absolute(dictionary);
   if (dictionary && typeof dictionary === 'object' && !(dictionary instanceof ArrayBuffer) && !ArrayBuffer.isView(dictionary)) return JSON.stringify(dictionary);
   return dictionary;
 }
