@@ -238,6 +238,48 @@ describe('highlighting', () => {
     assert.equal(mention.tag, 'ENTITY-MENTION');
     await page.close();
   });
+
+  test('after a slow match the page gets a turn before the mentions are mapped and shown', async () => {
+    // Mapping thousands of mentions takes a slice's time by itself, so the
+    // highlighter must not run it in the task that matching already made
+    // long. A matcher that takes 12 ms (more than half a 20 ms slice)
+    // queues a timer as it returns: the page's first change must come
+    // after that timer has run.
+    const { page } = await fixture('<p>Ilham Aliyev visited Baku and Yerevan.</p><p>Georgia and Armenia.</p>');
+    const facts = await page.evaluate(async (dictionary) => {
+      const root = document.getElementById('root');
+      const local = await window.core.createLocalMatcher({ dictionary });
+      let turnTaken = null;
+      let slow = false;
+      const matcher = {
+        info: () => local.info(),
+        async match(text) {
+          const result = local.matchNow(text);
+          if (!slow) return result;
+          const until = performance.now() + 12;
+          while (performance.now() < until) { /* a slow matcher */ }
+          turnTaken = false;
+          setTimeout(() => { turnTaken = true; }, 0);
+          return result;
+        },
+      };
+      // A first pass warms up the code, so that the second's only long
+      // part is the matcher.
+      const highlighter = await window.core.createHighlighter({ root, matcher });
+      await highlighter.highlight();
+      highlighter.clear();
+      slow = true;
+      let firstChangeAfterTurn = null;
+      const observer = new MutationObserver(() => { firstChangeAfterTurn ??= turnTaken; });
+      observer.observe(root, { childList: true, subtree: true });
+      const { mentions } = await highlighter.highlight();
+      observer.disconnect();
+      return { mentions: mentions.length, firstChangeAfterTurn };
+    }, DICTIONARY);
+    assert.equal(facts.mentions, 5);
+    assert.equal(facts.firstChangeAfterTurn, true);
+    await page.close();
+  });
 });
 
 describe('errors leave the page untouched', () => {
