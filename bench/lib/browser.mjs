@@ -161,6 +161,10 @@ export async function runBrowser({ baseUrl, plan, log }) {
         for (const t of plan.texts) {
           record.texts[t.key] = await s.call('matchText', { config: 'c', text: t.key, runs: config.exact ? Math.min(runs, 3) : runs, budgetMs: config.exact ? budgetMs / 3 : budgetMs, wantSpans: config.exact }, 900_000);
         }
+        // The same engine natively, right after: on a shared machine the
+        // load changes over a run, and the ratio should compare like with
+        // like (the page waits, idle, meanwhile).
+        if (!config.exact && plan.nativeNext) record.nativeNext = plan.nativeNext(config);
         for (const p of pages) {
           if (config.exact && !plan.markPages.includes(p.key)) continue;
           const pageRecord = { page: await s.call('loadPage', p, 120_000) };
