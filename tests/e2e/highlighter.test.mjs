@@ -282,6 +282,37 @@ describe('highlighting', () => {
   });
 });
 
+test('the style sheet is adopted at creation, before the dictionary arrives, shared, and released by destroy()', async () => {
+  // Adopting a sheet restyles the whole document: done at creation, that
+  // happens while the dictionary loads rather than after the first pass.
+  const { page } = await fixture('<p>Baku and Yerevan.</p>');
+  const facts = await page.evaluate(async (dictionary) => {
+    const root = document.getElementById('root');
+    const sheets = () => document.adoptedStyleSheets.length;
+    let release;
+    const slowDictionary = new Promise((resolve) => { release = resolve; });
+    const local = await window.core.createLocalMatcher({ dictionary });
+    // A matcher whose dictionary has not arrived yet.
+    const matcher = { info: async () => { await slowDictionary; return local.info(); }, match: (text) => local.match(text) };
+    const creating = window.core.createHighlighter({ root, matcher });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const whileLoading = sheets();
+    release();
+    const first = await creating;
+    const second = await window.core.createHighlighter({ root, matcher: local });
+    const afterTwo = sheets();
+    await first.highlight();
+    first.clear();
+    const afterClear = sheets();
+    first.destroy();
+    const afterOneDestroyed = sheets();
+    second.destroy();
+    return { whileLoading, afterTwo, afterClear, afterOneDestroyed, afterBoth: sheets() };
+  }, DICTIONARY);
+  assert.deepEqual(facts, { whileLoading: 1, afterTwo: 1, afterClear: 1, afterOneDestroyed: 1, afterBoth: 0 });
+  await page.close();
+});
+
 describe('errors leave the page untouched', () => {
   test('a refused dictionary, a bad option and an unreachable dictionary', async () => {
     const { page, consoleErrors } = await fixture('<p>Baku</p>');
@@ -304,6 +335,7 @@ describe('errors leave the page untouched', () => {
         missing: await attempt({ dictionary: '/data/no-such-dictionary.json' }),
         scheme: await attempt({ dictionary: 'javascript:alert(1)' }),
         untouched: root.isEqualNode(before),
+        sheets: document.adoptedStyleSheets.length,
       };
     });
     assert.equal(outcome.refused.kind, 'dictionary');
@@ -317,6 +349,7 @@ describe('errors leave the page untouched', () => {
     assert.match(outcome.missing.message, /HTTP 404/);
     assert.equal(outcome.scheme.kind, 'option');
     assert.ok(outcome.untouched);
+    assert.equal(outcome.sheets, 0, 'the sheet adopted at creation is released when creation fails');
     assert.ok(consoleErrors.some((line) => line.startsWith('entity-highlighter: ')), 'errors are also reported on the console');
     await page.close();
   });

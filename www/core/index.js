@@ -4,7 +4,7 @@
 import { HighlighterError, report } from './internal/errors.js';
 import { OPT_OUT_ATTRIBUTE } from './internal/extract.js';
 import { WRAPPER_TAG } from './internal/wrap.js';
-import { Highlighter } from './internal/highlighter.js';
+import { adoptStylesEarly, Highlighter } from './internal/highlighter.js';
 import { createLocalMatcher } from './internal/local-matcher.js';
 import { createWorkerMatcher, WorkerMatcher } from './internal/worker-matcher.js';
 import { paintSupported } from './internal/paint.js';
@@ -120,11 +120,13 @@ class PublicHighlighter {
 }
 
 export async function createHighlighter(options = {}) {
+  let earlyStyles = null;
   try {
     const checked = checkOptions(options, DEFAULTS);
+    earlyStyles = adoptStylesEarly(checked);
     if (checked.matcher) {
       const info = await checked.matcher.info();
-      return new PublicHighlighter(new Highlighter(checked.matcher, info, checked, { wasmStartup: 0, dictionaryReady: 0 }, false));
+      return new PublicHighlighter(new Highlighter(checked.matcher, info, checked, { wasmStartup: 0, dictionaryReady: 0 }, false, earlyStyles));
     }
     let matcher = checked.worker ? await createWorkerMatcher(checked) : null;
     if (checked.worker && !matcher) {
@@ -132,8 +134,10 @@ export async function createHighlighter(options = {}) {
     }
     matcher ??= await createLocalMatcher(checked);
     const info = await matcher.info();
-    return new PublicHighlighter(new Highlighter(matcher, info, checked, matcher.timings, true));
+    return new PublicHighlighter(new Highlighter(matcher, info, checked, matcher.timings, true, earlyStyles));
   } catch (error) {
+    // A highlighter that was never made leaves no sheet behind.
+    earlyStyles?.();
     throw report(error instanceof HighlighterError ? error : new HighlighterError('page', String(error?.message ?? error), { cause: error }));
   }
 }
