@@ -313,6 +313,28 @@ test('the style sheet is adopted at creation, before the dictionary arrives, sha
   await page.close();
 });
 
+test('where adoptedStyleSheets is refused (Firefox content scripts), one <style> element serves, until destroy()', async () => {
+  const { page } = await fixture('<p>Baku and Yerevan.</p>');
+  const facts = await page.evaluate(async (dictionary) => {
+    // As Firefox does for a content script: the setter throws.
+    Object.defineProperty(document, 'adoptedStyleSheets', { configurable: true, get: () => [], set: () => { throw new TypeError('refused'); } });
+    const styles = () => document.querySelectorAll('style[data-entity-highlighter]').length;
+    const root = document.getElementById('root');
+    const first = await window.core.createHighlighter({ root, dictionary });
+    const afterCreate = styles();
+    const { mentions } = await first.highlight();
+    const afterPass = styles();
+    const second = await window.core.createHighlighter({ root, dictionary });
+    const afterSecond = styles();
+    first.destroy();
+    const afterOne = styles();
+    second.destroy();
+    return { mentions: mentions.length, afterCreate, afterPass, afterSecond, afterOne, afterBoth: styles() };
+  }, DICTIONARY);
+  assert.deepEqual(facts, { mentions: 2, afterCreate: 1, afterPass: 1, afterSecond: 1, afterOne: 1, afterBoth: 0 });
+  await page.close();
+});
+
 describe('errors leave the page untouched', () => {
   test('a refused dictionary, a bad option and an unreachable dictionary', async () => {
     const { page, consoleErrors } = await fixture('<p>Baku</p>');

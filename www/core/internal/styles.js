@@ -146,17 +146,41 @@ function sheetFor(view, css) {
   return sheet;
 }
 
-// How many highlighters use each sheet in each scope (a document or a
-// shadow root): a sheet leaves a scope only with the last of them.
+// Per scope (a document or a shadow root), per sheet text: how many users
+// (highlighters, each for the scopes it holds mentions in and for its
+// root's scope from creation on) and how to remove it.
 const sheetUsers = new WeakMap();
 
 function viewOf(scope) {
   return (scope.ownerDocument ?? scope).defaultView;
 }
 
-/** Adds `css` as a sheet to `scope` (once) and returns a function that
- * releases it; the sheet is removed when its last user releases it. */
+/** Adds `css` to `scope` once, as an adopted sheet or, where that is
+ * refused, a <style> element, and returns a function that releases it; it
+ * leaves the scope when its last user releases it. */
 function adoptSheet(scope, css) {
+  let users = sheetUsers.get(scope);
+  if (!users) sheetUsers.set(scope, (users = new Map()));
+  let entry = users.get(css);
+  if (!entry) {
+    entry = { count: 0, remove: addSheet(scope, css) };
+    users.set(css, entry);
+  }
+  entry.count += 1;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    entry.count -= 1;
+    if (entry.count === 0) {
+      users.delete(css);
+      entry.remove();
+    }
+  };
+}
+
+/** Puts `css` into `scope`; returns what takes it out again. */
+function addSheet(scope, css) {
   const sheet = sheetFor(viewOf(scope), css);
   if (!scope.adoptedStyleSheets.includes(sheet)) {
     try {
@@ -167,16 +191,8 @@ function adoptSheet(scope, css) {
       return styleElementFallback(scope, css);
     }
   }
-  let users = sheetUsers.get(scope);
-  if (!users) sheetUsers.set(scope, (users = new Map()));
-  users.set(sheet, (users.get(sheet) ?? 0) + 1);
-  let released = false;
   return () => {
-    if (released) return;
-    released = true;
-    const left = (users.get(sheet) ?? 1) - 1;
-    users.set(sheet, left);
-    if (left === 0) scope.adoptedStyleSheets = scope.adoptedStyleSheets.filter((s) => s !== sheet);
+    scope.adoptedStyleSheets = scope.adoptedStyleSheets.filter((s) => s !== sheet);
   };
 }
 
