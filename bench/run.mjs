@@ -26,7 +26,7 @@
 // scripts/build-bench-data), or --data DIR with the same file names.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -104,22 +104,41 @@ function runNative(options) {
 }
 
 /**
- * Times natively, with `cargo bench --bench scale`, what the browser has just
- * timed for `config` (its dictionary, compiled whole or as an index), so that
- * the WASM / native ratio compares two measurements taken a minute apart
- * rather than a quarter of an hour (the native part runs first). Returns
+ * The scale bench's executable as cargo built it, so that the runs next to
+ * the browser time the engine built at the start of the run (cargo would
+ * rebuild it if src/ changed meanwhile) without cargo's own start-up.
+ */
+function scaleExecutable() {
+  const r = spawnSync('cargo', ['bench', '--bench', 'scale', '--no-run', '--message-format=json'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) return null;
+  for (const line of r.stdout.split('\n')) {
+    try {
+      const message = JSON.parse(line);
+      if (message.reason === 'compiler-artifact' && message.target?.name === 'scale' && message.executable) return message.executable;
+    } catch {
+      // Not a JSON line.
+    }
+  }
+  return null;
+}
+
+/**
+ * Times natively what the browser has just timed for `config` (its
+ * dictionary, compiled whole or as an index), so that the WASM / native
+ * ratio compares two measurements taken a minute apart rather than a
+ * quarter of an hour (the native part runs first). Returns
  * { text key: median ms } or null when the native run fails.
  */
-function nativeNext(options, config) {
+function nativeNext(options, executable, config) {
   const out = path.join(OUT, 'native-next.json');
-  const args = ['bench', '--bench', 'scale', '--', options.data, '--runs', String(options.runs), '--out', out, '--only', config.dict, '--no-full-1m', '--no-raw-1m'];
+  const args = [options.data, '--runs', String(options.runs), '--out', out, '--only', config.dict, '--no-full-1m', '--no-raw-1m'];
   if (options.quick) args.push('--quick');
   log(`native, next to the browser: ${config.label}`);
-  const r = spawnSync('cargo', args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  const result = r.status === 0 ? readJson(out) : null;
-  const d = result?.dictionaries?.find((x) => x.key === config.dict);
+  rmSync(out, { force: true });
+  const r = spawnSync(executable, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], timeout: 10 * 60_000 });
+  const d = r.status === 0 ? readJson(out)?.dictionaries?.find((x) => x.key === config.dict) : null;
   if (!d) {
-    log(`native, next to the browser: failed for ${config.label} (exit ${r.status ?? r.signal})`);
+    log(`native, next to the browser: failed for ${config.label} (${r.error?.message ?? `exit ${r.status ?? r.signal}`}); the ratio uses the native part's figure`);
     return null;
   }
   const texts = config.kind === 'index' ? d.index?.texts : d.full?.texts;
@@ -170,7 +189,7 @@ async function sizes(prepared, options) {
   return { files: out, indexSections: sections, wasmSections: wasm };
 }
 
-function plan(options, prepared) {
+function plan(options, prepared, executable) {
   const quick = options.quick;
   const runs = options.runs;
   const configs = [];
@@ -199,7 +218,7 @@ function plan(options, prepared) {
     peerBuildTimeoutMs: quick ? 60_000 : 90_000,
     peerSearchTimeoutMs: quick ? 60_000 : 180_000,
     markTimeoutMs: 20_000,
-    nativeNext: options.skipNative ? null : (config) => nativeNext(options, config),
+    nativeNext: executable ? (config) => nativeNext(options, executable, config) : null,
   };
 }
 
@@ -264,7 +283,7 @@ function markdown({ meta, m, rat, checks, tables }) {
   lines.push(`WASM start-up (fetch, compile and instantiate the module): **${report.fmt(m.browser?.startup?.wasmStartup)} ms** cold (a new browser each time, median of ${m.browser?.startup?.samples?.length ?? 0}); ${report.fmt(m.browser?.startup?.warm)} ms in a new context of a browser that has already started it (median of ${m.browser?.startup?.warmSamples?.length ?? 0}).`, '');
   lines.push(report.loadTable(m), '');
   lines.push('## Browser: matching plain texts', '');
-  lines.push('One `matchNow(text)` call of the core (the whole text into WASM, triples back, entity records read); for an index this includes selecting and compiling the names the text can contain. "exact case" rows are our engine configured like the peers (every name matched as written, no diacritic folding): their mentions are the reference for the peer comparison. Native: the same engine and text, timed right after this configuration\'s browser run (the native tables further down are from the native part at the start of the run).', '');
+  lines.push('One `matchNow(text)` call of the core (the whole text into WASM, triples back, entity records read); for an index this includes selecting and compiling the names the text can contain. "exact case" rows are our engine configured like the peers (every name matched as written, no diacritic folding): their mentions are the reference for the peer comparison. Native: the same engine and text, timed right after this configuration\'s browser run; that figure also gives the WASM / native target and the chart\'s "ours, native" bars, while the native tables, the peers tables\' native rows and the aho-corasick crate (chart and ceiling) are from the native part at the start of the run.', '');
   lines.push(report.matchTable(m), '');
   lines.push('## Browser: pages', '');
   const nodes = (key) => Object.values(m.browser?.configs ?? {}).find((c) => c.pages?.[key]?.page)?.pages[key].page;
@@ -320,7 +339,10 @@ async function main() {
   if (!native) notes.push('no native results (target/bench/native.json)');
   else notes.push(...(native.notes ?? []).map((n) => `native: ${n}`));
 
-  const benchPlan = plan(options, prepared);
+  // The browser configurations' native twins (see nativeNext).
+  const executable = options.skipNative || options.skipBrowser ? null : scaleExecutable();
+  if (!options.skipNative && !options.skipBrowser && !executable) notes.push('the native runs next to the browser could not find the scale bench executable: the WASM / native ratios use the native part at the start');
+  const benchPlan = plan(options, prepared, executable);
   let browser = options.skipBrowser ? readJson(path.join(OUT, 'browser.json')) : null;
   if (!options.skipBrowser) {
     const server = await startBenchServer({ root: ROOT, dataDir: options.data, outDir: OUT });

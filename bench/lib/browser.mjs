@@ -164,7 +164,13 @@ export async function runBrowser({ baseUrl, plan, log }) {
         // The same engine natively, right after: on a shared machine the
         // load changes over a run, and the ratio should compare like with
         // like (the page waits, idle, meanwhile).
-        if (!config.exact && plan.nativeNext) record.nativeNext = plan.nativeNext(config);
+        if (!config.exact && plan.nativeNext) {
+          try {
+            record.nativeNext = plan.nativeNext(config);
+          } catch (error) {
+            results.problems.push(`native run next to ${config.label}: ${describe(error)}`);
+          }
+        }
         for (const p of pages) {
           if (config.exact && !plan.markPages.includes(p.key)) continue;
           const pageRecord = { page: await s.call('loadPage', p, 120_000) };
