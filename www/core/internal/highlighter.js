@@ -5,7 +5,7 @@ import { HighlighterError, report } from './errors.js';
 import { blockAncestor, extractText, extractTextSliced, isExcluded, nodeUnchanged, stillCurrent } from './extract.js';
 import { mentionPieces, planPieces, unwrap, wrap, WRAPPER_TAG } from './wrap.js';
 import { CardController } from './card.js';
-import { adoptPaintStyles, adoptWrapperStyles } from './styles.js';
+import { adoptHighlightStyles } from './styles.js';
 import { Painter, paintSupported } from './paint.js';
 
 /** DOM work done in one main-thread task before yielding, in ms: well under
@@ -44,7 +44,7 @@ function yieldToPage() {
 }
 
 /** The mode `options.mode` stands for in the root's window. */
-export function resolveMode(options) {
+function resolveMode(options) {
   if (options.mode !== 'auto') return options.mode;
   return paintSupported(options.root.ownerDocument.defaultView) ? 'paint' : 'wrap';
 }
@@ -62,7 +62,7 @@ export function adoptStylesEarly(options) {
   if (scope.nodeType !== Node.DOCUMENT_NODE && !scope.host) return null;
   // A document without a window (from DOMParser) cannot make sheets.
   if (!(scope.ownerDocument ?? scope).defaultView) return null;
-  return resolveMode(options) === 'paint' ? adoptPaintStyles(scope) : adoptWrapperStyles(scope);
+  return adoptHighlightStyles(scope, resolveMode(options));
 }
 
 function isOwnNode(node) {
@@ -406,7 +406,7 @@ export class Highlighter {
   /** Styles and cards for a Document or ShadowRoot holding mentions. */
   prepareScope(scope) {
     if (!this.styleReleases.has(scope)) {
-      this.styleReleases.set(scope, this.mode === 'paint' ? adoptPaintStyles(scope) : adoptWrapperStyles(scope));
+      this.styleReleases.set(scope, adoptHighlightStyles(scope, this.mode));
     }
     if (!this.options.cards) return;
     const doc = scope.ownerDocument ?? scope;

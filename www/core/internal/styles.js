@@ -215,13 +215,10 @@ export function adoptCardStyles(shadow) {
   }
 }
 
-/** The wrappers' sheet, for a Document or ShadowRoot. */
-export function adoptWrapperStyles(scope) {
-  return adoptSheet(scope, WRAPPER_CSS);
-}
-
-/** The painted highlights' sheet (`::highlight()` rules), for a Document or
- * ShadowRoot: highlights inside a shadow tree take their styles from it. */
-export function adoptPaintStyles(scope) {
-  return adoptSheet(scope, paintCss);
+/** The sheet of a highlighter's `mode` for a Document or ShadowRoot: the
+ * wrappers' rules, or in paint mode the `::highlight()` rules (highlights
+ * inside a shadow tree take their styles from its own sheets). Returns its
+ * release. */
+export function adoptHighlightStyles(scope, mode) {
+  return adoptSheet(scope, mode === 'paint' ? paintCss : WRAPPER_CSS);
 }
