@@ -234,11 +234,14 @@ impl Engine {
     /// UTF-16 offsets, in text order; an ambiguous mention gives one triple
     /// per candidate entity, with the same `start` and `end`. When pieces
     /// were given to `addText` since the last `find`, the text searched is
-    /// those pieces followed by `text`, and the pieces are then forgotten.
-    pub fn find(&mut self, text: &str) -> Result<Uint32Array, JsValue> {
+    /// those pieces followed by `text`, and the pieces are then forgotten;
+    /// with `apart` true, `text` is searched alone and the pieces stay for
+    /// the next `find` (a screenful matched while a page's text streams in).
+    pub fn find(&mut self, text: &str, apart: Option<bool>) -> Result<Uint32Array, JsValue> {
+        let pieces = if apart == Some(true) { None } else { self.selection.take() };
         let mentions = match &self.source {
             Source::Compiled { matcher, .. } => matcher.try_find(text).map_err(|error| error.to_string()),
-            Source::Index(index) => match self.selection.take() {
+            Source::Index(index) => match pieces {
                 None => index.matcher_for(text).map(|page| page.find()),
                 Some(mut selection) => index.select_piece(&mut selection, text).and_then(|()| index.finish_selection(selection)).map(|page| page.find()),
             }

@@ -180,6 +180,13 @@ fn a_text_added_in_pieces_gives_what_find_gives() {
     assert_eq!(find_added(&engine, &[&pieces.concat(), "Baku"], ""), expected);
     // find forgot the pieces: the next text starts afresh.
     assert_eq!(find(&engine, &JsValue::from_str("Baku")).len(), 3);
+    // A text found apart leaves the pieces added so far for the next find.
+    let add: Function = Reflect::get(&engine, &"addText".into()).unwrap().unchecked_into();
+    add.call1(&engine, &JsValue::from_str(pieces[0])).expect("addText succeeds");
+    let find_method: Function = Reflect::get(&engine, &"find".into()).unwrap().unchecked_into();
+    let apart: Uint32Array = find_method.call2(&engine, &JsValue::from_str("Erdoğan"), &JsValue::TRUE).expect("find apart succeeds").unchecked_into();
+    assert_eq!(apart.to_vec(), vec![0, 7, 1], "the text alone, at its own offsets");
+    assert_eq!(find_added(&engine, &pieces[1..], "Baku"), expected, "then the pieces, first one included");
     assert!(find_added(&engine, &[], "").is_empty());
     // A compiled dictionary takes whole texts only, and says so.
     let add: Function = Reflect::get(&self::engine(), &"addText".into()).unwrap().unchecked_into();

@@ -120,9 +120,11 @@ self.onmessage = ({ data }) => {
       break;
     case 'match':
       // The engine holds one stream's pieces, which a find would take: a
-      // call of another highlighter waits for that stream's end.
-      if (active !== null) deferred.push(data);
-      else answer({ type: 'matched', id: data.id }, () => matcher.engine.find(data.text));
+      // call of another highlighter waits for that stream's end. A text
+      // matched apart (a screenful, while its page streams in) leaves
+      // them in place, so it need not wait.
+      if (active !== null && !data.apart) deferred.push(data);
+      else answer({ type: 'matched', id: data.id }, () => matcher.engine.find(data.text, data.apart === true));
       break;
     case 'piece':
       if (active !== data.stream) {

@@ -67,9 +67,20 @@ export class WorkerMatcher {
   }
 
   async match(text) {
+    return this.request(text, false);
+  }
+
+  /** match() for a text outside the stream under way (what is on screen,
+   * while the whole page streams in): answered without waiting for that
+   * stream, whose pieces it leaves alone. */
+  async matchApart(text) {
+    return this.request(text, true);
+  }
+
+  async request(text, apart) {
     const id = this.nextId++;
     const answer = this.expect(id);
-    this.worker.postMessage({ type: 'match', id, text });
+    this.worker.postMessage({ type: 'match', id, text, apart });
     const triples = await answer;
     return { triples, entities: this.entitiesOf(triples) };
   }
