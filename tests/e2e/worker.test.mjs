@@ -91,6 +91,11 @@ describe('matching in a worker', () => {
       assert.deepEqual(worker.mentions, inPage.mentions, name);
       assert.equal(worker.wrappers, inPage.wrappers, name);
     }
+    // Paint mode shows the first screen's mentions before the rest is
+    // matched (in the worker too); what it ends with is wrap mode's.
+    for (const dictionary of ['json', '/www/dist/test/world-news.ehx']) {
+      assert.deepEqual(result.out[`${dictionary} paint`].page.mentions, result.out[`${dictionary} wrap`].page.mentions, dictionary);
+    }
     const georgia = result.out['json wrap'].worker.mentions.at(-1);
     assert.deepEqual(georgia.slice(2), ['Georgia', ['country:georgia', 'region:us-ga']], 'ranked over the whole text');
     assert.deepEqual(consoleErrors, []);

@@ -2,7 +2,7 @@
 // later, and the two ways of showing mentions (wrapping them in elements, or
 // painting them with the CSS Custom Highlight API).
 import { HighlighterError, report } from './errors.js';
-import { blockAncestor, extractText, extractTextSliced, isExcluded, nodeUnchanged, stillCurrent } from './extract.js';
+import { BLOCK_SEPARATOR, blockAncestor, extractText, extractTextSliced, isExcluded, nodeUnchanged, stillCurrent } from './extract.js';
 import { mentionPieces, planPieces, unwrap, wrap, WRAPPER_TAG } from './wrap.js';
 import { CardController } from './card.js';
 import { adoptHighlightStyles } from './styles.js';
@@ -36,6 +36,13 @@ const STREAM_PIECE_CHARS = 16 * 1024;
  * (a framework re-rendering a list) costs one pass. */
 const BATCH_DELAY_MS = 40;
 const MAX_ATTEMPTS = 3;
+/** A full pass over a text at least this long paints what is on screen
+ * first: matching a screen's text takes a few ms, the whole text up to
+ * hundreds on a 1 MB page. Below it the whole pass takes about a frame. */
+const VISIBLE_FIRST_MIN_CHARS = 32 * 1024;
+/** How far beyond the viewport, in screens each way, "on screen" reaches,
+ * so that a short scroll finds the text already painted. */
+const VISIBLE_MARGIN_SCREENS = 0.5;
 
 const OWN_TAGS = new Set([WRAPPER_TAG.toUpperCase(), 'ENTITY-HIGHLIGHTER-CARD']);
 
@@ -64,6 +71,59 @@ export function adoptStylesEarly(options) {
   if (!(scope.ownerDocument ?? scope).defaultView) return null;
   return adoptHighlightStyles(scope, resolveMode(options));
 }
+
+/**
+ * The part of `extracted.text` on screen (with VISIBLE_MARGIN_SCREENS
+ * around it), widened to whole blocks, which no mention crosses: `[from,
+ * to)`, or null when that is not a small part of the text. Text nodes come
+ * in document order, which on most pages is top to bottom, so a binary
+ * search over them finds the first and last on screen with a few dozen
+ * rectangle reads; on a page laid out otherwise the span is merely less
+ * apt, since the whole text is matched afterwards anyway.
+ */
+function visibleSpan(extracted, doc) {
+  const { nodes, starts, text } = extracted;
+  const view = doc.defaultView;
+  if (!view || text.length < VISIBLE_FIRST_MIN_CHARS || doc.visibilityState === 'hidden') return null;
+  const margin = view.innerHeight * VISIBLE_MARGIN_SCREENS;
+  const top = -margin;
+  const bottom = view.innerHeight + margin;
+  const range = doc.createRange();
+  // The box of node i, or of the next node with one (white space between
+  // blocks has none); null past the end or outside `doc` (a frame).
+  const box = (i) => {
+    for (let k = i; k < nodes.length && k < i + 8; k++) {
+      if (nodes[k].ownerDocument !== doc || !nodes[k].isConnected) return null;
+      range.selectNodeContents(nodes[k]);
+      const rect = range.getBoundingClientRect();
+      if (rect.width > 0 || rect.height > 0) return rect;
+    }
+    return null;
+  };
+  // The first node whose box ends below `y`.
+  const firstEndingBelow = (y) => {
+    let low = 0;
+    let high = nodes.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      const rect = box(middle);
+      if (rect && rect.bottom < y) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  };
+  const first = firstEndingBelow(top);
+  const last = firstEndingBelow(bottom);
+  if (first >= nodes.length) return null;
+  const from = text.lastIndexOf(BLOCK_SEPARATOR, starts[first]) + 1;
+  // Through the block of the node that crosses the bottom.
+  const next = last < nodes.length ? text.indexOf(BLOCK_SEPARATOR, starts[last]) : -1;
+  const to = next === -1 ? text.length : next + 1;
+  return to > from && to - from <= text.length / 2 ? [from, to] : null;
+}
+
+/** The span of mention `m` as a key: two mentions with one span are one. */
+const spanKey = (m) => `${m.start}:${m.end}`;
 
 function isOwnNode(node) {
   return node.nodeType === 1 && OWN_TAGS.has(node.tagName);
@@ -135,7 +195,7 @@ export class Highlighter {
     const epoch = this.epoch;
     this.pendingTimings = {};
     if (!root.isConnected || isExcluded(root, skipSelector) || root.isContentEditable) return { mentions: [], timings };
-    const added = await this.pass([root], timings, new Set(), epoch);
+    const added = await this.pass([root], timings, new Set(), epoch, true);
     if (this.stopped(epoch)) return { mentions: [], timings };
     if (added === null) {
       throw report(new HighlighterError('page', 'the page kept changing its text while it was being highlighted; nothing was changed'));
@@ -154,8 +214,10 @@ export class Highlighter {
    * Extracts the text under `roots`, matches it and shows the mentions.
    * Returns the mentions added, or null when the page kept changing.
    * `seen` holds the entities already shown, for the first-mention option.
+   * With `visibleFirst`, a painted page's long text gets the mentions on
+   * screen shown before the rest is matched (see showVisible).
    */
-  async pass(roots, timings, seen, epoch) {
+  async pass(roots, timings, seen, epoch, visibleFirst = false) {
     const { skipSelector } = this.options;
     // A page may change its text while the matcher works (a remote matcher
     // answers in another task); offsets are valid only for the text they
@@ -172,6 +234,9 @@ export class Highlighter {
       taskBegan = performance.now();
       paused += taskBegan - began;
     };
+    /** Mentions showVisible showed, by span, until the whole text's
+     * matching confirms them. */
+    let early = null;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const sliced = attempt === 1;
       // Nodes the page moves during the pauses may land somewhere never
@@ -197,6 +262,11 @@ export class Highlighter {
         if (this.stopped(epoch)) return [];
         if (extracted === null) continue;
         if (extracted.nodes.length === 0) return [];
+        early = sliced && visibleFirst ? await this.showVisible(extracted, timings, seen, epoch, taskBegan) : null;
+        if (this.stopped(epoch)) return [];
+        // The frame that shows them comes before the rest of the work.
+        if (early?.size > 0) await pause();
+        if (this.stopped(epoch)) return [];
         began = performance.now();
         paused = 0;
         let found;
@@ -219,6 +289,8 @@ export class Highlighter {
           // destroy() during a pause between pieces frees the engine the
           // next piece needed: nothing failed that anyone still wants.
           if (this.stopped(epoch)) return [];
+          // Nothing half done stays on the page.
+          if (early) this.forget([...early.values()]);
           throw report(error instanceof HighlighterError ? error : new HighlighterError('page', `matching failed: ${error?.message ?? error}`, { cause: error }));
         }
         timings.matching += performance.now() - began - paused;
@@ -232,13 +304,86 @@ export class Highlighter {
           if (this.stopped(epoch)) return [];
         }
         if (moves && (moves.moved || moves.takeRecords().some((record) => record.addedNodes.length > 0))) extracted.placeCheck = new Map();
-        if (stillCurrent(extracted)) return this.show(extracted, found, timings, seen, epoch, taskBegan);
+        if (stillCurrent(extracted)) return this.show(extracted, found, timings, seen, epoch, taskBegan, early);
+        // The page changed its text: the next attempt starts afresh.
+        if (early) this.forget([...early.values()]);
+        early = null;
       } finally {
         moves?.disconnect();
         stream?.cancel();
       }
     }
     return null;
+  }
+
+  /**
+   * Paints the mentions of the text on screen (visibleSpan) before the
+   * whole text is matched: on a 1 MB page the reader sees them after the
+   * walk and a few ms of matching, not after the whole pass. Returns them
+   * by span, or null when this does not apply: wrap mode (its wrapping
+   * would change the text nodes the rest of the pass maps offsets to), the
+   * first-mention option (which needs the text in order), or a text short
+   * enough, or a screen large enough, that it would gain nothing.
+   */
+  async showVisible(extracted, timings, seen, epoch, taskBegan) {
+    if (this.mode !== 'paint' || this.options.mentions === 'first') return null;
+    const span = visibleSpan(extracted, this.options.root.ownerDocument);
+    if (!span) return null;
+    const [from, to] = span;
+    const began = performance.now();
+    const text = extracted.text.slice(from, to);
+    // A worker streaming the whole text answers this apart from it.
+    const found = await (this.matcher.matchApart ? this.matcher.matchApart(text) : this.matcher.match(text));
+    const { triples } = found;
+    for (let i = 0; i < triples.length; i += 3) {
+      triples[i] += from;
+      triples[i + 1] += from;
+    }
+    timings.matching += performance.now() - began;
+    if (this.stopped(epoch) || !stillCurrent(extracted)) return null;
+    const shown = await this.show(extracted, found, timings, seen, epoch, taskBegan);
+    return new Map(shown.map((mention) => [spanKey(mention), mention]));
+  }
+
+  /** Takes painted `mentions` off the page and out of the current list. */
+  forget(mentions) {
+    if (mentions.length === 0) return;
+    const gone = new Set(mentions);
+    this.current = this.current.filter((mention) => !gone.has(mention));
+    this.painter.remove(mentions);
+  }
+
+  /**
+   * The whole text's mentions less those `early` already shows, which
+   * they confirm: an early mention takes the whole text's ranking of its
+   * candidates (which counts what the rest of the text names), and one the
+   * whole text does not have is taken off.
+   */
+  confirmEarly(mentions, early, extracted) {
+    const rest = [];
+    const reranked = [];
+    for (const mention of mentions) {
+      const twin = early.get(spanKey(mention));
+      if (!twin) {
+        rest.push(mention);
+        continue;
+      }
+      early.delete(spanKey(mention));
+      const same = twin.candidates.length === mention.candidates.length && twin.candidates.every((entity, i) => entity.id === mention.candidates[i].id);
+      if (same) continue;
+      // Painted in its first candidate's colour: repainted if that changed
+      // (its paint is found by the colour it has now).
+      if (twin.entity.type !== mention.entity.type) {
+        this.painter.remove([twin]);
+        reranked.push(twin);
+      }
+      twin.candidates = mention.candidates;
+      twin.entity = mention.entity;
+    }
+    this.forget([...early.values()]);
+    early.clear();
+    for (const twin of reranked) this.painter.add(twin, mentionPieces(twin, extracted.nodes, extracted.starts));
+    return rest;
   }
 
   /** Groups the matcher's triples into mentions and applies the options. */
@@ -268,9 +413,10 @@ export class Highlighter {
 
   /** Shows the mentions found in `extracted`, in slices of about SLICE_MS
    * so that a large page never blocks the main thread for long. */
-  async show(extracted, found, timings, seen, epoch, taskBegan) {
+  async show(extracted, found, timings, seen, epoch, taskBegan, early = null) {
     let began = performance.now();
-    const mentions = this.mentionsFrom(found, extracted.text, seen);
+    let mentions = this.mentionsFrom(found, extracted.text, seen);
+    if (early) mentions = this.confirmEarly(mentions, early, extracted);
     for (const mention of mentions) mention.id = this.nextId++;
     // Work units that never share a text node: one per mention when
     // painting, one per text node when wrapping (a node is split once).
@@ -344,6 +490,8 @@ export class Highlighter {
       // overflows the stack.
       this.current.push(mention);
     }
+    // The mentions shown early came first: the list stays in text order.
+    if (early) this.current.sort((a, b) => a.start - b.start);
     return shown;
   }
 
