@@ -380,7 +380,7 @@ describe('a big page', () => {
   });
 });
 
-describe('paint mode shows what is on screen first', () => {
+describe('a long page shows what is on screen first', () => {
   // "Jordan" alone is the country or the basketball player, in different
   // colours. On screen, the player is also named in full; the whole text
   // names the country three times at its end, far below.
@@ -393,115 +393,138 @@ describe('paint mode shows what is on screen first', () => {
     ],
   };
 
-  test('the screen\'s mentions are painted before the whole text is matched, then confirmed and re-ranked', async () => {
-    const { page, pageErrors, consoleErrors } = await open();
-    const facts = await page.evaluate(async (dictionary) => {
-      const root = document.getElementById('root');
-      for (let i = 0; i < 1500; i++) {
-        const p = document.createElement('p');
-        p.textContent = i === 750 ? 'Michael Jordan was there. Jordan smiled.' : `Line ${i}: a flight landed in Baku.`;
-        root.append(p);
-      }
-      const end = document.createElement('p');
-      end.textContent = 'Hashemite Kingdom, Hashemite Kingdom, Hashemite Kingdom.';
-      root.append(end);
-      root.children[750].scrollIntoView({ block: 'center' });
-      const local = await window.core.createLocalMatcher({ dictionary });
-      // The whole text's matching waits for the test's word, which comes
-      // once the test has looked at the page.
-      const texts = [];
-      let release;
-      const released = new Promise((resolve) => { release = resolve; });
-      let whileWaiting = null;
-      const painted = () => [...CSS.highlights].map(([name, highlight]) => [...highlight].map((range) => ({
-        name, text: range.toString(), top: range.getBoundingClientRect().top,
-      }))).flat();
-      const matcher = {
-        info: () => local.info(),
-        async match(text) {
-          texts.push(text.length);
-          if (texts.length === 2) {
-            // Two frames: the screen's mentions have had one to show.
-            await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
-            whileWaiting = painted();
-            await released;
-          }
-          return local.matchNow(text);
-        },
-      };
-      const highlighter = await window.core.createHighlighter({ root, matcher, mode: 'paint' });
-      let settled = false;
-      const pass = highlighter.highlight().finally(() => { settled = true; });
-      while (whileWaiting === null && !settled) await new Promise((resolve) => setTimeout(resolve, 5));
-      release();
-      const { mentions } = await pass;
-      const jordan = mentions.find((m) => m.text === 'Jordan');
-      return {
-        texts,
-        viewport: innerHeight,
-        whileWaiting,
-        mentions: mentions.map((m) => m.start),
-        ids: mentions.map((m) => m.id),
-        jordan: jordan.candidates.map((c) => c.id),
-        after: painted(),
-      };
-    }, dictionary);
-    const [screen, whole] = facts.texts;
-    assert.equal(facts.texts.length, 2, 'the screen, then the whole text');
-    assert.ok(screen < whole / 10, `the screen's text (${screen}) is a small part of the whole (${whole})`);
-    // While the rest waits: the screen's mentions, and nothing far away.
-    assert.ok(facts.whileWaiting.length > 20, `${facts.whileWaiting.length} ranges painted early`);
-    for (const { top } of facts.whileWaiting) assert.ok(top > -facts.viewport && top < 2 * facts.viewport, `an early range at ${top} px`);
-    const early = (text) => facts.whileWaiting.filter((range) => range.text === text).map((range) => range.name);
-    assert.deepEqual(early('Jordan'), ['entity-highlighter-person'], 'on screen alone, "Jordan" is the player');
-    // After the whole text: every mention once, in text order, and
-    // "Jordan" re-ranked by the whole text and repainted in its colour.
-    assert.equal(facts.mentions.length, 1499 + 2 + 3);
-    assert.deepEqual(facts.mentions, [...facts.mentions].sort((a, b) => a - b));
-    assert.equal(new Set(facts.ids).size, facts.ids.length);
-    assert.deepEqual(facts.jordan, ['country:jordan', 'person:michael-jordan']);
-    const final = (text) => facts.after.filter((range) => range.text === text).map((range) => range.name);
-    assert.deepEqual(final('Jordan'), ['entity-highlighter-place']);
-    assert.equal(facts.after.length, facts.mentions.length, 'one range per mention');
-    assert.deepEqual(consoleErrors, []);
-    assert.deepEqual(pageErrors, []);
-    await page.close();
-  });
+  /** Fills #root with 1,500 paragraphs (about 340 K characters: paint
+   * mode shows the screen first from 256 K on, wrap mode from 32 K), the
+   * player's paragraph in the middle (scrolled to) and the country's
+   * names at the end. Runs in the page. */
+  function fillPage() {
+    const root = document.getElementById('root');
+    const filler = ' The weather was mild and the streets were quiet as people went about their day.'.repeat(2);
+    for (let i = 0; i < 1500; i++) {
+      const p = document.createElement('p');
+      p.textContent = (i === 750 ? 'Michael Jordan was there. Jordan smiled.' : `Line ${i}: a flight landed in Baku.`) + filler;
+      root.append(p);
+    }
+    const end = document.createElement('p');
+    end.textContent = 'Hashemite Kingdom, Hashemite Kingdom, Hashemite Kingdom.';
+    root.append(end);
+    root.children[750].scrollIntoView({ block: 'center' });
+    // What the page shows as highlighted: painted ranges or wrappers,
+    // with their colour group.
+    window.shownNow = () => {
+      const painted = [...CSS.highlights].flatMap(([name, highlight]) => [...highlight].map((range) => ({
+        group: name.replace('entity-highlighter-', ''), text: range.toString(), top: range.getBoundingClientRect().top,
+      })));
+      const wrapped = [...root.querySelectorAll('entity-mention')].map((element) => ({
+        group: element.dataset.type === 'person' ? 'person' : 'place', text: element.textContent, top: element.getBoundingClientRect().top,
+      }));
+      return [...painted, ...wrapped];
+    };
+    return root.innerHTML;
+  }
 
-  test('a failure while matching the rest takes the early paint off', async () => {
-    const { page, pageErrors } = await open();
-    const facts = await page.evaluate(async (dictionary) => {
-      const root = document.getElementById('root');
-      for (let i = 0; i < 1500; i++) {
-        const p = document.createElement('p');
-        p.textContent = `Line ${i}: a flight landed in Baku.`;
-        root.append(p);
-      }
-      const local = await window.core.createLocalMatcher({ dictionary });
-      let calls = 0;
-      let paintedBefore = 0;
-      const matcher = {
-        info: () => local.info(),
-        async match(text) {
-          calls += 1;
-          if (calls === 2) {
-            paintedBefore = [...CSS.highlights.values()].reduce((n, h) => n + h.size, 0);
-            throw new Error('the matcher broke');
-          }
-          return local.matchNow(text);
-        },
-      };
-      const highlighter = await window.core.createHighlighter({ root, matcher, mode: 'paint' });
-      const error = await highlighter.highlight().then(() => null, (e) => e.message);
-      return { error, paintedBefore, paintedAfter: [...CSS.highlights.values()].reduce((n, h) => n + h.size, 0), held: highlighter.mentions.length };
-    }, dictionary);
-    assert.match(facts.error, /the matcher broke/);
-    assert.ok(facts.paintedBefore > 20, `${facts.paintedBefore} ranges painted early`);
-    assert.equal(facts.paintedAfter, 0);
-    assert.equal(facts.held, 0);
-    assert.deepEqual(pageErrors, []);
-    await page.close();
-  });
+  for (const mode of ['paint', 'wrap']) {
+    test(`${mode}: the screen's mentions are shown before the whole text is matched, then confirmed and re-ranked`, async () => {
+      const { page, pageErrors, consoleErrors } = await open();
+      const before = await page.evaluate(fillPage);
+      const facts = await page.evaluate(async ({ dictionary, mode }) => {
+        const root = document.getElementById('root');
+        const local = await window.core.createLocalMatcher({ dictionary });
+        // The whole text's matching waits for the test's word, which comes
+        // once the test has looked at the page.
+        const texts = [];
+        let release;
+        const released = new Promise((resolve) => { release = resolve; });
+        let whileWaiting = null;
+        const matcher = {
+          info: () => local.info(),
+          async match(text) {
+            texts.push(text.length);
+            if (texts.length === 2) {
+              // Two frames: the screen's mentions have had one to show.
+              await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+              whileWaiting = window.shownNow();
+              await released;
+            }
+            return local.matchNow(text);
+          },
+        };
+        const highlighter = await window.core.createHighlighter({ root, matcher, mode });
+        let settled = false;
+        const pass = highlighter.highlight().finally(() => { settled = true; });
+        while (whileWaiting === null && !settled) await new Promise((resolve) => setTimeout(resolve, 5));
+        release();
+        const { mentions } = await pass;
+        const jordan = mentions.find((m) => m.text === 'Jordan');
+        const after = window.shownNow();
+        highlighter.clear();
+        return {
+          texts,
+          viewport: innerHeight,
+          whileWaiting,
+          mentions: mentions.map((m) => m.start),
+          ids: mentions.map((m) => m.id),
+          jordan: jordan.candidates.map((c) => c.id),
+          jordanElements: jordan.elements.map((element) => [element.dataset.entity, element.dataset.type]),
+          after,
+          restored: root.innerHTML,
+        };
+      }, { dictionary, mode });
+      const [screen, whole] = facts.texts;
+      assert.equal(facts.texts.length, 2, 'the screen, then the whole text');
+      assert.ok(screen < whole / 10, `the screen's text (${screen}) is a small part of the whole (${whole})`);
+      // While the rest waits: the screen's mentions, and nothing far away.
+      assert.ok(facts.whileWaiting.length > 20, `${facts.whileWaiting.length} mentions shown early`);
+      for (const { top } of facts.whileWaiting) assert.ok(top > -facts.viewport && top < 2 * facts.viewport, `an early mention at ${top} px`);
+      const groups = (list, text) => list.filter((shown) => shown.text === text).map((shown) => shown.group);
+      assert.deepEqual(groups(facts.whileWaiting, 'Jordan'), ['person'], 'on screen alone, "Jordan" is the player');
+      // After the whole text: every mention once, in text order, and
+      // "Jordan" re-ranked by the whole text and shown in its colour.
+      assert.equal(facts.mentions.length, 1499 + 2 + 3);
+      assert.deepEqual(facts.mentions, [...facts.mentions].sort((a, b) => a - b));
+      assert.equal(new Set(facts.ids).size, facts.ids.length);
+      assert.deepEqual(facts.jordan, ['country:jordan', 'person:michael-jordan']);
+      assert.deepEqual(groups(facts.after, 'Jordan'), ['place']);
+      if (mode === 'wrap') assert.deepEqual(facts.jordanElements, [['country:jordan', 'country']]);
+      assert.equal(facts.after.length, facts.mentions.length, 'each mention shown once');
+      assert.equal(facts.restored, before, 'clear() restores the page exactly');
+      assert.deepEqual(consoleErrors, []);
+      assert.deepEqual(pageErrors, []);
+      await page.close();
+    });
+
+    test(`${mode}: a failure while matching the rest takes the early mentions off`, async () => {
+      const { page, pageErrors } = await open();
+      const before = await page.evaluate(fillPage);
+      const facts = await page.evaluate(async ({ dictionary, mode }) => {
+        const root = document.getElementById('root');
+        const local = await window.core.createLocalMatcher({ dictionary });
+        let calls = 0;
+        let shownBefore = 0;
+        const matcher = {
+          info: () => local.info(),
+          async match(text) {
+            calls += 1;
+            if (calls === 2) {
+              shownBefore = window.shownNow().length;
+              throw new Error('the matcher broke');
+            }
+            return local.matchNow(text);
+          },
+        };
+        const highlighter = await window.core.createHighlighter({ root, matcher, mode });
+        const error = await highlighter.highlight().then(() => null, (e) => e.message);
+        return { error, shownBefore, shownAfter: window.shownNow().length, held: highlighter.mentions.length, html: root.innerHTML };
+      }, { dictionary, mode });
+      assert.match(facts.error, /the matcher broke/);
+      assert.ok(facts.shownBefore > 20, `${facts.shownBefore} mentions shown early`);
+      assert.equal(facts.shownAfter, 0);
+      assert.equal(facts.held, 0);
+      assert.equal(facts.html, before, 'the page is as it was');
+      assert.deepEqual(pageErrors, []);
+      await page.close();
+    });
+  }
 });
 
 describe('paint mode with thousands of mentions', () => {

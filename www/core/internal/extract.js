@@ -385,10 +385,12 @@ export function nodeUnchanged({ nodes, datas }, i) {
   return node.isConnected && node.data === datas[i];
 }
 
-/** Whether every node is unchanged (see nodeUnchanged). */
+/** Whether every node is unchanged (see nodeUnchanged); a node the pass
+ * itself has split (`extracted.ours`) only has to be in the page still. */
 export function stillCurrent(extracted) {
+  const ours = extracted.ours;
   for (let i = 0; i < extracted.nodes.length; i++) {
-    if (!nodeUnchanged(extracted, i)) return false;
+    if (ours?.has(i) ? !extracted.nodes[i].isConnected : !nodeUnchanged(extracted, i)) return false;
   }
   return true;
 }

@@ -36,10 +36,16 @@ const STREAM_PIECE_CHARS = 16 * 1024;
  * (a framework re-rendering a list) costs one pass. */
 const BATCH_DELAY_MS = 40;
 const MAX_ATTEMPTS = 3;
-/** A full pass over a text at least this long paints what is on screen
- * first: matching a screen's text takes a few ms, the whole text up to
- * hundreds on a 1 MB page. Below it the whole pass takes about a frame. */
+/** A full pass over a text at least this long shows what is on screen
+ * first (in wrap mode; see the next): matching a screen's text takes a few
+ * ms, and showing it a frame, while wrapping a whole 100 KB page costs the
+ * browser 50 ms of layout or more (first wrappers on screen 63 -> 14 ms
+ * there, measured side by side, the whole pass the same). */
 const VISIBLE_FIRST_MIN_CHARS = 32 * 1024;
+/** The same for paint mode, which changes no layout: a 100 KB page is
+ * painted in about two frames, and the early frame made it 9 ms later for
+ * 5 ms earlier highlights; on a 1 MB page, 65 ms later for 390 earlier. */
+const VISIBLE_FIRST_MIN_CHARS_PAINTED = 256 * 1024;
 /** How far beyond the viewport, in screens each way, "on screen" reaches,
  * so that a short scroll finds the text already painted. */
 const VISIBLE_MARGIN_SCREENS = 0.5;
@@ -81,10 +87,10 @@ export function adoptStylesEarly(options) {
  * rectangle reads; on a page laid out otherwise the span is merely less
  * apt, since the whole text is matched afterwards anyway.
  */
-function visibleSpan(extracted, doc) {
+function visibleSpan(extracted, doc, minChars) {
   const { nodes, starts, text } = extracted;
   const view = doc.defaultView;
-  if (!view || text.length < VISIBLE_FIRST_MIN_CHARS || doc.visibilityState === 'hidden') return null;
+  if (!view || text.length < minChars || doc.visibilityState === 'hidden') return null;
   const margin = view.innerHeight * VISIBLE_MARGIN_SCREENS;
   const top = -margin;
   const bottom = view.innerHeight + margin;
@@ -214,8 +220,8 @@ export class Highlighter {
    * Extracts the text under `roots`, matches it and shows the mentions.
    * Returns the mentions added, or null when the page kept changing.
    * `seen` holds the entities already shown, for the first-mention option.
-   * With `visibleFirst`, a painted page's long text gets the mentions on
-   * screen shown before the rest is matched (see showVisible).
+   * With `visibleFirst`, a long text gets the mentions on screen shown
+   * before the rest is matched (see showVisible).
    */
   async pass(roots, timings, seen, epoch, visibleFirst = false) {
     const { skipSelector } = this.options;
@@ -262,7 +268,17 @@ export class Highlighter {
         if (this.stopped(epoch)) return [];
         if (extracted === null) continue;
         if (extracted.nodes.length === 0) return [];
-        early = sliced && visibleFirst ? await this.showVisible(extracted, timings, seen, epoch, taskBegan) : null;
+        // The early wrapping's records are taken with show()'s own, in the
+        // task that makes them: they are not the page moving nodes.
+        extracted.passMoves = moves;
+        const span = sliced && visibleFirst && this.options.mentions !== 'first' ? visibleSpan(extracted, this.options.root.ownerDocument, this.mode === 'paint' ? VISIBLE_FIRST_MIN_CHARS_PAINTED : VISIBLE_FIRST_MIN_CHARS) : null;
+        // After a long last slice of the walk, the screen gets a task of
+        // its own: the two together made a 57 ms task on a 1 MB page.
+        if (span && performance.now() - taskBegan > WORK_SLICE_MS / 2) {
+          await pause();
+          if (this.stopped(epoch)) return [];
+        }
+        early = span ? await this.showVisible(extracted, span, timings, seen, epoch, taskBegan) : null;
         if (this.stopped(epoch)) return [];
         // The frame that shows them comes before the rest of the work.
         if (early?.size > 0) await pause();
@@ -290,7 +306,7 @@ export class Highlighter {
           // next piece needed: nothing failed that anyone still wants.
           if (this.stopped(epoch)) return [];
           // Nothing half done stays on the page.
-          if (early) this.forget([...early.values()]);
+          if (early) this.forget([...early.values()], extracted);
           throw report(error instanceof HighlighterError ? error : new HighlighterError('page', `matching failed: ${error?.message ?? error}`, { cause: error }));
         }
         timings.matching += performance.now() - began - paused;
@@ -306,7 +322,7 @@ export class Highlighter {
         if (moves && (moves.moved || moves.takeRecords().some((record) => record.addedNodes.length > 0))) extracted.placeCheck = new Map();
         if (stillCurrent(extracted)) return this.show(extracted, found, timings, seen, epoch, taskBegan, early);
         // The page changed its text: the next attempt starts afresh.
-        if (early) this.forget([...early.values()]);
+        if (early) this.forget([...early.values()], extracted);
         early = null;
       } finally {
         moves?.disconnect();
@@ -317,18 +333,18 @@ export class Highlighter {
   }
 
   /**
-   * Paints the mentions of the text on screen (visibleSpan) before the
-   * whole text is matched: on a 1 MB page the reader sees them after the
-   * walk and a few ms of matching, not after the whole pass. Returns them
-   * by span, or null when this does not apply: wrap mode (its wrapping
-   * would change the text nodes the rest of the pass maps offsets to), the
-   * first-mention option (which needs the text in order), or a text short
-   * enough, or a screen large enough, that it would gain nothing.
+   * Shows the mentions of the text on screen (`span`, from visibleSpan)
+   * before the whole text is matched: on a 1 MB page the reader sees them
+   * after the walk and a few ms of matching, not after the whole pass.
+   * Returns them by span, or null if the page changed meanwhile. (The
+   * first-mention option goes without, as it needs the text in order; so
+   * does a text short enough, or a screen large enough, that it would gain
+   * nothing: visibleSpan gives no span.) In wrap mode the text nodes
+   * it splits are the pass's own from then on (`extracted.ours`): the rest
+   * of the pass neither takes their new data for the page's doing nor
+   * splits them again.
    */
-  async showVisible(extracted, timings, seen, epoch, taskBegan) {
-    if (this.mode !== 'paint' || this.options.mentions === 'first') return null;
-    const span = visibleSpan(extracted, this.options.root.ownerDocument);
-    if (!span) return null;
+  async showVisible(extracted, span, timings, seen, epoch, taskBegan) {
     const [from, to] = span;
     const began = performance.now();
     const text = extracted.text.slice(from, to);
@@ -345,12 +361,21 @@ export class Highlighter {
     return new Map(shown.map((mention) => [spanKey(mention), mention]));
   }
 
-  /** Takes painted `mentions` off the page and out of the current list. */
-  forget(mentions) {
+  /** Takes early `mentions` off the page and out of the current list; in
+   * wrap mode, all of them (see confirmEarly), restoring the text nodes. */
+  forget(mentions, extracted) {
     if (mentions.length === 0) return;
     const gone = new Set(mentions);
     this.current = this.current.filter((mention) => !gone.has(mention));
-    this.painter.remove(mentions);
+    if (this.mode === 'paint') {
+      this.painter.remove(mentions);
+      return;
+    }
+    // A full pass starts with nothing wrapped: every record is early.
+    unwrap(this.records);
+    this.records = [];
+    for (const mention of mentions) mention.elements = [];
+    extracted.ours = null;
   }
 
   /**
@@ -360,27 +385,41 @@ export class Highlighter {
    * whole text does not have is taken off.
    */
   confirmEarly(mentions, early, extracted) {
+    const twins = mentions.map((mention) => early.get(spanKey(mention)));
+    const confirmed = new Set(twins.filter(Boolean));
+    const unconfirmed = [...early.values()].filter((mention) => !confirmed.has(mention));
+    if (unconfirmed.length > 0 && this.mode === 'wrap') {
+      // A split node can hold several mentions: rather than undo some of
+      // it, the early phase is undone and the whole text shown afresh.
+      // (Matching is local to blocks, so only a bug would bring this.)
+      this.forget([...early.values()], extracted);
+      early.clear();
+      return mentions;
+    }
     const rest = [];
     const reranked = [];
-    for (const mention of mentions) {
-      const twin = early.get(spanKey(mention));
+    for (const [i, mention] of mentions.entries()) {
+      const twin = twins[i];
       if (!twin) {
         rest.push(mention);
         continue;
       }
-      early.delete(spanKey(mention));
       const same = twin.candidates.length === mention.candidates.length && twin.candidates.every((entity, i) => entity.id === mention.candidates[i].id);
       if (same) continue;
       // Painted in its first candidate's colour: repainted if that changed
       // (its paint is found by the colour it has now).
-      if (twin.entity.type !== mention.entity.type) {
+      if (this.mode === 'paint' && twin.entity.type !== mention.entity.type) {
         this.painter.remove([twin]);
         reranked.push(twin);
       }
       twin.candidates = mention.candidates;
       twin.entity = mention.entity;
+      for (const element of twin.elements) {
+        element.setAttribute('data-entity', twin.entity.id);
+        element.setAttribute('data-type', twin.entity.type);
+      }
     }
-    this.forget([...early.values()]);
+    this.forget(unconfirmed, extracted);
     early.clear();
     for (const twin of reranked) this.painter.add(twin, mentionPieces(twin, extracted.nodes, extracted.starts));
     return rest;
@@ -455,6 +494,7 @@ export class Highlighter {
       } while (index < units.length && performance.now() - began < budget);
       this.observer?.takeRecords();
       moves?.takeRecords();
+      extracted.passMoves?.takeRecords();
       timings.domChanges += performance.now() - began;
       if (index < units.length) {
         const paused = performance.now();
@@ -514,7 +554,7 @@ export class Highlighter {
    * and, once the page has moved nodes during the pass, it has not landed
    * inside anything excluded. */
   usable(extracted, i) {
-    if (!nodeUnchanged(extracted, i)) return false;
+    if (extracted.ours?.has(i) || !nodeUnchanged(extracted, i)) return false;
     const cache = extracted.placeCheck;
     if (!cache) return true;
     // One look per element, remembered, so a deep page stays linear.
@@ -549,6 +589,8 @@ export class Highlighter {
     const plan = new Map(batch.filter(([nodeIndex]) => this.usable(extracted, nodeIndex)));
     extracted.interactive ??= new Map();
     this.records.push(...wrap(plan, extracted.nodes, extracted.interactive));
+    extracted.ours ??= new Set();
+    for (const nodeIndex of plan.keys()) extracted.ours.add(nodeIndex);
   }
 
   /** Styles and cards for a Document or ShadowRoot holding mentions. */
