@@ -393,8 +393,8 @@ describe('a long page shows what is on screen first', () => {
     ],
   };
 
-  /** Fills #root with 1,500 paragraphs (about 340 K characters: paint
-   * mode shows the screen first from 256 K on, wrap mode from 32 K), the
+  /** Fills #root with 1,500 paragraphs (about 340 K characters: the
+   * screen comes first from 256 K on), the
    * player's paragraph in the middle (scrolled to) and the country's
    * names at the end. Runs in the page. */
   function fillPage() {

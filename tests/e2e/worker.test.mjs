@@ -60,14 +60,25 @@ async function fillWithArticle(page, copies) {
 describe('matching in a worker', () => {
   test('gives the mentions matching in the page gives, for a JSON dictionary and its index, in both modes', async () => {
     const { page, pageErrors, consoleErrors } = await open();
-    await fillWithArticle(page, 12);
+    // Over 256 K characters: the screen's text is matched first, in the
+    // worker apart from the page's stream.
+    await fillWithArticle(page, 40);
     const result = await page.evaluate(async () => {
       const root = document.getElementById('root');
+      // What the page sends its workers, by message type.
+      let sent = [];
+      const post = Worker.prototype.postMessage;
+      Worker.prototype.postMessage = function (message, ...rest) {
+        sent.push(`${message?.type}${message?.apart ? ' apart' : ''}`);
+        return post.call(this, message, ...rest);
+      };
       const run = async (options) => {
         const highlighter = await window.core.createHighlighter({ root, ...options });
+        sent = [];
         const { mentions } = await highlighter.highlight();
         const facts = {
           worker: highlighter.worker,
+          sent: { apart: sent.filter((type) => type === 'match apart').length, pieces: sent.filter((type) => type === 'piece').length },
           mentions: mentions.map((m) => [m.start, m.end, m.text, m.candidates.map((c) => c.id)]),
           wrappers: root.querySelectorAll('entity-mention').length,
           painted: CSS.highlights.size,
@@ -83,16 +94,18 @@ describe('matching in a worker', () => {
       }
       return { out, textLength: root.textContent.length };
     });
-    assert.ok(result.textLength > 60_000, `${result.textLength} characters: several pieces of 16 K`);
+    assert.ok(result.textLength > 262_144, `${result.textLength} characters: several pieces of 16 K, and the screen first`);
     for (const [name, { page: inPage, worker }] of Object.entries(result.out)) {
       assert.equal(inPage.worker, false, name);
       assert.equal(worker.worker, true, name);
-      assert.ok(inPage.mentions.length > 12 * 60, `${name}: ${inPage.mentions.length} mentions`);
+      assert.ok(inPage.mentions.length > 40 * 60, `${name}: ${inPage.mentions.length} mentions`);
       assert.deepEqual(worker.mentions, inPage.mentions, name);
+      assert.equal(worker.sent.apart, 1, `${name}: the screen's text, apart`);
+      assert.ok(worker.sent.pieces > 10, `${name}: ${worker.sent.pieces} pieces streamed`);
       assert.equal(worker.wrappers, inPage.wrappers, name);
     }
-    // Paint mode shows the first screen's mentions before the rest is
-    // matched (in the worker too); what it ends with is wrap mode's.
+    // What the screen-first phase showed, the whole text confirmed: both
+    // modes end with the same mentions.
     for (const dictionary of ['json', '/www/dist/test/world-news.ehx']) {
       assert.deepEqual(result.out[`${dictionary} paint`].page.mentions, result.out[`${dictionary} wrap`].page.mentions, dictionary);
     }

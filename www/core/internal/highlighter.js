@@ -37,15 +37,14 @@ const STREAM_PIECE_CHARS = 16 * 1024;
 const BATCH_DELAY_MS = 40;
 const MAX_ATTEMPTS = 3;
 /** A full pass over a text at least this long shows what is on screen
- * first (in wrap mode; see the next): matching a screen's text takes a few
- * ms, and showing it a frame, while wrapping a whole 100 KB page costs the
- * browser 50 ms of layout or more (first wrappers on screen 63 -> 14 ms
- * there, measured side by side, the whole pass the same). */
-const VISIBLE_FIRST_MIN_CHARS = 32 * 1024;
-/** The same for paint mode, which changes no layout: a 100 KB page is
- * painted in about two frames, and the early frame made it 9 ms later for
- * 5 ms earlier highlights; on a 1 MB page, 65 ms later for 390 earlier. */
-const VISIBLE_FIRST_MIN_CHARS_PAINTED = 256 * 1024;
+ * first: matching a screen's text takes a few ms and showing it a frame,
+ * which pays where the whole pass takes hundreds of ms (first highlights
+ * on screen after 83-96 ms instead of 340-460 on a 1 MB page, in the
+ * benchmark). A 100 KB page is done in well under 100 ms either way, and
+ * there the extra frame cost more than it gained: painted, 9 ms later for
+ * 5 ms earlier; wrapped, the frame after the screen's wrapping lays the
+ * page out again, 46 -> 69 ms in the benchmark (158 with a worker). */
+const VISIBLE_FIRST_MIN_CHARS = 256 * 1024;
 /** How far beyond the viewport, in screens each way, "on screen" reaches,
  * so that a short scroll finds the text already painted. */
 const VISIBLE_MARGIN_SCREENS = 0.5;
@@ -87,10 +86,10 @@ export function adoptStylesEarly(options) {
  * rectangle reads; on a page laid out otherwise the span is merely less
  * apt, since the whole text is matched afterwards anyway.
  */
-function visibleSpan(extracted, doc, minChars) {
+function visibleSpan(extracted, doc) {
   const { nodes, starts, text } = extracted;
   const view = doc.defaultView;
-  if (!view || text.length < minChars || doc.visibilityState === 'hidden') return null;
+  if (!view || text.length < VISIBLE_FIRST_MIN_CHARS || doc.visibilityState === 'hidden') return null;
   const margin = view.innerHeight * VISIBLE_MARGIN_SCREENS;
   const top = -margin;
   const bottom = view.innerHeight + margin;
@@ -271,7 +270,7 @@ export class Highlighter {
         // The early wrapping's records are taken with show()'s own, in the
         // task that makes them: they are not the page moving nodes.
         extracted.passMoves = moves;
-        const span = sliced && visibleFirst && this.options.mentions !== 'first' ? visibleSpan(extracted, this.options.root.ownerDocument, this.mode === 'paint' ? VISIBLE_FIRST_MIN_CHARS_PAINTED : VISIBLE_FIRST_MIN_CHARS) : null;
+        const span = sliced && visibleFirst && this.options.mentions !== 'first' ? visibleSpan(extracted, this.options.root.ownerDocument) : null;
         // After a long last slice of the walk, the screen gets a task of
         // its own: the two together made a 57 ms task on a 1 MB page.
         if (span && performance.now() - taskBegan > WORK_SLICE_MS / 2) {
