@@ -127,9 +127,6 @@ function visibleSpan(extracted, doc) {
   return to > from && to - from <= text.length / 2 ? [from, to] : null;
 }
 
-/** The span of mention `m` as a key: two mentions with one span are one. */
-const spanKey = (m) => `${m.start}:${m.end}`;
-
 function isOwnNode(node) {
   return node.nodeType === 1 && OWN_TAGS.has(node.tagName);
 }
@@ -239,7 +236,7 @@ export class Highlighter {
       taskBegan = performance.now();
       paused += taskBegan - began;
     };
-    /** Mentions showVisible showed, by span, until the whole text's
+    /** Mentions showVisible showed, by start, until the whole text's
      * matching confirms them. */
     let early = null;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -335,7 +332,7 @@ export class Highlighter {
    * Shows the mentions of the text on screen (`span`, from visibleSpan)
    * before the whole text is matched: on a 1 MB page the reader sees them
    * after the walk and a few ms of matching, not after the whole pass.
-   * Returns them by span, or null if the page changed meanwhile. (The
+   * Returns them by start, or null if the page changed meanwhile. (The
    * first-mention option goes without, as it needs the text in order; so
    * does a text short enough, or a screen large enough, that it would gain
    * nothing: visibleSpan gives no span.) In wrap mode the text nodes
@@ -357,7 +354,9 @@ export class Highlighter {
     timings.matching += performance.now() - began;
     if (this.stopped(epoch) || !stillCurrent(extracted)) return null;
     const shown = await this.show(extracted, found, timings, seen, epoch, taskBegan);
-    return new Map(shown.map((mention) => [spanKey(mention), mention]));
+    // By start: mentions never overlap, and a number is a cheap key for
+    // the thousands of lookups confirmEarly makes.
+    return new Map(shown.map((mention) => [mention.start, mention]));
   }
 
   /** Takes early `mentions` off the page and out of the current list; in
@@ -384,7 +383,10 @@ export class Highlighter {
    * whole text does not have is taken off.
    */
   confirmEarly(mentions, early, extracted) {
-    const twins = mentions.map((mention) => early.get(spanKey(mention)));
+    const twins = mentions.map((mention) => {
+      const twin = early.get(mention.start);
+      return twin?.end === mention.end ? twin : undefined;
+    });
     const confirmed = new Set(twins.filter(Boolean));
     const unconfirmed = [...early.values()].filter((mention) => !confirmed.has(mention));
     if (unconfirmed.length > 0 && this.mode === 'wrap') {
@@ -508,6 +510,13 @@ export class Highlighter {
     }
     moves?.disconnect();
     if (this.stopped(epoch)) return [];
+    // Registering thousands of ranges takes a slice's time by itself (30-
+    // 40 ms for 12,600 on a 1 MB page): after a long last slice it gets a
+    // task of its own, or the two made tasks of 54-88 ms.
+    if (this.painter?.staged.length > UNITS_PER_CLOCK_CHECK && performance.now() - began > SLICE_MS / 2) {
+      await yieldToPage();
+      if (this.stopped(epoch)) return [];
+    }
     this.painter?.publish();
     // A mention whose text the page changed meanwhile was skipped; the
     // change's own incremental pass will find it again.
