@@ -398,8 +398,8 @@ export function targets(m, rat) {
       Number.isFinite(v) && v > 100 ? 'opening checks only the header; the time is copying the file into WASM memory (and growing it)' : '');
   }
   // What the reader waits for after the pass: the frame that shows it.
-  // And the first frame with highlights in it, which paint mode brings
-  // forward on a long page by showing the screen's mentions first.
+  // And the first frame with highlights in it, which a long page brings
+  // forward by showing the screen's mentions first.
   const thenFrame = (mode) => (Number.isFinite(mode?.frame?.median) ? ` (then ${fmt(mode.frame.median)} ms to the next frame${Number.isFinite(mode?.firstShown?.median) ? `; first highlights on screen after ${fmt(mode.firstShown.median)} ms` : ''})` : '');
   // 4. news-100k end to end ≤ 16 ms with 1M.
   {

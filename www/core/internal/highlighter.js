@@ -3,7 +3,7 @@
 // painting them with the CSS Custom Highlight API).
 import { HighlighterError, report } from './errors.js';
 import { BLOCK_SEPARATOR, blockAncestor, extractText, extractTextSliced, isExcluded, nodeUnchanged, stillCurrent } from './extract.js';
-import { mentionPieces, planPieces, unwrap, wrap, WRAPPER_TAG } from './wrap.js';
+import { labelWrapper, mentionPieces, planPieces, unwrap, wrap, WRAPPER_TAG } from './wrap.js';
 import { CardController } from './card.js';
 import { adoptHighlightStyles } from './styles.js';
 import { Painter, paintSupported } from './paint.js';
@@ -38,9 +38,9 @@ const BATCH_DELAY_MS = 40;
 const MAX_ATTEMPTS = 3;
 /** A full pass over a text at least this long shows what is on screen
  * first: matching a screen's text takes a few ms and showing it a frame,
- * which pays where the whole pass takes hundreds of ms (first highlights
- * on screen after 83-96 ms instead of 340-460 on a 1 MB page, in the
- * benchmark). A 100 KB page is done in well under 100 ms either way, and
+ * which pays where the whole pass takes hundreds of ms (on a 1 MB page,
+ * first highlights on screen after 46-49 ms, the pass 252-935 ms, in the
+ * benchmark at 6d8576f). A 100 KB page is done in well under 100 ms either way, and
  * there the extra frame cost more than it gained: painted, 9 ms later for
  * 5 ms earlier; wrapped, the frame after the screen's wrapping lays the
  * page out again, 46 -> 69 ms in the benchmark (158 with a worker). */
@@ -53,6 +53,23 @@ const OWN_TAGS = new Set([WRAPPER_TAG.toUpperCase(), 'ENTITY-HIGHLIGHTER-CARD'])
 
 function yieldToPage() {
   return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/**
+ * Awaits a matcher's answer: `[answer, crossed]`, where `crossed` says it
+ * came in a later task (a timer set before has run), so the caller's task
+ * clock starts again. A matcher elsewhere (a worker, the extension's
+ * service worker) answers that way; the page's own answers in the task
+ * that asked, or moves the clock in its own pauses.
+ */
+async function answerAndTask(answer) {
+  let crossed = false;
+  const marker = setTimeout(() => { crossed = true; }, 0);
+  try {
+    return [await answer, crossed];
+  } finally {
+    clearTimeout(marker);
+  }
 }
 
 /** The mode `options.mode` stands for in the root's window. */
@@ -264,8 +281,9 @@ export class Highlighter {
         if (this.stopped(epoch)) return [];
         if (extracted === null) continue;
         if (extracted.nodes.length === 0) return [];
-        // The early wrapping's records are taken with show()'s own, in the
-        // task that makes them: they are not the page moving nodes.
+        // Read before each show (notePageMoves); the early wrapping's own
+        // records are taken with show()'s, in the task that makes them, so
+        // they never count as the page moving nodes.
         extracted.passMoves = moves;
         const span = sliced && visibleFirst && this.options.mentions !== 'first' ? visibleSpan(extracted, this.options.root.ownerDocument) : null;
         // After a long last slice of the walk, the screen gets a task of
@@ -277,8 +295,10 @@ export class Highlighter {
         early = span ? await this.showVisible(extracted, span, timings, seen, epoch, taskBegan) : null;
         if (this.stopped(epoch)) return [];
         // The frame that shows them comes before the rest of the work.
-        if (early?.size > 0) await pause();
-        if (this.stopped(epoch)) return [];
+        if (early?.size > 0) {
+          await pause();
+          if (this.stopped(epoch)) return [];
+        }
         began = performance.now();
         paused = 0;
         let found;
@@ -288,13 +308,8 @@ export class Highlighter {
             // The answer came from the worker in a task of its own.
             taskBegan = performance.now();
           } else {
-            // A matcher elsewhere (the extension's service worker) answers
-            // in a later task, by which time a timer set now has usually
-            // run; the page's matcher moves the clock in its own pauses.
-            let crossed = false;
-            const marker = setTimeout(() => { crossed = true; }, 0);
-            found = await this.matcher.match(extracted.text, sliced ? { sliceMs: WORK_SLICE_MS, pause } : undefined);
-            clearTimeout(marker);
+            let crossed;
+            [found, crossed] = await answerAndTask(this.matcher.match(extracted.text, sliced ? { sliceMs: WORK_SLICE_MS, pause } : undefined));
             if (crossed && paused === 0) taskBegan = performance.now();
           }
         } catch (error) {
@@ -315,7 +330,7 @@ export class Highlighter {
           await pause();
           if (this.stopped(epoch)) return [];
         }
-        if (moves && (moves.moved || moves.takeRecords().some((record) => record.addedNodes.length > 0))) extracted.placeCheck = new Map();
+        this.notePageMoves(extracted);
         if (stillCurrent(extracted)) return this.show(extracted, found, timings, seen, epoch, taskBegan, early);
         // The page changed its text: the next attempt starts afresh.
         if (early) this.forget([...early.values()], extracted);
@@ -345,18 +360,27 @@ export class Highlighter {
     const began = performance.now();
     const text = extracted.text.slice(from, to);
     // A worker streaming the whole text answers this apart from it.
-    const found = await (this.matcher.matchApart ? this.matcher.matchApart(text) : this.matcher.match(text));
+    const [found, crossed] = await answerAndTask(this.matcher.matchApart ? this.matcher.matchApart(text) : this.matcher.match(text));
     const { triples } = found;
     for (let i = 0; i < triples.length; i += 3) {
       triples[i] += from;
       triples[i + 1] += from;
     }
     timings.matching += performance.now() - began;
-    if (this.stopped(epoch) || !stillCurrent(extracted)) return null;
-    const shown = await this.show(extracted, found, timings, seen, epoch, taskBegan);
+    if (this.stopped(epoch)) return null;
+    this.notePageMoves(extracted);
+    if (!stillCurrent(extracted)) return null;
+    const shown = await this.show(extracted, found, timings, seen, epoch, crossed ? performance.now() : taskBegan);
     // By start: mentions never overlap, and a number is a cheap key for
     // the thousands of lookups confirmEarly makes.
     return new Map(shown.map((mention) => [mention.start, mention]));
+  }
+
+  /** Once the page has inserted nodes during the pass (`passMoves`), each
+   * node's place is checked before it is changed (usable). */
+  notePageMoves(extracted) {
+    const moves = extracted.passMoves;
+    if (moves && (moves.moved || moves.takeRecords().some((record) => record.addedNodes.length > 0))) extracted.placeCheck = new Map();
   }
 
   /** Takes early `mentions` off the page and out of the current list; in
@@ -380,7 +404,8 @@ export class Highlighter {
    * The whole text's mentions less those `early` already shows, which
    * they confirm: an early mention takes the whole text's ranking of its
    * candidates (which counts what the rest of the text names), and one the
-   * whole text does not have is taken off.
+   * whole text does not have is taken off (in wrap mode, with the whole
+   * early phase).
    */
   confirmEarly(mentions, early, extracted) {
     const twins = mentions.map((mention) => {
@@ -415,10 +440,7 @@ export class Highlighter {
       }
       twin.candidates = mention.candidates;
       twin.entity = mention.entity;
-      for (const element of twin.elements) {
-        element.setAttribute('data-entity', twin.entity.id);
-        element.setAttribute('data-type', twin.entity.type);
-      }
+      for (const element of twin.elements) labelWrapper(element, twin.entity);
     }
     this.forget(unconfirmed, extracted);
     early.clear();

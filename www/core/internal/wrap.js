@@ -76,11 +76,17 @@ export function planPieces(mentions, nodes, starts) {
   return piecesByNode;
 }
 
+/** Names on `wrapper` the entity it stands for (which the styles colour
+ * by type); again when a pass re-ranks its mention's candidates. */
+export function labelWrapper(wrapper, entity) {
+  wrapper.setAttribute('data-entity', entity.id);
+  wrapper.setAttribute('data-type', entity.type);
+}
+
 function makeWrapper(doc, mention, first, interactiveInside) {
   const wrapper = doc.createElement(WRAPPER_TAG);
   wrapper.setAttribute('data-mention', String(mention.id));
-  wrapper.setAttribute('data-entity', mention.entity.id);
-  wrapper.setAttribute('data-type', mention.entity.type);
+  labelWrapper(wrapper, mention.entity);
   if (first && !interactiveInside) {
     wrapper.setAttribute('tabindex', '0');
     wrapper.setAttribute('role', 'button');
