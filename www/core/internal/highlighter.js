@@ -486,6 +486,9 @@ export class Highlighter {
       ? mentions.map((mention) => ({ mention, pieces: mentionPieces(mention, extracted.nodes, extracted.starts) }))
       : [...planPieces(mentions, extracted.nodes, extracted.starts)];
     timings.matching += performance.now() - began;
+    // Thousands of ranges go under watch as they are painted, slice by
+    // slice, rather than in one long task at the end.
+    this.painter?.expect(units.length);
     for (const scope of extracted.scopes) this.prepareScope(scope);
     // The page may move text between slices into a place that is never
     // highlighted (an opted-out block, a <code>); once it has moved
@@ -512,6 +515,7 @@ export class Highlighter {
           this.apply(batch, extracted);
         } catch (error) {
           // apply() undid its own changes for this batch.
+          if (this.painter) this.painter.passOpen = false;
           throw report(new HighlighterError('page', `the page could not be changed (${error?.message ?? error}); the change was undone`, { cause: error }));
         }
       } while (index < units.length && performance.now() - began < budget);

@@ -24,9 +24,27 @@ const HIGHLIGHT_PREFIX = 'entity-highlighter-';
  * can be seen, whatever the page's length.
  */
 const REGISTER_ALL_UP_TO = 2000;
-/** How far beyond the viewport ranges stay registered: one screen each way,
- * so scrolling shows them already painted. */
-const NEAR_VIEWPORT = '100% 0px 100% 0px';
+/**
+ * Any change to the registered highlights also costs the next frame time
+ * that grows with the page (30-50 ms on a 1 MB page, however few ranges
+ * change), so the registry is changed in batches rather than as each
+ * element crosses a line. Ranges are wanted within a screen and a half of
+ * the viewport (NEAR_VIEWPORT); those that became wanted (or unwanted) wait
+ * until one of them comes within a quarter screen (SOON_VISIBLE), and all
+ * go in one change: about one change per screen scrolled, not one per
+ * frame, which had made scrolling a 1 MB page run at 20-30 frames a second.
+ */
+const NEAR_VIEWPORT = '150% 0px 150% 0px';
+const SOON_VISIBLE = '25% 0px 25% 0px';
+/**
+ * The near watcher's reports come at most this often: working out where
+ * thousands of elements are on every frame of a scroll cost a 1 MB page
+ * a few milliseconds a frame, and the near margin is wide enough to wait.
+ * (Its first report of an element comes at once.)
+ */
+const NEAR_REPORT_MS = 100;
+/** Unwanted ranges also go when this long passes without a change. */
+const SETTLE_MS = 400;
 
 const PAINT_CSS = `
 ::highlight(entity-highlighter-person) { background-color: rgb(37 99 235 / 0.16); text-decoration: underline 2px rgb(37 99 235 / 0.75); }
@@ -49,20 +67,32 @@ export class Painter {
     this.piecesByNode = new Map();
     /** Window → Map(group → Highlight) */
     this.highlights = new Map();
-    /** Ranges added but not yet shown: see publish(). */
+    /** Ranges added but not yet shown, while all are registered: see
+     * publish(). */
     this.staged = [];
-    /** How many ranges this painter holds, registered or not. */
+    /** How many ranges this painter holds, registered, staged or
+     * watched. */
     this.rangeCount = 0;
     /** Range → entry, for every range while all are registered. */
     this.registered = new Map();
     /** Set once there are too many ranges to register them all. */
     this.nearViewportOnly = false;
-    /** Element → its ranges' entries, while only near ones are registered. */
+    /** Element → its ranges' entries, while only near ones are registered.
+     * An entry is { view, type, range, shown }. */
     this.entriesByTarget = new Map();
     /** Range → the element watched for it. */
     this.targetOf = new WeakMap();
-    /** Window → its IntersectionObserver. */
+    /** Element → whether the near watcher last reported it within
+     * NEAR_VIEWPORT (absent until its first report). */
+    this.nearness = new Map();
+    /** Elements with an entry whose `shown` is not what its element's
+     * nearness wants: the next flush() settles them. */
+    this.unsettled = new Set();
+    /** Window → { near, soon }: its two IntersectionObservers. */
     this.watchers = new Map();
+    this.settleTimer = 0;
+    /** Set from expect() to publish(): see expect(). */
+    this.passOpen = false;
   }
 
   highlightFor(view, type) {
@@ -78,32 +108,60 @@ export class Painter {
   }
 
   /**
+   * Says that `count` more ranges are about to be added. Past
+   * REGISTER_ALL_UP_TO, ranges are put under watch as they are added, in
+   * the pass's slices, rather than all at its end: for 12,600 ranges that
+   * was one task of 23-120 ms.
+   */
+  expect(count) {
+    if (!this.nearViewportOnly && this.rangeCount + count > REGISTER_ALL_UP_TO) this.watchAll();
+    // Until publish(), ranges wanted near the viewport wait: registering
+    // them slice by slice would change the registry once per slice.
+    this.passOpen = true;
+  }
+
+  /** From now on only near ranges are registered: those registered so far
+   * stay so until their elements are found far away, and go under watch
+   * with those staged. */
+  watchAll() {
+    this.nearViewportOnly = true;
+    for (const entry of this.registered.values()) {
+      entry.shown = true;
+      this.watch(entry);
+    }
+    this.registered.clear();
+    const staged = this.staged;
+    this.staged = [];
+    for (const entry of staged) this.watch(entry);
+  }
+
+  /**
    * Shows the mentions added since the last call. Chromium redoes every
    * range of a registered highlight on the next frame after any change to
    * it; adding ranges slice by slice would pay that once per slice
    * (quadratic on a page with thousands of mentions), so a pass stages its
-   * ranges and adds them all in one task at its end.
+   * ranges and adds them all in one task at its end. Under watch, the
+   * ranges wanted near the viewport are added then.
    */
   publish() {
+    this.passOpen = false;
+    if (!this.nearViewportOnly && this.rangeCount > REGISTER_ALL_UP_TO) this.watchAll();
+    if (this.nearViewportOnly) {
+      this.flush();
+      return;
+    }
     const staged = this.staged;
     this.staged = [];
-    this.rangeCount += staged.length;
-    if (!this.nearViewportOnly && this.rangeCount > REGISTER_ALL_UP_TO) {
-      // From now on only near ranges are registered: the ones registered
-      // so far go back under watch with the new ones.
-      this.nearViewportOnly = true;
-      for (const groups of this.highlights.values()) {
-        for (const highlight of groups.values()) highlight.clear();
-      }
-      staged.unshift(...this.registered.values());
-      this.registered.clear();
+    for (const entry of staged) {
+      this.highlightFor(entry.view, entry.type).add(entry.range);
+      entry.shown = true;
     }
-    if (this.nearViewportOnly) {
-      for (const entry of staged) this.watch(entry);
-    } else {
-      for (const entry of staged) this.highlightFor(entry.view, entry.type).add(entry.range);
-      for (const entry of staged) this.registered.set(entry.range, entry);
-    }
+    for (const entry of staged) this.registered.set(entry.range, entry);
+    this.setRegistry();
+  }
+
+  /** Puts each group's Highlight in its window's CSS.highlights. */
+  setRegistry() {
     for (const [view, groups] of this.highlights) {
       for (const [group, highlight] of groups) {
         if (view.CSS.highlights.get(HIGHLIGHT_PREFIX + group) !== highlight) view.CSS.highlights.set(HIGHLIGHT_PREFIX + group, highlight);
@@ -124,32 +182,77 @@ export class Painter {
     let entries = this.entriesByTarget.get(target);
     if (!entries) {
       this.entriesByTarget.set(target, (entries = new Set()));
-      let watcher = this.watchers.get(view);
-      if (!watcher) {
-        watcher = new view.IntersectionObserver((changes) => this.onIntersection(view, changes), { rootMargin: NEAR_VIEWPORT });
-        this.watchers.set(view, watcher);
-      }
-      watcher.observe(target);
+      this.watchersOf(view).near.observe(target);
+    } else if (this.nearness.has(target) && this.nearness.get(target) !== entry.shown) {
+      this.unsettle(target, view);
     }
     entries.add(entry);
   }
 
-  onIntersection(view, changes) {
+  watchersOf(view) {
+    let watchers = this.watchers.get(view);
+    if (!watchers) {
+      watchers = {
+        near: new view.IntersectionObserver((changes) => this.onNear(view, changes), { rootMargin: NEAR_VIEWPORT, delay: NEAR_REPORT_MS }),
+        soon: new view.IntersectionObserver((changes) => this.onSoon(changes), { rootMargin: SOON_VISIBLE }),
+      };
+      this.watchers.set(view, watchers);
+    }
+    return watchers;
+  }
+
+  /** Marks `target` for the next flush, which comes as soon as it is about
+   * to be seen. */
+  unsettle(target, view) {
+    if (this.unsettled.has(target)) return;
+    this.unsettled.add(target);
+    this.watchersOf(view).soon.observe(target);
+    clearTimeout(this.settleTimer);
+    this.settleTimer = setTimeout(() => this.flush(), SETTLE_MS);
+  }
+
+  onNear(view, changes) {
     for (const change of changes) {
-      const entries = this.entriesByTarget.get(change.target);
+      const { target } = change;
+      const entries = this.entriesByTarget.get(target);
       if (!entries) continue;
-      const { width, height } = change.boundingClientRect;
-      const near = change.isIntersecting || (width === 0 && height === 0);
-      for (const { type, range } of entries) {
-        const highlight = this.highlightFor(view, type);
-        if (near) highlight.add(range);
-        else highlight.delete(range);
+      const near = change.isIntersecting || isBoxless(change);
+      this.nearness.set(target, near);
+      // On a long page most reports are of far elements with nothing
+      // registered: a look at their one or two entries settles them.
+      for (const entry of entries) {
+        if (entry.shown !== near) {
+          this.unsettle(target, view);
+          break;
+        }
       }
     }
-    const groups = this.highlights.get(view);
-    for (const [group, highlight] of groups ?? []) {
-      if (view.CSS.highlights.get(HIGHLIGHT_PREFIX + group) !== highlight) view.CSS.highlights.set(HIGHLIGHT_PREFIX + group, highlight);
+  }
+
+  onSoon(changes) {
+    if (changes.some((change) => change.isIntersecting || isBoxless(change))) this.flush();
+  }
+
+  /** Brings every unsettled element's ranges in line with its nearness,
+   * in one change of the registry. */
+  flush() {
+    clearTimeout(this.settleTimer);
+    if (this.unsettled.size === 0 || this.passOpen) return;
+    for (const target of this.unsettled) {
+      // An element not yet reported is left as it is: its first report
+      // unsettles it again if need be.
+      const near = this.nearness.get(target);
+      for (const entry of near === undefined ? [] : this.entriesByTarget.get(target) ?? []) {
+        if (entry.shown === near) continue;
+        const highlight = this.highlightFor(entry.view, entry.type);
+        if (near) highlight.add(entry.range);
+        else highlight.delete(entry.range);
+        entry.shown = near;
+      }
+      for (const { soon } of this.watchers.values()) soon.unobserve(target);
     }
+    this.unsettled.clear();
+    this.setRegistry();
   }
 
   /** Paints `mention`, whose pieces are `[{ node, from, to }]` in order. */
@@ -161,7 +264,10 @@ export class Painter {
     range.setStart(first.node, first.from);
     range.setEnd(last.node, last.to);
     mention.ranges = [range];
-    this.staged.push({ view: doc.defaultView, type: mention.entity.type, range });
+    const entry = { view: doc.defaultView, type: mention.entity.type, range, shown: false };
+    this.rangeCount += 1;
+    if (this.nearViewportOnly) this.watch(entry);
+    else this.staged.push(entry);
     for (const { node, from, to } of pieces) {
       let list = this.piecesByNode.get(node);
       if (!list) this.piecesByNode.set(node, (list = []));
@@ -172,6 +278,10 @@ export class Painter {
 
   /** Removes the given mentions' paint. */
   remove(mentions) {
+    if (this.staged.length > 0) {
+      const removed = new Set(mentions.flatMap((mention) => mention.ranges ?? []));
+      this.staged = this.staged.filter((entry) => !removed.has(entry.range));
+    }
     for (const mention of mentions) {
       for (const range of mention.ranges ?? []) {
         const view = range.startContainer.ownerDocument?.defaultView;
@@ -202,16 +312,27 @@ export class Painter {
     }
     if (entries.size === 0) {
       this.entriesByTarget.delete(target);
-      this.watchers.get(view)?.unobserve(target);
+      this.nearness.delete(target);
+      this.unsettled.delete(target);
+      const watchers = this.watchers.get(view);
+      watchers?.near.unobserve(target);
+      watchers?.soon.unobserve(target);
     }
   }
 
   clear() {
-    for (const watcher of this.watchers.values()) watcher.disconnect();
+    for (const { near, soon } of this.watchers.values()) {
+      near.disconnect();
+      soon.disconnect();
+    }
     this.watchers.clear();
+    clearTimeout(this.settleTimer);
     this.entriesByTarget.clear();
+    this.nearness.clear();
+    this.unsettled.clear();
     this.registered.clear();
     this.nearViewportOnly = false;
+    this.passOpen = false;
     this.rangeCount = 0;
     for (const [view, groups] of this.highlights) {
       for (const group of groups.keys()) view.CSS?.highlights?.delete(HIGHLIGHT_PREFIX + group);
@@ -246,4 +367,12 @@ export class Painter {
     }
     return null;
   }
+}
+
+/** Whether an IntersectionObserver report is of an element with no box of
+ * its own (`display: contents`), which is never reported as intersecting:
+ * its ranges are treated as near. */
+function isBoxless(change) {
+  const { width, height } = change.boundingClientRect;
+  return width === 0 && height === 0;
 }
