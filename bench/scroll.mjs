@@ -53,8 +53,9 @@ async function inPage({ row, indexUrl, seconds }) {
   let marks = 0;
   let takeOff = () => {};
   if (row !== 'no highlights') {
-    const mode = row === 'ours, paint' ? 'paint' : 'wrap';
-    const highlighter = await core.createHighlighter({ root: stage, dictionary: new URL(indexUrl, location.href), mode: row === 'mark.js' ? 'paint' : mode });
+    // mark.js's row finds its texts with ours, painted, which it then clears.
+    const mode = row === 'ours, wrap' ? 'wrap' : 'paint';
+    const highlighter = await core.createHighlighter({ root: stage, dictionary: new URL(indexUrl, location.href), mode });
     const { mentions } = await highlighter.highlight();
     marks = mentions.length;
     takeOff = () => highlighter.clear();

@@ -515,7 +515,7 @@ export class Highlighter {
           this.apply(batch, extracted);
         } catch (error) {
           // apply() undid its own changes for this batch.
-          if (this.painter) this.painter.passOpen = false;
+          this.painter?.endPass();
           throw report(new HighlighterError('page', `the page could not be changed (${error?.message ?? error}); the change was undone`, { cause: error }));
         }
       } while (index < units.length && performance.now() - began < budget);

@@ -120,6 +120,13 @@ export class Painter {
     this.passOpen = true;
   }
 
+  /** Ends a pass that will not publish (it failed): ranges under watch
+   * are registered as their elements come near again. */
+  endPass() {
+    this.passOpen = false;
+    this.flush();
+  }
+
   /** From now on only near ranges are registered: those registered so far
    * stay so until their elements are found far away, and go under watch
    * with those staged. */
