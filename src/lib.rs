@@ -37,6 +37,7 @@ mod matcher;
 mod normalize;
 mod unicode;
 mod unicode_tables;
+mod warm_up;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
@@ -46,3 +47,4 @@ pub use dictionary::{CaseRule, Dictionary, DictionaryError, Entity, Limits, Loca
 pub use index::{write_index, CompactIndex, IndexError, IndexedEntity, PageMatcher, PageSelection};
 pub use matcher::{MatchError, MatchOptions, Matcher, Mention};
 pub use normalize::BLOCK_SEPARATOR;
+pub use warm_up::warm_up;

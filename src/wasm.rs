@@ -207,6 +207,16 @@ impl Engine {
         object.unchecked_into()
     }
 
+    /// Practice runs for the module (see `warm_up`): `rounds` passes of
+    /// the index path over a small dictionary and text of its own, so that
+    /// the first real page runs optimised code. Returns the mentions the
+    /// last round found. Needs no engine: call it while a dictionary
+    /// downloads.
+    #[wasm_bindgen(js_name = warmUp)]
+    pub fn warm_up(rounds: u32) -> u32 {
+        crate::warm_up(rounds as usize) as u32
+    }
+
     /// The records of many entities in one call: for each index, its id,
     /// name, type, summary and url (empty when it has none), each field
     /// followed by a NUL, which no field may contain; an index out of range

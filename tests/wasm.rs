@@ -194,3 +194,13 @@ fn a_text_added_in_pieces_gives_what_find_gives() {
     let message = Reflect::get(&error, &"message".into()).unwrap().as_string().unwrap();
     assert!(message.contains("needs a compact index"), "{message}");
 }
+
+#[wasm_bindgen_test]
+fn practice_rounds_run_in_webassembly_and_find_what_native_finds() {
+    // The same count as the native test of `warm_up`: the practice index
+    // opens and the whole index path runs in the module.
+    let found = entity_highlighter::wasm::Engine::warm_up(2);
+    assert_eq!(found as usize, entity_highlighter::warm_up(1));
+    assert!(found > 0);
+    assert_eq!(entity_highlighter::wasm::Engine::warm_up(0), 0);
+}
