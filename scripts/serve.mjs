@@ -25,6 +25,9 @@
 //   /__test/stall       never answers (the request stays open until close())
 //   /__test/stall-body  sends headers and the start of a JSON body, then
 //                       nothing more
+//   /__test/slow-dictionary?ms=N
+//                       the bundled dictionary, after N ms (default 500):
+//                       a long download, as a large dictionary's would be
 
 import { createServer } from 'node:http';
 import { createReadStream } from 'node:fs';
@@ -122,7 +125,7 @@ function send(res, status, body, extraHeaders, method) {
 }
 
 /** Answers a misbehaving test route; true when `pathname` was one. */
-function stallRoute(pathname, res) {
+function stallRoute(pathname, query, res) {
   if (pathname === '/__test/stall') {
     // Keep the socket open and say nothing; close() ends it.
     return true;
@@ -130,6 +133,14 @@ function stallRoute(pathname, res) {
   if (pathname === '/__test/stall-body') {
     res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': '100000', 'Cache-Control': 'no-cache' });
     res.write('{"entities": [');
+    return true;
+  }
+  if (pathname === '/__test/slow-dictionary') {
+    const delay = Math.min(Number(query.get('ms') ?? 500) || 0, 10_000);
+    setTimeout(() => {
+      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+      createReadStream(path.join(ROOT, 'data/world-news.json')).pipe(res);
+    }, delay);
     return true;
   }
   return false;
@@ -164,7 +175,7 @@ async function handle(req, res, headersFor, testRoutes) {
   if (method !== 'GET' && method !== 'HEAD') {
     return send(res, 405, 'Method not allowed\n', { ...headers, Allow: 'GET, HEAD' }, method);
   }
-  if (testRoutes && stallRoute(pathname, res)) return undefined;
+  if (testRoutes && stallRoute(pathname, query, res)) return undefined;
   if (pathname === '/') {
     return send(res, 302, 'Found\n', { ...headers, Location: '/www/demo/' }, method);
   }

@@ -3,12 +3,13 @@
 //! V8 first runs a module as baseline code and compiles a function again,
 //! optimised, only once it has run a while; the optimised code serves the
 //! function's next call, never the one under way. The first page matched
-//! with a large index is therefore matched mostly by baseline code: about
-//! twice as slow as later pages (in headless Chromium, 64-78 ms of matching
-//! for a 100 KB news page against 17-25 once warm). [`warm_up`] runs the
-//! index path (selection, automaton build, search, offset mapping) on a
-//! small dictionary and text of its own, so that the shell can do it while
-//! a large dictionary is still downloading, when the page waits anyway.
+//! with a large index is therefore matched mostly by baseline code: in a
+//! fresh headless Chromium, matching a 100 KB news page took 59-68 ms
+//! against 15-18 once warm (`bench/first-page.mjs`). [`warm_up`] runs the
+//! index path (selection, automaton build, search, offset mapping, reading
+//! records) on a small dictionary and text of its own, so that the shell
+//! can do it while a large dictionary is still downloading, when the page
+//! waits anyway.
 //!
 //! The names and the text are made up: they share words, as real names
 //! do, so that every step of selection has work to do.

@@ -29,6 +29,7 @@ let browser;
 before(async () => {
   server = await startServer({
     headers: (pathname) => (pathname.endsWith('/csp-strict.html') ? { 'Content-Security-Policy': "script-src 'self'" } : {}),
+    testRoutes: true,
   });
   browser = await launchBrowser();
 });
@@ -114,6 +115,43 @@ describe('highlighting', () => {
     assert.equal(result.fromIndex.dictionary.entityCount, result.fromJson.dictionary.entityCount);
     assert.deepEqual(result.fromIndex.dictionary.types, result.fromJson.dictionary.types);
     assert.ok(result.progress.length > 0 && result.progress.at(-1).loaded === result.progress.at(-1).total, JSON.stringify(result.progress.at(-1)));
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
+  test('a long dictionary download is filled with practice rounds; a dictionary at hand is not kept waiting', async () => {
+    const { page, consoleErrors } = await fixture(null);
+    const result = await page.evaluate(async () => {
+      const json = await (await fetch('/data/world-news.json')).text();
+      const atHand = await window.core.createLocalMatcher({ dictionary: json });
+      // What createLocalMatcher waits on: for bytes already there, no
+      // practice and no pause (it would otherwise pause 20 ms first).
+      const { practiseWhile } = await import('/www/core/internal/engine.js');
+      const began = performance.now();
+      const ranForNothing = await practiseWhile(Promise.resolve());
+      const atHandWait = performance.now() - began;
+      // The bundled dictionary, sent after 600 ms.
+      const slow = await window.core.createLocalMatcher({ dictionary: '/__test/slow-dictionary?ms=600' });
+      const later = await window.core.createLocalMatcher({ dictionary: '/__test/slow-dictionary?ms=300' });
+      const text = 'Ilham Aliyev met officials in Baku and Tbilisi; Georgia and Armenia sent ministers.';
+      const triples = (matcher) => Array.from(matcher.matchNow(text).triples).join(',');
+      return {
+        rounds: [atHand, slow, later].map((matcher) => matcher.timings.practiceRounds),
+        ranForNothing,
+        atHandWait,
+        slowReady: slow.timings.dictionaryReady,
+        same: triples(slow) === triples(atHand) && triples(later) === triples(atHand),
+        found: atHand.matchNow(text).triples.length,
+      };
+    });
+    // Nothing to wait for, no practice; the first long wait gets all 16
+    // rounds; once practised, a context practises no more.
+    assert.deepEqual(result.rounds, [0, 16, 0]);
+    assert.equal(result.ranForNothing, 0);
+    assert.ok(result.atHandWait < 15, `no pause for a dictionary at hand (${result.atHandWait} ms)`);
+    assert.ok(result.slowReady >= 600, `ready after the download (${result.slowReady} ms)`);
+    // Practice changes no answer.
+    assert.ok(result.found >= 12 && result.same, JSON.stringify(result));
     assert.deepEqual(consoleErrors, []);
     await page.close();
   });

@@ -135,7 +135,7 @@ export interface WorkerMatcher extends Matcher {
   openStream(): { push(piece: string): void; finish(): Promise<{ triples: Uint32Array; entities: Record<number, EntityRecord> }>; cancel(): void };
   /** As LocalMatcher's, measured in the worker, plus `workerStartup`: the
    * rest of the time from starting the worker to its being ready. */
-  timings: { wasmStartup: number; dictionaryReady: number; dictionaryBuild: number; dictionaryBytes: number; workerStartup: number };
+  timings: { wasmStartup: number; dictionaryReady: number; dictionaryBuild: number; dictionaryBytes: number; practiceRounds: number; workerStartup: number };
   /** Stops the worker; a highlighter never frees a matcher it was given,
    * so whoever created a shared one frees it. */
   free(): void;
@@ -145,10 +145,13 @@ export interface WorkerMatcher extends Matcher {
 export interface LocalMatcher extends Matcher {
   /** Synchronous `match`, for callers that must stay in one task. */
   matchNow(text: string): { triples: Uint32Array; entities: Record<number, EntityRecord> };
-  /** WASM start-up and dictionary times of its creation, in ms:
-   * `dictionaryReady` from the start of the fetch, `dictionaryBuild` from
-   * the bytes' arrival; and the dictionary's size in bytes. */
-  timings: { wasmStartup: number; dictionaryReady: number; dictionaryBuild: number; dictionaryBytes: number };
+  /** WASM start-up and dictionary times of its creation, in ms: the
+   * download and WASM start-up run together, and `dictionaryReady` runs
+   * from their start to the engine's being ready (start-up included),
+   * `dictionaryBuild` from the bytes' arrival; the dictionary's size in
+   * bytes; and `practiceRounds`, the practice rounds (Engine.warmUp) that
+   * filled a long download so the first page runs optimised code. */
+  timings: { wasmStartup: number; dictionaryReady: number; dictionaryBuild: number; dictionaryBytes: number; practiceRounds: number };
   /** Releases the engine's memory. */
   free(): void;
 }
@@ -181,7 +184,9 @@ export interface Mention {
 export interface Timings {
   /** Compiling and instantiating the WASM module (0 when cached). */
   wasmStartup: number;
-  /** Fetching, validating and compiling the dictionary (0 when cached). */
+  /** Fetching, validating and compiling the dictionary (0 when cached),
+   * from the start of the fetch; WASM starts during the download, so this
+   * includes `wasmStartup`. */
   dictionaryReady: number;
   /** Collecting the page's text into one buffer. */
   extraction: number;

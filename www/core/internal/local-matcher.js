@@ -1,6 +1,6 @@
 // Matching with the WASM engine in this context: the page itself, or the
 // extension's service worker on behalf of its content scripts.
-import { buildEngine, dictionarySource, startWasm } from './engine.js';
+import { buildEngine, dictionarySource, practiseWhile, startWasm } from './engine.js';
 import { BLOCK_SEPARATOR } from './extract.js';
 
 export class LocalMatcher {
@@ -156,19 +156,29 @@ function rankCandidates(triples) {
  * Starts WASM (once per context) and builds a matcher for a dictionary: a
  * JSON dictionary is compiled whole; a compact index (bytes starting with
  * "EHIX", from `entity-highlighter index`) is opened as it is and compiles
- * per text only the names that text can contain. Timings: `dictionaryReady`
- * runs from the start of the fetch, `dictionaryBuild` from the bytes'
- * arrival, both in ms.
+ * per text only the names that text can contain. The dictionary downloads
+ * while WASM starts, and a long download is filled with practice rounds
+ * (practiseWhile). Timings, in ms: `wasmStartup`, and `dictionaryReady`
+ * from the start of both to the engine's being ready (so it includes the
+ * start-up), `dictionaryBuild` from the bytes' arrival; and
+ * `practiceRounds`, how many rounds filled the wait.
  */
 export async function createLocalMatcher({ dictionary, wasmUrl, foldDiacritics = true, onProgress, fetchTimeout } = {}) {
-  const wasmStartup = await startWasm(wasmUrl);
+  // The dictionary downloads while the module compiles: for a large one
+  // the download is most of the wait, for a small one the two overlap.
   const began = performance.now();
-  const source = await dictionarySource(dictionary, onProgress, fetchTimeout);
+  const download = dictionarySource(dictionary, onProgress, fetchTimeout);
+  // Settled either way here, so a failure to start WASM leaves no
+  // unhandled rejection behind; awaited below for its real answer.
+  download.catch(() => {});
+  const wasmStartup = await startWasm(wasmUrl);
+  const practiceRounds = await practiseWhile(download);
+  const source = await download;
   const arrived = performance.now();
   const matcher = new LocalMatcher(buildEngine(source, foldDiacritics));
   // Only an index selects names piece by piece (engine.addText).
   matcher.isIndex = Boolean(source.index);
   const built = performance.now();
-  matcher.timings = { wasmStartup, dictionaryReady: built - began, dictionaryBuild: built - arrived, dictionaryBytes: source.index?.length ?? source.json.length };
+  matcher.timings = { wasmStartup, dictionaryReady: built - began, dictionaryBuild: built - arrived, dictionaryBytes: source.index?.length ?? source.json.length, practiceRounds };
   return matcher;
 }

@@ -1,0 +1,111 @@
+// The first page a reader sees: its first pass, in a browser that has
+// never run the engine, against the passes after it. Not a test: a
+// command that prints a table.
+//
+//   node bench/first-page.mjs [--data DIR] [--index FILE] [--page news-100k] [--rounds N]
+//
+// Each sample launches a fresh headless Chromium (nothing compiled, nothing
+// cached), loads the page (default the benchmark's 100 KB news page, from
+// target/bench-data, made by scripts/build-bench-data), creates a painting
+// highlighter with the 1M index (default target/bench/1m.ehx, which
+// bench/run.mjs writes) and times its first pass, then four more.
+//
+// Rows, alternated round by round (default 6 rounds):
+// - "fetched": the highlighter fetches the index itself; the engine
+//   practises while it downloads (www/core/internal/engine.js);
+// - "given as bytes": the page fetched the bytes first and hands them
+//   over: nothing to wait for, so no practice, the engine starts cold;
+// - "fetched, worker": as "fetched", with `worker: true`: the worker
+//   fetches and practises.
+// Figures are medians over rounds, in ms; "later passes" is each sample's
+// median of passes 2-5 first.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchBrowser, openPage } from '../tests/e2e/harness.mjs';
+import { startBenchServer } from './lib/server.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const at = args.indexOf(name);
+  return at < 0 ? fallback : args[at + 1];
+};
+const dataDir = path.resolve(option('--data', path.join(root, 'target', 'bench-data')));
+const indexFile = path.resolve(option('--index', path.join(root, 'target', 'bench', '1m.ehx')));
+const pageName = option('--page', 'news-100k');
+const rounds = Number(option('--rounds', '6'));
+for (const file of [indexFile, path.join(dataDir, `${pageName}.html`)]) {
+  if (!existsSync(file)) {
+    console.error(`bench/first-page.mjs: ${file} is missing (scripts/build-bench-data makes the pages; bench/run.mjs or \`entity-highlighter index\` the index)`);
+    process.exit(1);
+  }
+}
+
+const ROWS = ['fetched', 'given as bytes', 'fetched, worker'];
+
+/** Runs in the bench page: the first pass and four more, as `row` says. */
+async function inPage({ row, indexUrl }) {
+  const stage = document.getElementById('stage');
+  const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  const core = await import('/www/core/index.js');
+  const url = new URL(indexUrl, location.href);
+  const dictionary = row === 'given as bytes' ? new Uint8Array(await (await fetch(url)).arrayBuffer()) : url;
+  const created = performance.now();
+  const highlighter = await core.createHighlighter({ root: stage, dictionary, mode: 'paint', worker: row === 'fetched, worker' });
+  const ready = performance.now() - created;
+  const passes = [];
+  for (let pass = 0; pass < 5; pass++) {
+    if (pass > 0) {
+      highlighter.clear();
+      await nextFrame();
+    }
+    const began = performance.now();
+    const { mentions, timings } = await highlighter.highlight();
+    passes.push({ e2e: performance.now() - began, matching: timings.matching, mentions: mentions.length, practice: timings.practiceRounds });
+  }
+  highlighter.destroy();
+  return { ready, passes };
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+const server = await startBenchServer({ root, dataDir, outDir: path.dirname(indexFile) });
+const results = new Map(ROWS.map((row) => [row, []]));
+try {
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? ROWS : [...ROWS].reverse();
+    for (const row of order) {
+      // A fresh browser: V8 shares compiled WebAssembly within a process.
+      const browser = await launchBrowser();
+      try {
+        const { page } = await openPage(browser, `${server.url}/bench/page/`, { viewport: { width: 1280, height: 900 } });
+        await page.waitForFunction(() => typeof window.bench?.loadPage === 'function');
+        await page.evaluate((url) => window.bench.loadPage({ url }), `/bench-data/${pageName}.html`);
+        results.get(row).push(await page.evaluate(inPage, { row, indexUrl: `/bench-out/${path.basename(indexFile)}` }));
+      } finally {
+        await browser.close();
+      }
+      process.stderr.write('.');
+    }
+  }
+} finally {
+  await server.close();
+}
+process.stderr.write('\n');
+
+console.log(`First pass of a fresh browser on ${pageName}, painted, with ${path.basename(indexFile)}; medians of ${rounds} fresh browsers per row; ms.`);
+console.log('');
+console.log('| dictionary | practice rounds | ready | first pass | first: matching | later passes | later: matching | first / later | mentions |');
+console.log('|---|--:|--:|--:|--:|--:|--:|--:|--:|');
+for (const [row, samples] of results) {
+  const first = (name) => median(samples.map((sample) => sample.passes[0][name]));
+  const later = (name) => median(samples.map((sample) => median(sample.passes.slice(1).map((pass) => pass[name]))));
+  const ms = (value) => value.toFixed(1);
+  const practice = median(samples.map((sample) => sample.passes[0].practice ?? 0));
+  console.log(`| ${row} | ${practice} | ${ms(median(samples.map((sample) => sample.ready)))} | ${ms(first('e2e'))} | ${ms(first('matching'))} | ${ms(later('e2e'))} | ${ms(later('matching'))} | ${(first('e2e') / later('e2e')).toFixed(2)}x | ${first('mentions').toLocaleString('en')} |`);
+}
