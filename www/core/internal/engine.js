@@ -40,7 +40,7 @@ export async function startWasm(wasmUrl = DEFAULT_WASM_URL) {
  * code before the first page: 6-19 ms for the first round (compiling the
  * functions it reaches), about 1 ms for each later one. With them, a fresh
  * browser's first pass over a 100 KB news page with a million-name index
- * matched in 42-50 ms instead of 59-68 (bench/first-page.mjs; see
+ * matched in 38-50 ms instead of 59-68 (bench/first-page.mjs; see
  * src/warm_up.rs). More rounds gained nothing measurable. */
 const PRACTICE_ROUNDS = 16;
 /** Practice starts only for a download still going after this long: a
