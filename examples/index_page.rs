@@ -2,7 +2,9 @@
 //! `cargo build --release --example index_page` then
 //! `valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*page_work*' target/release/examples/index_page INDEX TEXT [REPEAT [PIECES]]`
 //! With PIECES, the text is selected from in that many pieces (cut after a
-//! line break), as a worker does while the page is still being read.
+//! line break), as a worker does while the page is still being read. With
+//! RECORDS set, it also times reading the records of the entities found
+//! (profile it with `--toggle-collect='*read_records*'`).
 use entity_highlighter::{CompactIndex, PageSelection};
 use std::time::Instant;
 
@@ -40,6 +42,13 @@ fn pieces(text: &str, count: usize) -> Vec<&str> {
     pieces
 }
 
+/// Reads the records of the distinct entities found, as the shell's first
+/// pass on a page does (`entityFields`); returns their bytes.
+#[inline(never)]
+fn read_records(index: &CompactIndex, entities: &[usize]) -> usize {
+    entities.iter().filter_map(|&entity| index.entity(entity)).map(|e| e.id.len() + e.name.len() + e.kind.len() + e.summary.len() + e.url.map_or(0, str::len)).sum()
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let index = CompactIndex::from_bytes(std::fs::read(&args[1]).expect("index")).expect("opens");
@@ -52,6 +61,17 @@ fn main() {
         let started = Instant::now();
         result = std::hint::black_box(page_work(&index, &text, &split));
         times.push(started.elapsed().as_secs_f64() * 1e3);
+    }
+    if std::env::var_os("RECORDS").is_some() {
+        let mut entities: Vec<usize> = index.matcher_for(&text).expect("page matcher").find().iter().flat_map(|m| m.entities.clone()).collect();
+        entities.sort_unstable();
+        entities.dedup();
+        let started = Instant::now();
+        let mut bytes = 0;
+        for _ in 0..repeat {
+            bytes = std::hint::black_box(read_records(&index, &entities));
+        }
+        println!("records {} ({} bytes) {:.3} ms each pass", entities.len(), bytes, started.elapsed().as_secs_f64() * 1e3 / repeat as f64);
     }
     times.sort_by(|a, b| a.total_cmp(b));
     println!("pieces {} candidates {} mentions {} checksum {:x} median {:.2} ms min {:.2} ms", split.len(), result.0, result.1, result.2, times[times.len() / 2], times[0]);
