@@ -138,6 +138,8 @@ function stallRoute(pathname, query, res) {
   if (pathname === '/__test/slow-dictionary') {
     const delay = Math.min(Number(query.get('ms') ?? 500) || 0, 10_000);
     setTimeout(() => {
+      // The page may have gone meanwhile.
+      if (res.destroyed) return;
       res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
       createReadStream(path.join(ROOT, 'data/world-news.json')).pipe(res);
     }, delay);
