@@ -2,13 +2,18 @@
 // never run the engine, against the passes after it. Not a test: a
 // command that prints a table.
 //
-//   node bench/first-page.mjs [--data DIR] [--index FILE] [--page news-100k] [--rounds N]
+//   node bench/first-page.mjs [--data DIR] [--index FILE | --bundled] [--page news-100k]
+//                             [--rounds N] [--latency MS]
 //
 // Each sample launches a fresh headless Chromium (nothing compiled, nothing
 // cached), loads the page (default the benchmark's 100 KB news page, from
 // target/bench-data, made by scripts/build-bench-data), creates a painting
 // highlighter with the 1M index (default target/bench/1m.ehx, which
-// bench/run.mjs writes) and times its first pass, then four more.
+// bench/run.mjs writes; `--bundled`: the bundled JSON dictionary, compiled
+// whole) and times its first pass, then four more. `--latency MS` has
+// Chromium add that much latency to every request (DevTools network
+// emulation), as a real network would: a small dictionary from this
+// machine's server arrives too soon for any practice.
 //
 // Rows, alternated round by round (default 6 rounds):
 // - "fetched": the highlighter fetches the index itself; the engine
@@ -36,7 +41,10 @@ const dataDir = path.resolve(option('--data', path.join(root, 'target', 'bench-d
 const indexFile = path.resolve(option('--index', path.join(root, 'target', 'bench', '1m.ehx')));
 const pageName = option('--page', 'news-100k');
 const rounds = Number(option('--rounds', '6'));
-for (const file of [indexFile, path.join(dataDir, `${pageName}.html`)]) {
+const latency = Number(option('--latency', '0'));
+const bundled = args.includes('--bundled');
+const dictionaryUrl = bundled ? '/data/world-news.json' : `/bench-out/${path.basename(indexFile)}`;
+for (const file of [bundled ? path.join(root, 'data', 'world-news.json') : indexFile, path.join(dataDir, `${pageName}.html`)]) {
   if (!existsSync(file)) {
     console.error(`bench/first-page.mjs: ${file} is missing (scripts/build-bench-data makes the pages; bench/run.mjs or \`entity-highlighter index\` the index)`);
     process.exit(1);
@@ -55,6 +63,9 @@ async function inPage({ row, indexUrl }) {
   const created = performance.now();
   const highlighter = await core.createHighlighter({ root: stage, dictionary, mode: 'paint', worker: row === 'fetched, worker' });
   const ready = performance.now() - created;
+  // From the bytes' arrival to the engine's being ready: what practice
+  // shortens for a dictionary compiled whole.
+  let build = null;
   const passes = [];
   for (let pass = 0; pass < 5; pass++) {
     if (pass > 0) {
@@ -64,9 +75,10 @@ async function inPage({ row, indexUrl }) {
     const began = performance.now();
     const { mentions, timings } = await highlighter.highlight();
     passes.push({ e2e: performance.now() - began, extraction: timings.extraction, matching: timings.matching, ranges: timings.domChanges, mentions: mentions.length, practice: timings.practiceRounds });
+    build ??= timings.dictionaryBuild ?? null;
   }
   highlighter.destroy();
-  return { ready, passes };
+  return { ready, build, passes };
 }
 
 const median = (values) => {
@@ -87,7 +99,12 @@ try {
         const { page } = await openPage(browser, `${server.url}/bench/page/`, { viewport: { width: 1280, height: 900 } });
         await page.waitForFunction(() => typeof window.bench?.loadPage === 'function');
         await page.evaluate((url) => window.bench.loadPage({ url }), `/bench-data/${pageName}.html`);
-        results.get(row).push(await page.evaluate(inPage, { row, indexUrl: `/bench-out/${path.basename(indexFile)}` }));
+        if (latency > 0) {
+          const devtools = await page.context().newCDPSession(page);
+          await devtools.send('Network.enable');
+          await devtools.send('Network.emulateNetworkConditions', { offline: false, latency, downloadThroughput: -1, uploadThroughput: -1 });
+        }
+        results.get(row).push(await page.evaluate(inPage, { row, indexUrl: dictionaryUrl }));
       } finally {
         await browser.close();
       }
@@ -99,15 +116,16 @@ try {
 }
 process.stderr.write('\n');
 
-console.log(`First pass of a fresh browser on ${pageName}, painted, with ${path.basename(indexFile)}; medians of ${rounds} fresh browsers per row; ms.`);
+console.log(`First pass of a fresh browser on ${pageName}, painted, with ${bundled ? 'the bundled dictionary' : path.basename(indexFile)}${latency > 0 ? `, ${latency} ms of added latency` : ''}; medians of ${rounds} fresh browsers per row; ms.`);
 console.log('');
-console.log('| dictionary | practice rounds | ready | first pass | first: extraction | first: matching | first: ranges | later passes | later: extraction | later: matching | later: ranges | first / later | mentions |');
-console.log('|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
+console.log('| dictionary | practice rounds | ready | bytes to ready | first pass | first: extraction | first: matching | first: ranges | later passes | later: extraction | later: matching | later: ranges | first / later | mentions |');
+console.log('|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
 for (const [row, samples] of results) {
   const first = (name) => median(samples.map((sample) => sample.passes[0][name]));
   const later = (name) => median(samples.map((sample) => median(sample.passes.slice(1).map((pass) => pass[name]))));
   const ms = (value) => value.toFixed(1);
   const practice = median(samples.map((sample) => sample.passes[0].practice ?? 0));
   const stages = (pick) => ['extraction', 'matching', 'ranges'].map((name) => ms(pick(name))).join(' | ');
-  console.log(`| ${row} | ${practice} | ${ms(median(samples.map((sample) => sample.ready)))} | ${ms(first('e2e'))} | ${stages(first)} | ${ms(later('e2e'))} | ${stages(later)} | ${(first('e2e') / later('e2e')).toFixed(2)}x | ${first('mentions').toLocaleString('en')} |`);
+  const build = samples.every((sample) => sample.build !== null) ? ms(median(samples.map((sample) => sample.build))) : '–';
+  console.log(`| ${row} | ${practice} | ${ms(median(samples.map((sample) => sample.ready)))} | ${build} | ${ms(first('e2e'))} | ${stages(first)} | ${ms(later('e2e'))} | ${stages(later)} | ${(first('e2e') / later('e2e')).toFixed(2)}x | ${first('mentions').toLocaleString('en')} |`);
 }
