@@ -25,31 +25,19 @@
 // Figures are medians over rounds, in ms, with the highlighter's own stage
 // timings ("ranges": painting the mentions); "later passes" is each
 // sample's median of passes 2-5 first.
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { launchBrowser, openPage } from '../tests/e2e/harness.mjs';
+import { benchCommand, median, ROOT as root } from './lib/command.mjs';
 import { startBenchServer } from './lib/server.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const at = args.indexOf(name);
-  return at < 0 ? fallback : args[at + 1];
-};
-const dataDir = path.resolve(option('--data', path.join(root, 'target', 'bench-data')));
-const indexFile = path.resolve(option('--index', path.join(root, 'target', 'bench', '1m.ehx')));
-const pageName = option('--page', 'news-100k');
-const rounds = Number(option('--rounds', '6'));
-const latency = Number(option('--latency', '0'));
-const bundled = args.includes('--bundled');
+const command = benchCommand('bench/first-page.mjs');
+const { dataDir, indexFile } = command;
+const pageName = command.option('--page', 'news-100k');
+const rounds = Number(command.option('--rounds', '6'));
+const latency = Number(command.option('--latency', '0'));
+const bundled = command.flag('--bundled');
 const dictionaryUrl = bundled ? '/data/world-news.json' : `/bench-out/${path.basename(indexFile)}`;
-for (const file of [bundled ? path.join(root, 'data', 'world-news.json') : indexFile, path.join(dataDir, `${pageName}.html`)]) {
-  if (!existsSync(file)) {
-    console.error(`bench/first-page.mjs: ${file} is missing (scripts/build-bench-data makes the pages; bench/run.mjs or \`entity-highlighter index\` the index)`);
-    process.exit(1);
-  }
-}
+command.requireFiles([bundled ? path.join(root, 'data', 'world-news.json') : indexFile, path.join(dataDir, `${pageName}.html`)]);
 
 const ROWS = ['fetched', 'given as bytes', 'fetched, worker'];
 
@@ -81,11 +69,6 @@ async function inPage({ row, indexUrl }) {
   return { ready, build, passes };
 }
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 const server = await startBenchServer({ root, dataDir, outDir: path.dirname(indexFile) });
 const results = new Map(ROWS.map((row) => [row, []]));

@@ -18,29 +18,17 @@
 // what we wrap). Rounds alternate the rows, and the table gives each
 // figure's median over rounds (default 2), since the load on these shared
 // machines changes from minute to minute.
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { launchBrowser, openPage } from '../tests/e2e/harness.mjs';
+import { benchCommand, median, ROOT as root } from './lib/command.mjs';
 import { startBenchServer } from './lib/server.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const at = args.indexOf(name);
-  return at < 0 ? fallback : args[at + 1];
-};
-const dataDir = path.resolve(option('--data', path.join(root, 'target', 'bench-data')));
-const indexFile = path.resolve(option('--index', path.join(root, 'target', 'bench', '1m.ehx')));
-const pages = option('--pages', 'news-1mb,news-100k').split(',');
-const seconds = Number(option('--seconds', '3'));
-const rounds = Number(option('--rounds', '2'));
-for (const file of [indexFile, ...pages.map((page) => path.join(dataDir, `${page}.html`))]) {
-  if (!existsSync(file)) {
-    console.error(`bench/scroll.mjs: ${file} is missing (scripts/build-bench-data makes the pages; bench/run.mjs or \`entity-highlighter index\` the index)`);
-    process.exit(1);
-  }
-}
+const command = benchCommand('bench/scroll.mjs');
+const { dataDir, indexFile } = command;
+const pages = command.option('--pages', 'news-1mb,news-100k').split(',');
+const seconds = Number(command.option('--seconds', '3'));
+const rounds = Number(command.option('--rounds', '2'));
+command.requireFiles([indexFile, ...pages.map((page) => path.join(dataDir, `${page}.html`))]);
 
 const ROWS = ['no highlights', 'ours, wrap', 'ours, paint', 'mark.js'];
 
@@ -124,11 +112,6 @@ try {
 }
 process.stderr.write('\n');
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 console.log(`Scrolling 40 px a frame for ${seconds} s after highlighting with ${path.basename(indexFile)}; medians of ${rounds} rounds; times in ms.`);
 console.log('');
 console.log('| page | highlights | marks | frames/s | median frame | 95th pct frame | worst frame | take off | frame after |');

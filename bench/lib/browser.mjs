@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { launchBrowser, openPage } from '../../tests/e2e/harness.mjs';
+import { median } from './command.mjs';
 
 // The harness's flags, plus: gc() for quiet memory readings between runs,
 // precise performance.memory, and an eager measureUserAgentSpecificMemory.
@@ -277,13 +278,6 @@ export async function runBrowser({ baseUrl, plan, log }) {
     for (const p of Object.values(config.pages)) if (p.stages) delete p.stages.texts;
   }
   return results;
-}
-
-function median(values) {
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (!sorted.length) return null;
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 function round(x) {
