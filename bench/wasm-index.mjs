@@ -1,7 +1,10 @@
 // Quick WASM-vs-native check of one engine call, without a browser.
 //
-//   node bench/wasm-index.mjs [--pkg DIR] [--index FILE] [--json FILE] [--runs N] [TEXT...]
+//   node bench/wasm-index.mjs [--pkg DIR] [--index FILE] [--json FILE] [--runs N] [--blocks] [TEXT...]
 //
+// With --blocks, line breaks become block separators (U+2029) first, as in
+// the text the shell extracts from a page, and pieces end after one (as
+// `BLOCKS=1 target/release/examples/index_page ...` does natively).
 // Loads the web-target glue from a wasm-pack output dir (default www/pkg),
 // opens the index (default target/bench/1m.ehx, which bench/run.mjs writes;
 // or `cargo run --release -- index target/bench-data/names-1m.json -o FILE`)
@@ -36,6 +39,10 @@ const pkg = path.resolve(option('--pkg', path.join(root, 'www/pkg')));
 const indexFile = option('--index', path.join(root, 'target/bench/1m.ehx'));
 const jsonFile = option('--json', null);
 const runs = Number(option('--runs', '10'));
+const blocksAt = args.indexOf('--blocks');
+const blocks = blocksAt >= 0;
+if (blocks) args.splice(blocksAt, 1);
+const BREAK = blocks ? '\u2029' : '\n';
 const data = path.join(root, 'target/bench-data');
 const texts = args.length ? args : ['article.txt', 'news-100k.txt', 'news-1mb.txt'].map((name) => path.join(data, name));
 
@@ -64,15 +71,15 @@ const time = (call) => {
 };
 
 for (const file of texts) {
-  const text = readFileSync(file, 'utf8');
+  const text = blocks ? readFileSync(file, 'utf8').replaceAll('\n', BREAK) : readFileSync(file, 'utf8');
   const triples = engine.find(text);
   const find = time(() => engine.find(text));
   // As a worker gets it (match-worker.js): pieces of about 16 K cut after
-  // a line break, their names selected one by one (addText), then one
+  // a line break (or block separator), their names selected one by one (addText), then one
   // find for the rest, which compiles and searches the whole text.
   const pieces = [];
   for (let at = 0; at < text.length;) {
-    const cut = text.indexOf('\n', at + 16 * 1024);
+    const cut = text.indexOf(BREAK, at + 16 * 1024);
     const end = cut < 0 ? text.length : cut + 1;
     pieces.push(text.slice(at, end));
     at = end;

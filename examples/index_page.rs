@@ -2,7 +2,9 @@
 //! `cargo build --release --example index_page` then
 //! `valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*page_work*' target/release/examples/index_page INDEX TEXT [REPEAT [PIECES]]`
 //! With PIECES, the text is selected from in that many pieces (cut after a
-//! line break), as a worker does while the page is still being read. With
+//! line break), as a worker does while the page is still being read; with
+//! BLOCKS set, line breaks become block separators first, as in the text
+//! the shell extracts from a page (and pieces then end with one). With
 //! RECORDS set, it also times reading the records of the entities found
 //! (profile it with `--toggle-collect='*read_records*'`).
 use entity_highlighter::{CompactIndex, PageSelection};
@@ -33,9 +35,13 @@ fn pieces(text: &str, count: usize) -> Vec<&str> {
     let mut pieces = Vec::new();
     let mut from = 0;
     while from < text.len() {
-        let target = (from + size).min(text.len());
-        // A line break is one byte, never inside a character.
-        let end = text.as_bytes()[target..].iter().position(|&b| b == b'\n').map_or(text.len(), |at| target + at + 1);
+        let mut target = (from + size).min(text.len());
+        while !text.is_char_boundary(target) {
+            target += 1;
+        }
+        // Cut after a line break or a block separator, never inside a
+        // character.
+        let end = text[target..].find(['\n', '\u{2029}']).map_or(text.len(), |at| target + at + text[target + at..].chars().next().map_or(1, char::len_utf8));
         pieces.push(&text[from..end]);
         from = end;
     }
@@ -52,7 +58,10 @@ fn read_records(index: &CompactIndex, entities: &[usize]) -> usize {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let index = CompactIndex::from_bytes(std::fs::read(&args[1]).expect("index")).expect("opens");
-    let text = std::fs::read_to_string(&args[2]).expect("text");
+    let mut text = std::fs::read_to_string(&args[2]).expect("text");
+    if std::env::var_os("BLOCKS").is_some() {
+        text = text.replace('\n', "\u{2029}");
+    }
     let repeat: usize = args.get(3).and_then(|n| n.parse().ok()).unwrap_or(1);
     let split = pieces(&text, args.get(4).and_then(|n| n.parse().ok()).unwrap_or(1));
     let mut times = Vec::new();

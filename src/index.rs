@@ -1317,6 +1317,12 @@ impl CompactIndex {
         check_text_length(selection.text.len().saturating_add(piece.len()))?;
         let folded = Folded::new(piece, self.fold_options());
         self.select_folded(selection, &folded.text, true);
+        // Kept, so that the whole text is not folded again at the finish.
+        let joined = match &mut selection.folded {
+            None => selection.text.is_empty(),
+            Some(so_far) => so_far.append(&selection.text, &folded, piece),
+        };
+        selection.folded = if !joined { None } else if selection.text.is_empty() { Some(folded) } else { selection.folded.take() };
         selection.text.push_str(piece);
         Ok(())
     }
@@ -1325,8 +1331,8 @@ impl CompactIndex {
     /// [`CompactIndex::select_piece`], with that text, which
     /// [`PageMatcher::find`] then searches.
     pub fn finish_selection(&self, selection: PageSelection) -> Result<PageMatcher<'static>, IndexError> {
-        let PageSelection { set, candidates, text, .. } = selection;
-        let folded = Folded::new(&text, self.fold_options());
+        let PageSelection { set, candidates, text, folded, .. } = selection;
+        let folded = folded.unwrap_or_else(|| Folded::new(&text, self.fold_options()));
         let matcher = Matcher::build(set, self.options, Some(PAGE_AUTOMATON)).map_err(|error| IndexError::new(error.to_string()))?;
         Ok(PageMatcher { matcher, candidates, text: Cow::Owned(text), folded })
     }
@@ -1475,11 +1481,15 @@ pub struct PageSelection {
     settled_keys: HashSet<u64, FastHashBuilder>,
     candidates: usize,
     text: String,
+    /// `text` folded, piece by piece, while every piece has joined the
+    /// ones before it exactly ([`Folded::append`]); otherwise `None`, and
+    /// the finish folds the whole text.
+    folded: Option<Folded>,
 }
 
 impl Default for PageSelection {
     fn default() -> PageSelection {
-        PageSelection { set: NameSet::with_capacity(256), taken: HashSet::with_capacity_and_hasher(256, FastHashBuilder), settled_keys: HashSet::with_hasher(FastHashBuilder), candidates: 0, text: String::new() }
+        PageSelection { set: NameSet::with_capacity(256), taken: HashSet::with_capacity_and_hasher(256, FastHashBuilder), settled_keys: HashSet::with_hasher(FastHashBuilder), candidates: 0, text: String::new(), folded: None }
     }
 }
 
@@ -1590,6 +1600,19 @@ mod tests {
             let (full, page) = mentions(&dictionary, &index, &text);
             assert_eq!(full, page, "for {text:?}");
             assert!(!page.is_empty(), "for {text:?}");
+        }
+        // Pieces whose folds cannot simply be joined (a piece starting with
+        // a combining mark, which the separator before it keeps; a piece
+        // not ending with a separator): the text is folded again whole.
+        for pieces in [&["Ilham Aliyev.\u{2029}", "\u{0301}Baku and Heydar Aliyev.\u{2029}", "Baku"][..], &["Ilham Aliyev in Baku ", "and Baku\u{2029}", "Baku"]] {
+            let text = pieces.concat();
+            let mut selection = PageSelection::default();
+            for piece in pieces {
+                index.select_piece(&mut selection, piece).unwrap();
+            }
+            let found: Triples = index.finish_selection(selection).unwrap().find().into_iter().map(|m| (m.start, m.end, m.entities)).collect();
+            assert_eq!(found, mentions(&dictionary, &index, &text).0, "for {pieces:?}");
+            assert_eq!(found.len(), 4, "for {pieces:?}");
         }
         let mut selection = PageSelection::default();
         for piece in ["Baku\u{2029}", "Baku and Ilham Aliyev\u{2029}", "Baku"] {

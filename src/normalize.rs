@@ -31,7 +31,7 @@ pub(crate) struct FoldOptions {
 /// One stretch of the folded text and where it came from. A `unit` piece is
 /// a run of ASCII characters, each its own segment of one byte that folds to
 /// one byte; any other piece is a single segment.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Piece {
     folded: u32,
     byte: u32,
@@ -122,6 +122,16 @@ pub(crate) fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric();
     }
+    // General punctuation (spaces, dashes, quotes, and the block separator
+    // that follows every paragraph of a page) holds no letter, digit or
+    // mark; the lookups below cost hundreds of instructions for each.
+    if ('\u{2000}'..='\u{206F}').contains(&c) {
+        return false;
+    }
+    is_word_char_by_tables(c)
+}
+
+fn is_word_char_by_tables(c: char) -> bool {
     c.is_alphanumeric() || canonical_combining_class(c) != 0 || is_mark(c)
 }
 
@@ -306,6 +316,32 @@ impl Folded {
         Folded { text: folded, pieces }
     }
 
+    /// Appends `next`, folded on its own, as if it had been folded as part
+    /// of this text: a text read in pieces is then folded once, not once
+    /// per piece and again whole. Returns false, appending nothing, when
+    /// that would not be exact: unless this text (`text_so_far`, whose fold
+    /// this is) ends with a block separator and `next_text` starts with a
+    /// character that begins a segment, the whole text's segments could
+    /// straddle the join (a separator keeps the combining marks after it).
+    pub fn append(&mut self, text_so_far: &str, next: &Folded, next_text: &str) -> bool {
+        let joins = text_so_far.is_empty() || (text_so_far.as_bytes().ends_with("\u{2029}".as_bytes()) && next_text.chars().next().is_none_or(|c| canonical_combining_class(c) == 0));
+        let Some(end) = self.pieces.pop_if(|_| joins) else {
+            return false;
+        };
+        // The sums fit: callers refuse texts over MAX_TEXT_BYTES, and the
+        // folded text is at most twice as long.
+        for piece in &next.pieces {
+            self.pieces.push(Piece {
+                folded: piece.folded.saturating_add(end.folded),
+                byte: piece.byte.saturating_add(end.byte),
+                utf16: piece.utf16.saturating_add(end.utf16),
+                unit: piece.unit,
+            });
+        }
+        self.text.push_str(&next.text);
+        true
+    }
+
     /// Index of the last piece whose folded start is at or before `at`.
     fn piece_at(&self, at: usize) -> usize {
         let at = to_u32(at);
@@ -427,6 +463,44 @@ mod tests {
 
     const FOLD: FoldOptions = FoldOptions { case: true, diacritics: true };
     const KEEP_MARKS: FoldOptions = FoldOptions { case: true, diacritics: false };
+
+    #[test]
+    fn general_punctuation_is_never_part_of_a_word() {
+        for c in ('\u{2000}'..='\u{206F}').chain([BLOCK_SEPARATOR]) {
+            assert!(!is_word_char_by_tables(c), "U+{:04X}", u32::from(c));
+        }
+    }
+
+    #[test]
+    fn pieces_folded_apart_join_as_folded_whole() {
+        // (pieces, whether they join without folding again)
+        let cases: &[(&[&str], bool)] = &[
+            (&["Straße in Łódź\u{2029}", "İstanbul  and\tBaku\u{2029}", "e\u{0301}x"], true),
+            (&["", "Baku\u{2029}", "", "Erdoğan"], true),
+            (&["Baku\u{2029}", "\u{0301}and"], false),
+            (&["Baku ", "and"], false),
+            (&["Baku\u{2029}", " \n and"], true),
+        ];
+        for (pieces, joins) in cases {
+            let whole: String = pieces.concat();
+            let mut so_far = String::new();
+            let mut joined = Folded::new("", FOLD);
+            let mut all_joined = true;
+            for piece in pieces.iter() {
+                if !joined.append(&so_far, &Folded::new(piece, FOLD), piece) {
+                    all_joined = false;
+                    break;
+                }
+                so_far.push_str(piece);
+            }
+            assert_eq!(all_joined, *joins, "{pieces:?}");
+            if *joins {
+                let expected = Folded::new(&whole, FOLD);
+                assert_eq!(joined.text, expected.text, "{pieces:?}");
+                assert_eq!(joined.pieces, expected.pieces, "{pieces:?}");
+            }
+        }
+    }
 
     #[test]
     fn folding_table() {
