@@ -17,7 +17,8 @@
 //
 // Rows, alternated round by round (default 6 rounds):
 // - "fetched": the highlighter fetches the index itself; the engine
-//   practises while it downloads (www/core/internal/engine.js);
+//   practises while it downloads (www/core/internal/engine.js), and the
+//   page's walk is practised too (practiseWalk, extract.js);
 // - "given as bytes": the page fetched the bytes first and hands them
 //   over: nothing to wait for, so no practice, the engine starts cold;
 // - "fetched, worker": as "fetched", with `worker: true`: the worker
@@ -62,7 +63,7 @@ async function inPage({ row, indexUrl }) {
     }
     const began = performance.now();
     const { mentions, timings } = await highlighter.highlight();
-    passes.push({ e2e: performance.now() - began, extraction: timings.extraction, matching: timings.matching, ranges: timings.domChanges, mentions: mentions.length, practice: timings.practiceRounds });
+    passes.push({ e2e: performance.now() - began, extraction: timings.extraction, matching: timings.matching, ranges: timings.domChanges, mentions: mentions.length, practice: timings.practiceRounds, walked: timings.practiceNodes });
     build ??= timings.dictionaryBuild ?? null;
   }
   highlighter.destroy();
@@ -101,14 +102,15 @@ process.stderr.write('\n');
 
 console.log(`First pass of a fresh browser on ${pageName}, painted, with ${bundled ? 'the bundled dictionary' : path.basename(indexFile)}${latency > 0 ? `, ${latency} ms of added latency` : ''}; medians of ${rounds} fresh browsers per row; ms.`);
 console.log('');
-console.log('| dictionary | practice rounds | ready | bytes to ready | first pass | first: extraction | first: matching | first: ranges | later passes | later: extraction | later: matching | later: ranges | first / later | mentions |');
-console.log('|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
+console.log('| dictionary | practice rounds | practice walk: text nodes | ready | bytes to ready | first pass | first: extraction | first: matching | first: ranges | later passes | later: extraction | later: matching | later: ranges | first / later | mentions |');
+console.log('|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
 for (const [row, samples] of results) {
   const first = (name) => median(samples.map((sample) => sample.passes[0][name]));
   const later = (name) => median(samples.map((sample) => median(sample.passes.slice(1).map((pass) => pass[name]))));
   const ms = (value) => value.toFixed(1);
   const practice = median(samples.map((sample) => sample.passes[0].practice ?? 0));
+  const walked = median(samples.map((sample) => sample.passes[0].walked ?? 0));
   const stages = (pick) => ['extraction', 'matching', 'ranges'].map((name) => ms(pick(name))).join(' | ');
   const build = samples.every((sample) => sample.build !== null) ? ms(median(samples.map((sample) => sample.build))) : '–';
-  console.log(`| ${row} | ${practice} | ${ms(median(samples.map((sample) => sample.ready)))} | ${build} | ${ms(first('e2e'))} | ${stages(first)} | ${ms(later('e2e'))} | ${stages(later)} | ${(first('e2e') / later('e2e')).toFixed(2)}x | ${first('mentions').toLocaleString('en')} |`);
+  console.log(`| ${row} | ${practice} | ${walked.toLocaleString('en')} | ${ms(median(samples.map((sample) => sample.ready)))} | ${build} | ${ms(first('e2e'))} | ${stages(first)} | ${ms(later('e2e'))} | ${stages(later)} | ${(first('e2e') / later('e2e')).toFixed(2)}x | ${first('mentions').toLocaleString('en')} |`);
 }

@@ -119,6 +119,57 @@ describe('highlighting', () => {
     await page.close();
   });
 
+  test('a long dictionary download is filled with a read-only practice walk of the page; a dictionary at hand is not kept waiting', async () => {
+    const paragraphs = Array.from({ length: 300 }, (_, i) => `<p>Paragraph ${i}: <b>Ilham</b> Aliyev met officials in Baku<span hidden> and Tbilisi</span>.</p>`).join('');
+    const { page, consoleErrors } = await fixture(paragraphs);
+    const result = await page.evaluate(async () => {
+      const root = document.getElementById('root');
+      const json = await (await fetch('/data/world-news.json')).text();
+      const summary = (mentions) => mentions.map((m) => [m.start, m.end, m.entity.id]);
+      const changes = [];
+      const observer = new MutationObserver((records) => changes.push(...records));
+      observer.observe(root, { subtree: true, childList: true, attributes: true, characterData: true });
+      const slow = await window.core.createHighlighter({ root, dictionary: '/__test/slow-dictionary?ms=400' });
+      const changesWhileLoading = changes.length + observer.takeRecords().length;
+      observer.disconnect();
+      const slowPass = await slow.highlight();
+      slow.destroy();
+      const began = performance.now();
+      const atHand = await window.core.createHighlighter({ root, dictionary: json });
+      const atHandWait = performance.now() - began;
+      const atHandPass = await atHand.highlight();
+      atHand.destroy();
+      // A page that removes paragraphs while the walk pauses between its
+      // slices: the walk starts afresh, nothing fails.
+      const remover = setInterval(() => root.lastElementChild?.remove(), 1);
+      const moving = await window.core.createHighlighter({ root, dictionary: '/__test/slow-dictionary?ms=200' });
+      clearInterval(remover);
+      const movingPass = await moving.highlight();
+      moving.destroy();
+      return {
+        changesWhileLoading,
+        practised: slowPass.timings.practiceNodes,
+        atHandPractised: atHandPass.timings.practiceNodes,
+        atHandWait,
+        same: JSON.stringify(summary(slowPass.mentions)) === JSON.stringify(summary(atHandPass.mentions)),
+        found: slowPass.mentions.length,
+        movingFound: movingPass.mentions.length,
+        paragraphsLeft: root.children.length,
+        movingPractised: movingPass.timings.practiceNodes,
+      };
+    });
+    assert.equal(result.changesWhileLoading, 0, 'the practice walk only reads the page');
+    // 300 paragraphs of 4 text nodes; the walk gets a few slices at least.
+    assert.ok(result.practised >= 300, JSON.stringify(result));
+    assert.equal(result.atHandPractised, 0);
+    assert.ok(result.atHandWait < 200, `a dictionary at hand is not kept waiting (${result.atHandWait} ms)`);
+    // Practice changes no answer: Ilham Aliyev and Baku in each paragraph.
+    assert.ok(result.same && result.found === 600, JSON.stringify(result));
+    assert.ok(result.movingPractised > 0 && result.paragraphsLeft < 300 && result.movingFound === 2 * result.paragraphsLeft, JSON.stringify(result));
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
   test('a long dictionary download is filled with practice rounds; a dictionary at hand is not kept waiting', async () => {
     const { page, consoleErrors } = await fixture(null);
     const result = await page.evaluate(async () => {

@@ -195,6 +195,9 @@ export interface Timings {
   matching: number;
   /** Inserting the wrappers. */
   domChanges: number;
+  /** First pass only: text nodes walked in practice while the dictionary
+   * downloaded, so that the first walk runs warm code. */
+  practiceNodes?: number;
 }
 
 export interface HighlightResult {

@@ -2,7 +2,7 @@
 // the widget and the extension import. See index.d.ts for the API.
 
 import { HighlighterError, report } from './internal/errors.js';
-import { OPT_OUT_ATTRIBUTE } from './internal/extract.js';
+import { OPT_OUT_ATTRIBUTE, practiseWalk } from './internal/extract.js';
 import { WRAPPER_TAG } from './internal/wrap.js';
 import { adoptStylesEarly, Highlighter } from './internal/highlighter.js';
 import { createLocalMatcher } from './internal/local-matcher.js';
@@ -128,13 +128,18 @@ export async function createHighlighter(options = {}) {
       const info = await checked.matcher.info();
       return new PublicHighlighter(new Highlighter(checked.matcher, info, checked, { wasmStartup: 0, dictionaryReady: 0 }, false, earlyStyles));
     }
-    let matcher = checked.worker ? await createWorkerMatcher(checked) : null;
-    if (checked.worker && !matcher) {
-      console.warn('entity-highlighter: this page cannot start a worker from the package\'s address (another origin, or its Content-Security-Policy); matching runs in the page');
-    }
-    matcher ??= await createLocalMatcher(checked);
+    const loading = (async () => {
+      const inWorker = checked.worker ? await createWorkerMatcher(checked) : null;
+      if (checked.worker && !inWorker) {
+        console.warn('entity-highlighter: this page cannot start a worker from the package\'s address (another origin, or its Content-Security-Policy); matching runs in the page');
+      }
+      return inWorker ?? createLocalMatcher(checked);
+    })();
+    // While the dictionary downloads, the page's main thread is free: the
+    // walk the first pass will make is practised on it meanwhile.
+    const [matcher, practiceNodes] = await Promise.all([loading, practiseWalk(checked.root, checked, loading)]);
     const info = await matcher.info();
-    return new PublicHighlighter(new Highlighter(matcher, info, checked, matcher.timings, true, earlyStyles));
+    return new PublicHighlighter(new Highlighter(matcher, info, checked, { ...matcher.timings, practiceNodes }, true, earlyStyles));
   } catch (error) {
     // A highlighter that was never made leaves no sheet behind.
     earlyStyles?.();
