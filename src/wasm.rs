@@ -208,13 +208,14 @@ impl Engine {
     }
 
     /// Practice runs for the module (see `warm_up`): `rounds` passes of
-    /// the index path over a small dictionary and text of its own, so that
-    /// the first real page runs optimised code. Returns the mentions the
-    /// last round found. Needs no engine: call it while a dictionary
-    /// downloads.
+    /// the index path over a small dictionary and text of its own, and
+    /// over the start of `page_text` when given (the page to be matched
+    /// first), so that the first real page runs optimised code. Returns
+    /// the mentions the last round found in its own text. Needs no engine:
+    /// call it while a dictionary downloads.
     #[wasm_bindgen(js_name = warmUp)]
-    pub fn warm_up(rounds: u32) -> u32 {
-        crate::warm_up(rounds as usize) as u32
+    pub fn warm_up(rounds: u32, page_text: Option<String>) -> u32 {
+        crate::warm_up(rounds as usize, page_text.as_deref()) as u32
     }
 
     /// The records of many entities in one call: for each index, its id,

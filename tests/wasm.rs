@@ -199,8 +199,11 @@ fn a_text_added_in_pieces_gives_what_find_gives() {
 fn practice_rounds_run_in_webassembly_and_find_what_native_finds() {
     // The same count as the native test of `warm_up`: the practice index
     // opens and the whole index path runs in the module.
-    let found = entity_highlighter::wasm::Engine::warm_up(2);
-    assert_eq!(found as usize, entity_highlighter::warm_up(1));
+    let found = entity_highlighter::wasm::Engine::warm_up(2, None);
+    assert_eq!(found as usize, entity_highlighter::warm_up(1, None));
     assert!(found > 0);
-    assert_eq!(entity_highlighter::wasm::Engine::warm_up(0), 0);
+    assert_eq!(entity_highlighter::wasm::Engine::warm_up(0, None), 0);
+    // With a page's text (a lone surrogate from JavaScript arrives as
+    // U+FFFD): the same count, the page text practised on too.
+    assert_eq!(entity_highlighter::wasm::Engine::warm_up(1, Some("Baku\u{FFFD} and Tbilisi\u{2029}".repeat(5_000))), found);
 }

@@ -119,7 +119,7 @@ describe('highlighting', () => {
     await page.close();
   });
 
-  test('a long dictionary download is filled with a read-only practice walk of the page; a dictionary at hand is not kept waiting', async () => {
+  test('a long dictionary download is filled with a read-only practice walk of the page, whose text the engine practises on; a dictionary at hand is not kept waiting', async () => {
     const paragraphs = Array.from({ length: 300 }, (_, i) => `<p>Paragraph ${i}: <b>Ilham</b> Aliyev met officials in Baku<span hidden> and Tbilisi</span>.</p>`).join('');
     const { page, consoleErrors } = await fixture(paragraphs);
     const result = await page.evaluate(async () => {
@@ -139,6 +139,11 @@ describe('highlighting', () => {
       const atHandWait = performance.now() - began;
       const atHandPass = await atHand.highlight();
       atHand.destroy();
+      // A worker practises on the page's text too, which the page sends it.
+      const inWorker = await window.core.createHighlighter({ root, dictionary: '/__test/slow-dictionary?ms=400', worker: true });
+      const workerPass = await inWorker.highlight();
+      const workerUsed = inWorker.worker;
+      inWorker.destroy();
       // A page that removes paragraphs while the walk pauses between its
       // slices: the walk starts afresh, nothing fails.
       const remover = setInterval(() => root.lastElementChild?.remove(), 1);
@@ -149,6 +154,10 @@ describe('highlighting', () => {
       return {
         changesWhileLoading,
         practised: slowPass.timings.practiceNodes,
+        roundsOnPageText: slowPass.timings.practiceOnPageText,
+        workerUsed,
+        workerRoundsOnPageText: workerPass.timings.practiceOnPageText,
+        workerSame: JSON.stringify(summary(workerPass.mentions)) === JSON.stringify(summary(slowPass.mentions)),
         atHandPractised: atHandPass.timings.practiceNodes,
         atHandWait,
         same: JSON.stringify(summary(slowPass.mentions)) === JSON.stringify(summary(atHandPass.mentions)),
@@ -162,6 +171,10 @@ describe('highlighting', () => {
     // 300 paragraphs of 4 text nodes; the walk gets a few slices at least.
     assert.ok(result.practised >= 300, JSON.stringify(result));
     assert.equal(result.atHandPractised, 0);
+    // The engine's practice rounds got the walked text, in the page and in
+    // a worker, and answered the same.
+    assert.ok(result.roundsOnPageText > 0, JSON.stringify(result));
+    assert.ok(result.workerUsed && result.workerRoundsOnPageText > 0 && result.workerSame, JSON.stringify(result));
     assert.ok(result.atHandWait < 200, `a dictionary at hand is not kept waiting (${result.atHandWait} ms)`);
     // Practice changes no answer: Ilham Aliyev and Baku in each paragraph.
     assert.ok(result.same && result.found === 600, JSON.stringify(result));
@@ -179,7 +192,7 @@ describe('highlighting', () => {
       // practice and no pause (it would otherwise pause 20 ms first).
       const { practiseWhile } = await import('/www/core/internal/engine.js');
       const began = performance.now();
-      const ranForNothing = await practiseWhile(Promise.resolve());
+      const ranForNothing = (await practiseWhile(Promise.resolve())).rounds;
       const atHandWait = performance.now() - began;
       // The bundled dictionary, sent after 600 ms.
       const slow = await window.core.createLocalMatcher({ dictionary: '/__test/slow-dictionary?ms=600' });

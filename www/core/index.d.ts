@@ -135,7 +135,7 @@ export interface WorkerMatcher extends Matcher {
   openStream(): { push(piece: string): void; finish(): Promise<{ triples: Uint32Array; entities: Record<number, EntityRecord> }>; cancel(): void };
   /** As LocalMatcher's, measured in the worker, plus `workerStartup`: the
    * rest of the time from starting the worker to its being ready. */
-  timings: { wasmStartup: number; dictionaryReady: number; dictionaryBuild: number; dictionaryBytes: number; practiceRounds: number; workerStartup: number };
+  timings: { wasmStartup: number; dictionaryReady: number; dictionaryBuild: number; dictionaryBytes: number; practiceRounds: number; practiceOnPageText: number; workerStartup: number };
   /** Stops the worker; a highlighter never frees a matcher it was given,
    * so whoever created a shared one frees it. */
   free(): void;
@@ -149,9 +149,10 @@ export interface LocalMatcher extends Matcher {
    * download and WASM start-up run together, and `dictionaryReady` runs
    * from their start to the engine's being ready (start-up included),
    * `dictionaryBuild` from the bytes' arrival; the dictionary's size in
-   * bytes; and `practiceRounds`, the practice rounds (Engine.warmUp) that
-   * filled a long download so the first page runs optimised code. */
-  timings: { wasmStartup: number; dictionaryReady: number; dictionaryBuild: number; dictionaryBytes: number; practiceRounds: number };
+   * bytes; `practiceRounds`, the practice rounds (Engine.warmUp) that
+   * filled a long download so the first page runs optimised code, and
+   * `practiceOnPageText`, how many of them also ran on `practiceText`. */
+  timings: { wasmStartup: number; dictionaryReady: number; dictionaryBuild: number; dictionaryBytes: number; practiceRounds: number; practiceOnPageText: number };
   /** Releases the engine's memory. */
   free(): void;
 }
@@ -239,7 +240,13 @@ export interface Highlighter {
 export function createHighlighter(options?: HighlighterOptions): Promise<Highlighter>;
 
 /** Starts WASM (once per context) and builds a matcher for a dictionary. */
-export function createLocalMatcher(options?: Pick<HighlighterOptions, 'dictionary' | 'wasmUrl' | 'foldDiacritics' | 'onProgress' | 'fetchTimeout'>): Promise<LocalMatcher>;
+export interface MatcherOptions extends Pick<HighlighterOptions, 'dictionary' | 'wasmUrl' | 'foldDiacritics' | 'onProgress' | 'fetchTimeout'> {
+  /** The text the first match will be given (or its start), when it is
+   * known: the practice rounds that fill a long download run on it too. */
+  practiceText?: Promise<string>;
+}
+
+export function createLocalMatcher(options?: MatcherOptions): Promise<LocalMatcher>;
 
 /**
  * Starts a worker (see the `worker` option) and loads the dictionary there.
@@ -248,7 +255,7 @@ export function createLocalMatcher(options?: Pick<HighlighterOptions, 'dictionar
  * One matcher can serve several highlighters (pass it as `matcher`); their
  * texts are matched one after another.
  */
-export function createWorkerMatcher(options?: Pick<HighlighterOptions, 'dictionary' | 'wasmUrl' | 'foldDiacritics' | 'onProgress' | 'fetchTimeout'>): Promise<WorkerMatcher | null>;
+export function createWorkerMatcher(options?: MatcherOptions): Promise<WorkerMatcher | null>;
 
 /** Shortcut: create, highlight, and return both. */
 export function highlight(options?: HighlighterOptions): Promise<{ highlighter: Highlighter; result: HighlightResult }>;

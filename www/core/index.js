@@ -128,16 +128,21 @@ export async function createHighlighter(options = {}) {
       const info = await checked.matcher.info();
       return new PublicHighlighter(new Highlighter(checked.matcher, info, checked, { wasmStartup: 0, dictionaryReady: 0 }, false, earlyStyles));
     }
+    // The page's text, once the practice walk below has read it, for the
+    // engine's practice rounds.
+    let givePageText;
+    const practiceText = new Promise((resolve) => { givePageText = resolve; });
     const loading = (async () => {
-      const inWorker = checked.worker ? await createWorkerMatcher(checked) : null;
+      const inWorker = checked.worker ? await createWorkerMatcher({ ...checked, practiceText }) : null;
       if (checked.worker && !inWorker) {
         console.warn('entity-highlighter: this page cannot start a worker from the package\'s address (another origin, or its Content-Security-Policy); matching runs in the page');
       }
-      return inWorker ?? createLocalMatcher(checked);
+      return inWorker ?? createLocalMatcher({ ...checked, practiceText });
     })();
     // While the dictionary downloads, the page's main thread is free: the
     // walk the first pass will make is practised on it meanwhile.
-    const [matcher, practiceNodes] = await Promise.all([loading, practiseWalk(checked.root, checked, loading)]);
+    const walk = practiseWalk(checked.root, checked, loading, givePageText);
+    const [matcher, practiceNodes] = await Promise.all([loading, walk]);
     const info = await matcher.info();
     return new PublicHighlighter(new Highlighter(matcher, info, checked, { ...matcher.timings, practiceNodes }, true, earlyStyles));
   } catch (error) {

@@ -41,7 +41,9 @@ export async function startWasm(wasmUrl = DEFAULT_WASM_URL) {
  * functions it reaches), about 1 ms for each later one. With them, a fresh
  * browser's first pass over a 100 KB news page with a million-name index
  * matched in 38-50 ms instead of 59-68 (bench/first-page.mjs; see
- * src/warm_up.rs). More rounds gained nothing measurable. */
+ * src/warm_up.rs). More rounds gained nothing measurable. A round that
+ * also has the page's text (up to 64 KB of it) costs about 3 ms once
+ * compiled, and brought that first pass to 32-38 ms. */
 const PRACTICE_ROUNDS = 16;
 /** Practice starts only for a download still going after this long: a
  * small or cached dictionary arrives sooner and needs no wait filled. */
@@ -51,12 +53,16 @@ let practiceRounds = 0;
 /**
  * Fills the wait for `pending` (a dictionary download) with practice
  * rounds, one per task, until it settles or this context has practised
- * enough. Resolves to the rounds it ran when practice stops; never
- * rejects: practice is only ever a head start.
+ * enough; once `pageText` (a promise) gives the text to be matched first,
+ * rounds practise on it too. Resolves, when practice stops, to the rounds
+ * it ran and how many of them had the page's text; never rejects:
+ * practice is only ever a head start.
  */
-export async function practiseWhile(pending) {
-  let ran = 0;
+export async function practiseWhile(pending, pageText) {
+  const ran = { rounds: 0, onPageText: 0 };
   if (practiceRounds >= PRACTICE_ROUNDS) return ran;
+  let text;
+  pageText?.then((known) => { text = known; }, () => {});
   let settled = false;
   const done = pending.then(() => { settled = true; }, () => { settled = true; });
   // A pause that ends early when the download does.
@@ -65,13 +71,14 @@ export async function practiseWhile(pending) {
   while (!settled && practiceRounds < PRACTICE_ROUNDS) {
     practiceRounds += 1;
     try {
-      Engine.warmUp(1);
+      Engine.warmUp(1, text || undefined);
     } catch {
       // A module that cannot practise still matches.
       practiceRounds = PRACTICE_ROUNDS;
       return ran;
     }
-    ran += 1;
+    ran.rounds += 1;
+    if (text) ran.onPageText += 1;
     await pause(0);
   }
   return ran;

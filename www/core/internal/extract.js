@@ -386,6 +386,8 @@ const PRACTICE_SLICE_MS = 3;
  * a small page needs no more. */
 const PRACTICE_BUDGET_MS = 30;
 const PRACTICE_WALKS = 2;
+/** The engine's practice takes at most about this much of the text. */
+const PRACTICE_TEXT_CHARS = 64 * 1024;
 
 /**
  * Fills the wait for `pending` (a dictionary's loading) by walking the text
@@ -393,11 +395,13 @@ const PRACTICE_WALKS = 2;
  * A fresh page's first walk ran its code cold, in V8's interpreter, and
  * with its styles not yet looked up: 11-18 ms on a 100 KB news page
  * against 5-6 ms for later passes, and 5-9 ms after one walk beforehand.
- * The walk only reads the page. Resolves to the text nodes taken in
+ * `onText` gets the start of the page's text once there is enough of it,
+ * for the engine to practise on. The walk only reads the page. Resolves
+ * to the text nodes taken in
  * when practice stops (when `pending` settles, or the budget is spent);
  * never rejects.
  */
-export async function practiseWalk(roots, { skipSelector = '' } = {}, pending) {
+export async function practiseWalk(roots, { skipSelector = '' } = {}, pending, onText) {
   let settled = false;
   const done = pending.then(() => { settled = true; }, () => { settled = true; });
   const pause = (ms) => Promise.race([done, new Promise((resolve) => setTimeout(resolve, ms))]);
@@ -416,6 +420,11 @@ export async function practiseWalk(roots, { skipSelector = '' } = {}, pending) {
       const before = collector.nodes.length;
       const finished = collector.run(began + PRACTICE_SLICE_MS);
       visited += collector.nodes.length - before;
+      // The engine practises on the page's own text too (engine.js).
+      if (onText && (finished || collector.length >= PRACTICE_TEXT_CHARS)) {
+        onText(collector.parts.join('').slice(0, PRACTICE_TEXT_CHARS));
+        onText = null;
+      }
       // The checks a pass makes before changing anything, warmed too.
       if (finished) {
         stillCurrent(collector.result());

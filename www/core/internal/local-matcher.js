@@ -158,12 +158,14 @@ function rankCandidates(triples) {
  * "EHIX", from `entity-highlighter index`) is opened as it is and compiles
  * per text only the names that text can contain. The dictionary downloads
  * while WASM starts, and a long download is filled with practice rounds
- * (practiseWhile). Timings, in ms: `wasmStartup`, and `dictionaryReady`
+ * (practiseWhile), on the text the promise `practiceText` gives as well,
+ * once it gives one (the page's, read while waiting). Timings, in ms: `wasmStartup`, and `dictionaryReady`
  * from the start of both to the engine's being ready (so it includes the
  * start-up), `dictionaryBuild` from the bytes' arrival; and
- * `practiceRounds`, how many rounds filled the wait.
+ * `practiceRounds`, how many rounds filled the wait, and
+ * `practiceOnPageText`, how many of them also had the page's text.
  */
-export async function createLocalMatcher({ dictionary, wasmUrl, foldDiacritics = true, onProgress, fetchTimeout } = {}) {
+export async function createLocalMatcher({ dictionary, wasmUrl, foldDiacritics = true, onProgress, fetchTimeout, practiceText } = {}) {
   // The dictionary downloads while the module compiles: for a large one
   // the download is most of the wait, for a small one the two overlap.
   const began = performance.now();
@@ -172,13 +174,13 @@ export async function createLocalMatcher({ dictionary, wasmUrl, foldDiacritics =
   // unhandled rejection behind; awaited below for its real answer.
   download.catch(() => {});
   const wasmStartup = await startWasm(wasmUrl);
-  const practiceRounds = await practiseWhile(download);
+  const practice = await practiseWhile(download, practiceText);
   const source = await download;
   const arrived = performance.now();
   const matcher = new LocalMatcher(buildEngine(source, foldDiacritics));
   // Only an index selects names piece by piece (engine.addText).
   matcher.isIndex = Boolean(source.index);
   const built = performance.now();
-  matcher.timings = { wasmStartup, dictionaryReady: built - began, dictionaryBuild: built - arrived, dictionaryBytes: source.index?.length ?? source.json.length, practiceRounds };
+  matcher.timings = { wasmStartup, dictionaryReady: built - began, dictionaryBuild: built - arrived, dictionaryBytes: source.index?.length ?? source.json.length, practiceRounds: practice.rounds, practiceOnPageText: practice.onPageText };
   return matcher;
 }

@@ -7,6 +7,8 @@
 // Messages in (one at a time, in order):
 //   { type: 'load', dictionary, wasmUrl, foldDiacritics, fetchTimeout, progress }
 //       → { type: 'progress', loaded, total }* then { type: 'ready', info, timings }
+//   { type: 'practice-text', text } → nothing: while loading, the practice
+//                                     rounds use the page's text too
 //   { type: 'match', id, text }     → { type: 'matched', id, triples, entities }
 //   { type: 'piece', stream, text } → nothing: the engine selects the names
 //                                     the piece can contain (addText)
@@ -21,6 +23,9 @@
 import { createLocalMatcher } from './local-matcher.js';
 
 let matcher = null;
+/** The page's text for the practice rounds, when the page sends it. */
+let givePracticeText;
+const practiceText = new Promise((resolve) => { givePracticeText = resolve; });
 
 /** The records of the entities in `triples` not sent before: those the
  * matcher has not read yet (it keeps every record it reads). */
@@ -44,7 +49,7 @@ async function load({ dictionary, dictionaryUrl, wasmUrl, foldDiacritics, fetchT
     // A URL object in the page (blob: and data: too) is fetched as given.
     if (dictionaryUrl !== undefined) dictionary = new URL(dictionaryUrl);
     const onProgress = progress ? ({ loaded, total }) => postMessage({ type: 'progress', loaded, total }) : undefined;
-    matcher = await createLocalMatcher({ dictionary, wasmUrl, foldDiacritics, fetchTimeout, onProgress });
+    matcher = await createLocalMatcher({ dictionary, wasmUrl, foldDiacritics, fetchTimeout, onProgress, practiceText });
     postMessage({ type: 'ready', info: await matcher.info(), timings: matcher.timings });
   } catch (error) {
     postMessage({ type: 'error', load: true, error: describe(error) });
@@ -117,6 +122,9 @@ self.onmessage = ({ data }) => {
   switch (data.type) {
     case 'load':
       load(data);
+      break;
+    case 'practice-text':
+      givePracticeText(data.text);
       break;
     case 'match':
       // The engine holds one stream's pieces, which a find would take: a

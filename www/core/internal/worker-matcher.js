@@ -179,7 +179,7 @@ function absolute(url) {
  * in the page. A dictionary or WASM failure inside the worker rejects, as
  * it would in the page.
  */
-export async function createWorkerMatcher({ dictionary, wasmUrl, foldDiacritics = true, onProgress, fetchTimeout, workerUrl = WORKER_URL } = {}) {
+export async function createWorkerMatcher({ dictionary, wasmUrl, foldDiacritics = true, onProgress, fetchTimeout, practiceText, workerUrl = WORKER_URL } = {}) {
   let worker;
   try {
     worker = new Worker(workerUrl, { type: 'module', name: 'entity-highlighter' });
@@ -208,6 +208,8 @@ export async function createWorkerMatcher({ dictionary, wasmUrl, foldDiacritics 
       fetchTimeout,
       progress: typeof onProgress === 'function',
     });
+    // For the worker's practice rounds, if it is still loading then.
+    practiceText?.then((text) => worker.postMessage({ type: 'practice-text', text }), () => {});
   }).catch((error) => {
     worker.terminate();
     throw error;
