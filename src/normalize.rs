@@ -325,9 +325,11 @@ impl Folded {
     /// straddle the join (a separator keeps the combining marks after it).
     pub fn append(&mut self, text_so_far: &str, next: &Folded, next_text: &str) -> bool {
         let joins = text_so_far.is_empty() || (text_so_far.as_bytes().ends_with("\u{2029}".as_bytes()) && next_text.chars().next().is_none_or(|c| canonical_combining_class(c) == 0));
-        let Some(end) = self.pieces.pop_if(|_| joins) else {
+        // (A fold always ends with its closing piece, so there is one.)
+        let Some(end) = self.pieces.last().copied().filter(|_| joins) else {
             return false;
         };
+        self.pieces.pop();
         // The sums fit: callers refuse texts over MAX_TEXT_BYTES, and the
         // folded text is at most twice as long.
         for piece in &next.pieces {
