@@ -1318,11 +1318,12 @@ impl CompactIndex {
         let folded = Folded::new(piece, self.fold_options());
         self.select_folded(selection, &folded.text, true);
         // Kept, so that the whole text is not folded again at the finish.
-        let joined = match &mut selection.folded {
-            None => selection.text.is_empty(),
-            Some(so_far) => so_far.append(&selection.text, &folded, piece),
+        selection.folded = match selection.folded.take() {
+            None if selection.text.is_empty() => Some(folded),
+            Some(mut so_far) => so_far.append(&selection.text, &folded, piece).then_some(so_far),
+            // A piece before did not join: the finish folds the text whole.
+            None => None,
         };
-        selection.folded = if !joined { None } else if selection.text.is_empty() { Some(folded) } else { selection.folded.take() };
         selection.text.push_str(piece);
         Ok(())
     }

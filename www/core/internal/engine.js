@@ -1,6 +1,7 @@
 // Starts the WASM module once per page and builds engines from dictionaries.
 import init, { Engine } from '../../pkg/entity_highlighter.js';
 import { HighlighterError } from './errors.js';
+import { waitToPractise } from './practice.js';
 
 const DEFAULT_WASM_URL = new URL('../../pkg/entity_highlighter_bg.wasm', import.meta.url);
 export const DEFAULT_DICTIONARY_URL = new URL('../../pkg/world-news.json', import.meta.url);
@@ -45,9 +46,6 @@ export async function startWasm(wasmUrl = DEFAULT_WASM_URL) {
  * also has the page's text (up to 64 KB of it) costs about 3 ms once
  * compiled, and brought that first pass to 32-38 ms. */
 const PRACTICE_ROUNDS = 16;
-/** Practice starts only for a download still going after this long: a
- * small or cached dictionary arrives sooner and needs no wait filled. */
-const PRACTICE_AFTER_MS = 20;
 let practiceRounds = 0;
 
 /**
@@ -63,12 +61,8 @@ export async function practiseWhile(pending, pageText) {
   if (practiceRounds >= PRACTICE_ROUNDS) return ran;
   let text;
   pageText?.then((known) => { text = known; }, () => {});
-  let settled = false;
-  const done = pending.then(() => { settled = true; }, () => { settled = true; });
-  // A pause that ends early when the download does.
-  const pause = (ms) => Promise.race([done, new Promise((resolve) => setTimeout(resolve, ms))]);
-  await pause(PRACTICE_AFTER_MS);
-  while (!settled && practiceRounds < PRACTICE_ROUNDS) {
+  const { settled, pause } = await waitToPractise(pending);
+  while (!settled() && practiceRounds < PRACTICE_ROUNDS) {
     practiceRounds += 1;
     try {
       Engine.warmUp(1, text || undefined);

@@ -7,6 +7,8 @@
 // one BLOCK_SEPARATOR, which the matcher never matches across. Offsets are
 // UTF-16 code units, as the engine reports them.
 
+import { waitToPractise } from './practice.js';
+
 /** U+2029 PARAGRAPH SEPARATOR; the Rust core treats it as a hard break. */
 export const BLOCK_SEPARATOR = '\u2029';
 
@@ -375,9 +377,6 @@ export async function extractTextSliced(roots, { skipSelector = '', sliceMs, pau
   return collector.result();
 }
 
-/** Practice walks start only for a dictionary still loading after this
- * long, as the engine's practice rounds do (engine.js). */
-const PRACTICE_AFTER_MS = 20;
 /** Each practice slice is this short, so a dictionary that arrives during
  * one waits at most this long for the first pass. */
 const PRACTICE_SLICE_MS = 3;
@@ -396,22 +395,18 @@ const PRACTICE_TEXT_CHARS = 64 * 1024;
  * with its styles not yet looked up: 11-18 ms on a 100 KB news page
  * against 5-6 ms for later passes, and 5-9 ms after one walk beforehand.
  * `onText` gets the start of the page's text once there is enough of it,
- * for the engine to practise on. The walk only reads the page. Resolves
- * to the text nodes taken in
- * when practice stops (when `pending` settles, or the budget is spent);
- * never rejects.
+ * for the engine to practise on. The walk only reads the page. Resolves to
+ * the text nodes taken in when practice stops (when `pending` settles, or
+ * the budget is spent); never rejects.
  */
 export async function practiseWalk(roots, { skipSelector = '' } = {}, pending, onText) {
-  let settled = false;
-  const done = pending.then(() => { settled = true; }, () => { settled = true; });
-  const pause = (ms) => Promise.race([done, new Promise((resolve) => setTimeout(resolve, ms))]);
-  await pause(PRACTICE_AFTER_MS);
+  const { settled, pause } = await waitToPractise(pending);
   let visited = 0;
   let spent = 0;
   let walks = 0;
   let collector = null;
   try {
-    while (!settled && spent < PRACTICE_BUDGET_MS && walks < PRACTICE_WALKS) {
+    while (!settled() && spent < PRACTICE_BUDGET_MS && walks < PRACTICE_WALKS) {
       const began = performance.now();
       // The page may have moved the node the walk was to visit next.
       if (collector && !collector.canResume()) collector = null;

@@ -159,9 +159,10 @@ function rankCandidates(triples) {
  * per text only the names that text can contain. The dictionary downloads
  * while WASM starts, and a long download is filled with practice rounds
  * (practiseWhile), on the text the promise `practiceText` gives as well,
- * once it gives one (the page's, read while waiting). Timings, in ms: `wasmStartup`, and `dictionaryReady`
- * from the start of both to the engine's being ready (so it includes the
- * start-up), `dictionaryBuild` from the bytes' arrival; and
+ * once it gives one (the page's, read while waiting). Timings, in ms:
+ * `wasmStartup`, and `dictionaryReady` from the start of both to the
+ * engine's being ready (so it includes the start-up), `dictionaryBuild`
+ * from the bytes' arrival; and
  * `practiceRounds`, how many rounds filled the wait, and
  * `practiceOnPageText`, how many of them also had the page's text.
  */
