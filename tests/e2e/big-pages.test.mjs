@@ -412,7 +412,9 @@ describe('a long page shows what is on screen first', () => {
     // What the page shows as highlighted: painted ranges or wrappers,
     // with their colour group.
     window.shownNow = () => {
-      const painted = [...CSS.highlights].flatMap(([name, highlight]) => [...highlight].map((range) => ({
+      // Registered ranges are StaticRanges: live copies give text and boxes.
+      const live = (r) => { const x = r.startContainer.ownerDocument.createRange(); x.setStart(r.startContainer, r.startOffset); x.setEnd(r.endContainer, r.endOffset); return x; };
+      const painted = [...CSS.highlights].flatMap(([name, highlight]) => [...highlight].map(live).map((range) => ({
         group: name.replace('entity-highlighter-', ''), text: range.toString(), top: range.getBoundingClientRect().top,
       })));
       const wrapped = [...root.querySelectorAll('entity-mention')].map((element) => ({
@@ -542,7 +544,8 @@ describe('paint mode with thousands of mentions', () => {
     const { page, pageErrors, consoleErrors } = await open();
     const registered = () => page.evaluate(() => {
       const names = [...CSS.highlights.keys()];
-      const ranges = names.flatMap((name) => [...CSS.highlights.get(name)]);
+      const live = (r) => { const x = r.startContainer.ownerDocument.createRange(); x.setStart(r.startContainer, r.startOffset); x.setEnd(r.endContainer, r.endOffset); return x; };
+      const ranges = names.flatMap((name) => [...CSS.highlights.get(name)].map(live));
       const rootTop = document.getElementById('root').getBoundingClientRect().top;
       const tops = ranges.map((range) => range.getBoundingClientRect().top - rootTop);
       return { count: ranges.length, lowest: Math.min(...tops), highest: Math.max(...tops), viewport: innerHeight };
@@ -570,7 +573,10 @@ describe('paint mode with thousands of mentions', () => {
     // The near watcher reports at most every 100 ms: after a jump, the
     // screen is painted within a few frames of its next report.
     const jumped = Date.now();
-    await page.waitForFunction(() => [...CSS.highlights.values()].some((highlight) => [...highlight].some((range) => range.getBoundingClientRect().top > 0 && range.getBoundingClientRect().bottom < innerHeight)));
+    await page.waitForFunction(() => {
+      const live = (r) => { const x = r.startContainer.ownerDocument.createRange(); x.setStart(r.startContainer, r.startOffset); x.setEnd(r.endContainer, r.endOffset); return x; };
+      return [...CSS.highlights.values()].some((highlight) => [...highlight].map(live).some((range) => range.getBoundingClientRect().top > 0 && range.getBoundingClientRect().bottom < innerHeight));
+    });
     assert.ok(Date.now() - jumped < 1000, `the bottom was painted after ${Date.now() - jumped} ms`);
     // Ranges far away go with the next change, or after a short wait.
     let bottom = await registered();
@@ -584,7 +590,10 @@ describe('paint mode with thousands of mentions', () => {
     await screenshot(page, 'paint-near-viewport-bottom');
     // Hovering a mention down here opens its card.
     const box = await page.evaluate(() => {
-      const range = [...CSS.highlights.get('entity-highlighter-place')].at(-1);
+      const last = [...CSS.highlights.get('entity-highlighter-place')].at(-1);
+      const range = document.createRange();
+      range.setStart(last.startContainer, last.startOffset);
+      range.setEnd(last.endContainer, last.endOffset);
       const rect = range.getBoundingClientRect();
       return { x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 };
     });
@@ -625,7 +634,9 @@ describe('paint mode with thousands of mentions', () => {
       const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
       for (let i = 0; i < 20; i++) await nextFrame();
       changedFrames.clear();
-      const registered = new Set([...CSS.highlights.values()].flatMap((highlight) => [...highlight]));
+      // Registered ranges by where they start: mention.ranges gives live
+      // copies of the StaticRanges that are registered.
+      const registered = new Map();
       const unpainted = [];
       const steps = 150;
       for (let step = 1; step <= steps; step++) {
@@ -635,10 +646,16 @@ describe('paint mode with thousands of mentions', () => {
         // What this frame will show: every mention on screen must be
         // registered by now.
         registered.clear();
-        for (const highlight of CSS.highlights.values()) for (const range of highlight) registered.add(range);
+        for (const highlight of CSS.highlights.values()) {
+          for (const range of highlight) {
+            if (!registered.has(range.startContainer)) registered.set(range.startContainer, new Set());
+            registered.get(range.startContainer).add(range.startOffset);
+          }
+        }
         for (const mention of mentions) {
-          const rect = mention.ranges[0].getBoundingClientRect();
-          if (rect.bottom > 0 && rect.top < innerHeight && !registered.has(mention.ranges[0])) unpainted.push(`${step}: ${mention.text} at ${Math.round(rect.top)}`);
+          const [range] = mention.ranges;
+          const rect = range.getBoundingClientRect();
+          if (rect.bottom > 0 && rect.top < innerHeight && !registered.get(range.startContainer)?.has(range.startOffset)) unpainted.push(`${step}: ${mention.text} at ${Math.round(rect.top)}`);
         }
       }
       highlighter.clear();

@@ -126,10 +126,12 @@ async function openTab(name, base = server.url) {
 /** The highlighted pieces of text on the page: wrappers and painted ranges. */
 function highlighted(page) {
   return page.evaluate(() => {
+    const live = (r) => { const x = r.startContainer.ownerDocument.createRange(); x.setStart(r.startContainer, r.startOffset); x.setEnd(r.endContainer, r.endOffset); return x; };
     const pieces = [];
     for (const element of document.querySelectorAll('entity-mention')) pieces.push(element.textContent);
     for (const [name, highlight] of globalThis.CSS?.highlights ?? []) {
-      if (name.startsWith('entity-highlighter-')) for (const range of highlight) pieces.push(range.toString());
+      // Registered ranges are StaticRanges: a live copy gives the text.
+      if (name.startsWith('entity-highlighter-')) for (const r of highlight) pieces.push(live(r).toString());
     }
     return pieces;
   });
@@ -188,13 +190,14 @@ function ids(state) {
 /** The center of the first highlighted piece reading `text`. */
 function pointOn(page, text) {
   return page.evaluate((wanted) => {
+    const live = (r) => { const x = r.startContainer.ownerDocument.createRange(); x.setStart(r.startContainer, r.startOffset); x.setEnd(r.endContainer, r.endOffset); return x; };
     let rect = null;
     for (const element of document.querySelectorAll('entity-mention')) {
       if (!rect && element.textContent === wanted) rect = element.getBoundingClientRect();
     }
     for (const [name, highlight] of globalThis.CSS?.highlights ?? []) {
       if (!name.startsWith('entity-highlighter-')) continue;
-      for (const range of highlight) if (!rect && range.toString() === wanted) rect = range.getBoundingClientRect();
+      for (const range of [...highlight].map(live)) if (!rect && range.toString() === wanted) rect = range.getBoundingClientRect();
     }
     return rect && { x: rect.x + rect.width / 2, y: rect.y + rect.height / 2 };
   }, text);

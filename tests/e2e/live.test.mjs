@@ -242,6 +242,51 @@ describe('non-destructive mode', () => {
     await page.close();
   });
 
+  test('paint holds no live Ranges, and an edit inside a painted text node is painted again where the words now are', async () => {
+    const { page, consoleErrors, pageErrors } = await open('fixture.html');
+    await page.evaluate(() => { document.getElementById('root').innerHTML = '<p id="p">Talks in Baku and Yerevan.</p>'; });
+    assert.equal(await start(page, { mode: 'paint', observe: true }), 'paint');
+    // What is painted, read from the registry itself: the registered
+    // ranges' kinds and the text each covers now.
+    const paintedNow = () => page.evaluate(() => {
+      const kinds = new Set();
+      const texts = [];
+      for (const [name, highlight] of CSS.highlights) {
+        if (!name.startsWith('entity-highlighter-')) continue;
+        for (const range of highlight) {
+          kinds.add(range.constructor.name);
+          const copy = document.createRange();
+          copy.setStart(range.startContainer, Math.min(range.startOffset, range.startContainer.length));
+          copy.setEnd(range.endContainer, Math.min(range.endOffset, range.endContainer.length));
+          texts.push(copy.toString());
+        }
+      }
+      return { kinds: [...kinds], texts: texts.sort() };
+    });
+    assert.deepEqual(await paintedNow(), { kinds: ['StaticRange'], texts: ['Baku', 'Yerevan'] });
+    // mention.ranges gives live Ranges over the same text, fresh at each read.
+    const ranges = await page.evaluate(() => {
+      const mention = window.highlighter.mentions.find((m) => m.text === 'Yerevan');
+      const [range] = mention.ranges;
+      return { live: range instanceof Range, text: range.toString(), boxes: range.getClientRects().length, fresh: mention.ranges[0] !== range };
+    });
+    assert.deepEqual(ranges, { live: true, text: 'Yerevan', boxes: 1, fresh: true });
+    // The page edits the painted text node in place: the words move, and
+    // the incremental pass paints them where they now are.
+    const updates = await page.evaluate(() => window.updates);
+    await page.evaluate(() => document.getElementById('p').firstChild.insertData(0, 'Late news: Georgia. '));
+    await page.waitForFunction((before) => window.updates > before, updates);
+    assert.deepEqual(await paintedNow(), { kinds: ['StaticRange'], texts: ['Baku', 'Georgia', 'Yerevan'] });
+    assert.deepEqual(await mentionTexts(page), ['Georgia', 'Baku', 'Yerevan']);
+    // Cut short past the painted words: nothing is painted on text that is not a name.
+    await page.evaluate(() => { document.getElementById('p').firstChild.data = 'Talks.'; });
+    await page.waitForFunction((before) => window.updates > before + 1, updates);
+    assert.deepEqual(await paintedNow(), { kinds: [], texts: [] });
+    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
+
   test('a React page re-rendering under the highlighter keeps working, with no console errors', async () => {
     const { page, consoleErrors, pageErrors } = await open('react.html');
     await page.waitForFunction(() => document.querySelectorAll('#app li').length === 2);

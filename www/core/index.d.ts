@@ -177,8 +177,13 @@ export interface Mention {
   /** The wrapper elements, one per text node the mention spans (mode
    * "wrap"); empty in mode "paint". */
   elements: HTMLElement[];
-  /** The painted ranges (mode "paint"). */
-  ranges?: Range[];
+  /**
+   * The painted ranges (mode "paint"), as live Ranges made afresh at each
+   * read: the highlighter paints with StaticRanges, so that a page with
+   * thousands of mentions does not pay for as many live Ranges on each of
+   * its own text changes. Read it when needed rather than keeping it.
+   */
+  readonly ranges?: Range[];
 }
 
 /** Milliseconds spent in each stage. */
