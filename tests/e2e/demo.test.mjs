@@ -108,6 +108,30 @@ test('opens with the sample article highlighted, counts, timings and dictionary 
   }
 });
 
+test('every request the demo makes succeeds, its icon included', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const failed = [];
+  page.on('response', (response) => { if (response.status() >= 400) failed.push(`${response.status()} ${new URL(response.url()).pathname}`); });
+  page.on('requestfailed', (request) => failed.push(`failed ${new URL(request.url()).pathname}`));
+  try {
+    await page.goto(`${server.url}/www/demo/`);
+    await page.waitForFunction(() => document.documentElement.dataset.demoState === 'ready', null, { timeout: 30_000 });
+    // The browser asks for an icon once the page has loaded; without one
+    // declared it asks for /favicon.ico, which a static host answers 404.
+    const icon = await page.evaluate(async () => {
+      const link = document.querySelector('link[rel="icon"]');
+      const response = link && await fetch(link.href);
+      return response && { status: response.status, type: response.headers.get('content-type') };
+    });
+    assert.deepEqual(icon, { status: 200, type: 'image/svg+xml' });
+    await page.waitForTimeout(300);
+    assert.deepEqual(failed, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('screenshots: wide and narrow, light and dark', async () => {
   const shots = [
     { name: 'demo-1280x900', viewport: { width: 1280, height: 900 }, colorScheme: 'light' },
