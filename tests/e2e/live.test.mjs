@@ -287,6 +287,58 @@ describe('non-destructive mode', () => {
     await page.close();
   });
 
+  test('without observe, paint stays on its words through in-place edits of painted text, and leaves words it no longer fits', async () => {
+    const { page, consoleErrors, pageErrors } = await open('fixture.html');
+    await page.evaluate(() => { document.getElementById('root').innerHTML = '<p id="p">Talks in Baku and Yerevan.</p><p id="q">Then <b>Ilham</b> Aliyev spoke.</p>'; });
+    assert.equal(await start(page, { mode: 'paint' }), 'paint');
+    // The text each registered range covers, read in the frame after `edit`.
+    const paintedAfter = (edit) => page.evaluate(async (source) => {
+      (0, eval)(source)();
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      const texts = [];
+      for (const [name, highlight] of CSS.highlights) {
+        if (!name.startsWith('entity-highlighter-')) continue;
+        for (const range of highlight) {
+          const { startContainer: start, endContainer: end } = range;
+          if (!start.isConnected || range.startOffset > start.length || range.endOffset > end.length) continue;
+          const copy = document.createRange();
+          copy.setStart(start, range.startOffset);
+          copy.setEnd(end, range.endOffset);
+          texts.push(copy.toString());
+        }
+      }
+      return texts.sort();
+    }, `() => { ${edit} }`);
+    const text = "document.getElementById('p').firstChild";
+    assert.deepEqual(await paintedAfter(''), ['Baku', 'Ilham Aliyev', 'Yerevan']);
+    // Text put before, between and after the names moves them.
+    assert.deepEqual(await paintedAfter(`${text}.insertData(0, 'Late news: ')`), ['Baku', 'Ilham Aliyev', 'Yerevan']);
+    assert.deepEqual(await paintedAfter(`${text}.insertData(${text}.data.indexOf(' and'), ', the capital,'); ${text}.appendData(' More soon.')`), ['Baku', 'Ilham Aliyev', 'Yerevan']);
+    // An edit inside one name takes its paint off, and only its.
+    assert.deepEqual(await paintedAfter(`${text}.replaceData(${text}.data.indexOf('Baku') + 1, 2, 'ee')`), ['Ilham Aliyev', 'Yerevan']);
+    // A mention over two nodes loses its paint when either is edited in it.
+    assert.deepEqual(await paintedAfter("document.querySelector('#q b').firstChild.data = 'Ilya'"), ['Yerevan']);
+    // New text from a framework (nodeValue): nothing painted is left on
+    // words that are not the names.
+    assert.deepEqual(await paintedAfter(`${text}.nodeValue = 'Votes in Oslo and Helsinki today.'`), []);
+    const held = await page.evaluate(() => window.highlighter.mentions.map((m) => m.ranges.map((r) => r.toString()).join('')).filter(Boolean));
+    assert.deepEqual(held, [], 'mention.ranges agree with the paint');
+    // The pointer over where "Baku" was opens no card.
+    const box = await page.evaluate(() => {
+      const range = document.createRange();
+      range.setStart(document.getElementById('p').firstChild, 9);
+      range.setEnd(document.getElementById('p').firstChild, 13);
+      const rect = range.getBoundingClientRect();
+      return { x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 };
+    });
+    await page.mouse.move(box.x, box.y);
+    await page.waitForTimeout(400);
+    assert.equal(await page.evaluate(() => document.querySelector('entity-highlighter-card:not([hidden])')), null);
+    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
+
   test('a React page re-rendering under the highlighter keeps working, with no console errors', async () => {
     const { page, consoleErrors, pageErrors } = await open('react.html');
     await page.waitForFunction(() => document.querySelectorAll('#app li').length === 2);

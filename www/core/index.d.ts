@@ -181,7 +181,9 @@ export interface Mention {
    * The painted ranges (mode "paint"), as live Ranges made afresh at each
    * read: the highlighter paints with StaticRanges, so that a page with
    * thousands of mentions does not pay for as many live Ranges on each of
-   * its own text changes. Read it when needed rather than keeping it.
+   * its own text changes. Read it when needed rather than keeping it. An
+   * accessor, not an own property: a copy of the mention (`{ ...mention }`)
+   * does not have it. Empty once the page has changed the mention's text.
    */
   readonly ranges?: Range[];
 }

@@ -208,8 +208,8 @@ export async function tamperWithOwnElements(root, { mode } = {}) {
   if (inner) inner.data = inner.data.toUpperCase();
   // Paint mode: remove text nodes that hold painted mentions.
   if (mode === 'paint') {
-    // Collected first: painted ranges are live, and move to the parent
-    // when their text is removed.
+    // Collected first: once an element is gone, the next mention's range
+    // may start in a node that is no longer in the page.
     const doomed = highlighter.mentions.slice(0, 20).map((m) => m.ranges[0].startContainer.parentElement);
     for (const element of doomed) if (element !== root && root.contains(element)) element.remove();
   }

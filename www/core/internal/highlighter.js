@@ -66,6 +66,7 @@ class PageMention {
     this.end = end;
     this.elements = [];
     this[PAINTED] = undefined;
+    this.paintedNodes = undefined;
   }
 
   get ranges() {
@@ -654,6 +655,7 @@ export class Highlighter {
     if (!this.styleReleases.has(scope)) {
       this.styleReleases.set(scope, adoptHighlightStyles(scope, this.mode));
     }
+    this.painter?.followEdits(scope);
     if (!this.options.cards) return;
     const doc = scope.ownerDocument ?? scope;
     let cards = this.cards.get(doc);

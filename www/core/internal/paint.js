@@ -125,6 +125,76 @@ export class Painter {
     this.settleTimer = 0;
     /** Set from expect() to publish(): see expect(). */
     this.passOpen = false;
+    /** Scope (Document or ShadowRoot) → the MutationObserver that keeps
+     * its paint on the words through in-place edits (followEdits). */
+    this.editWatchers = new Map();
+  }
+
+  /**
+   * Keeps the paint of `scope` on its words when the page edits a painted
+   * text node in place (a framework setting `nodeValue`, a script calling
+   * `insertData`), as a live Range would: a StaticRange keeps its offsets.
+   * Each edit is taken as one replaced stretch (what the text before and
+   * after have in common at either end stays): mentions before it stay,
+   * those after it move by the change in length, and one it touches loses
+   * its paint, since its text is no longer the name (with `observe`, the
+   * incremental pass finds it again). Records arrive before the next frame
+   * is drawn, so no frame shows paint on the wrong words.
+   */
+  followEdits(scope) {
+    if (this.editWatchers.has(scope)) return;
+    const view = (scope.ownerDocument ?? scope).defaultView;
+    if (!view) return;
+    const watcher = new view.MutationObserver((records) => this.onEdits(records));
+    watcher.observe(scope, { characterData: true, characterDataOldValue: true, subtree: true });
+    this.editWatchers.set(scope, watcher);
+  }
+
+  onEdits(records) {
+    // Each painted node's values in order: the one before each edit, then
+    // the one it holds now.
+    const values = new Map();
+    for (const record of records) {
+      const node = record.target;
+      if (!this.piecesByNode.has(node)) continue;
+      if (!values.has(node)) values.set(node, []);
+      values.get(node).push(record.oldValue ?? '');
+    }
+    if (values.size === 0) return;
+    // Mention → its pieces where the text now is, or null once an edit
+    // touched it; only those that moved or lost their text are painted
+    // again (an edit after every mention of its node moves none).
+    const moved = new Map();
+    const changed = new Set();
+    for (const [node, before] of values) {
+      const steps = [...before, node.data];
+      for (const { mention } of this.piecesByNode.get(node)) {
+        if (!moved.has(mention)) moved.set(mention, this.piecesOf(mention));
+        const piece = moved.get(mention)?.find((candidate) => candidate.node === node);
+        if (!piece) continue;
+        const { from } = piece;
+        for (let i = 0; i + 1 < steps.length && piece.from !== null; i++) shiftThroughEdit(piece, steps[i], steps[i + 1]);
+        if (piece.from === null) moved.set(mention, null);
+        if (piece.from !== from) changed.add(mention);
+      }
+    }
+    if (changed.size === 0) return;
+    this.remove([...changed]);
+    for (const mention of changed) {
+      const pieces = moved.get(mention);
+      if (pieces) this.add(mention, pieces);
+    }
+    if (this.passOpen) return;
+    if (this.nearViewportOnly) this.flush();
+    else this.publish();
+  }
+
+  /** The pieces `{ node, from, to }` a mention is painted on, in order. */
+  piecesOf(mention) {
+    return (mention.paintedNodes ?? []).map((node) => {
+      const { from, to } = this.piecesByNode.get(node).find((piece) => piece.mention === mention);
+      return { node, from, to };
+    });
   }
 
   highlightFor(view, type) {
@@ -358,6 +428,8 @@ export class Painter {
   }
 
   clear() {
+    for (const watcher of this.editWatchers.values()) watcher.disconnect();
+    this.editWatchers.clear();
     for (const { near, soon } of this.watchers.values()) {
       near.disconnect();
       soon.disconnect();
@@ -404,6 +476,29 @@ export class Painter {
     }
     return null;
   }
+}
+
+/**
+ * Moves `piece` (`{ from, to }` in a text node) through one edit of the
+ * node's text from `before` to `after`, taken as one replaced stretch: the
+ * longest common start and end stay. Sets `from` to null when the edit
+ * touches the piece.
+ */
+function shiftThroughEdit(piece, before, after) {
+  const most = Math.min(before.length, after.length);
+  let head = 0;
+  while (head < most && before.charCodeAt(head) === after.charCodeAt(head)) head++;
+  let tail = 0;
+  while (tail < most - head && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  const replacedEnd = before.length - tail;
+  if (piece.to <= head) return;
+  if (piece.from >= replacedEnd) {
+    const shift = after.length - before.length;
+    piece.from += shift;
+    piece.to += shift;
+    return;
+  }
+  piece.from = null;
 }
 
 /** Whether an IntersectionObserver report is of an element with no box of
