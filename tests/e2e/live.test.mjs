@@ -339,6 +339,48 @@ describe('non-destructive mode', () => {
     await page.close();
   });
 
+  test('with thousands of mentions (only those near the viewport registered), an edited paragraph keeps its paint in the very next frame', async () => {
+    const { page, consoleErrors, pageErrors } = await open('fixture.html');
+    await page.evaluate(() => {
+      const root = document.getElementById('root');
+      for (let i = 0; i < 800; i++) {
+        const p = document.createElement('p');
+        p.textContent = `Talks in Baku and Yerevan, then Georgia (${i}).`;
+        root.append(p);
+      }
+    });
+    assert.equal(await start(page, { mode: 'paint' }), 'paint');
+    const facts = await page.evaluate(async () => {
+      const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+      for (let i = 0; i < 10; i++) await frame();
+      const first = document.querySelector('#root p').firstChild;
+      // The texts painted in the first paragraph, as registered now.
+      const paintedInFirst = () => {
+        const texts = [];
+        for (const [name, highlight] of CSS.highlights) {
+          if (!name.startsWith('entity-highlighter-')) continue;
+          for (const range of highlight) {
+            if (range.startContainer !== first) continue;
+            texts.push(first.data.slice(range.startOffset, range.endOffset));
+          }
+        }
+        return texts.sort();
+      };
+      const registered = () => [...CSS.highlights.values()].reduce((sum, highlight) => sum + highlight.size, 0);
+      const before = { texts: paintedInFirst(), registered: registered() };
+      first.insertData(0, 'Late news: ');
+      await frame();
+      return { before, after: paintedInFirst(), total: window.highlighter.mentions.length };
+    });
+    assert.equal(facts.total, 2400);
+    assert.ok(facts.before.registered < 2400, `only ranges near the viewport are registered (${facts.before.registered})`);
+    assert.deepEqual(facts.before.texts, ['Baku', 'Georgia', 'Yerevan']);
+    assert.deepEqual(facts.after, ['Baku', 'Georgia', 'Yerevan']);
+    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
+
   test('a React page re-rendering under the highlighter keeps working, with no console errors', async () => {
     const { page, consoleErrors, pageErrors } = await open('react.html');
     await page.waitForFunction(() => document.querySelectorAll('#app li').length === 2);

@@ -179,10 +179,25 @@ export class Painter {
       }
     }
     if (changed.size === 0) return;
+    // Under watch, an element whose ranges all go is forgotten by the near
+    // watcher, which would report it again only after a frame drawn
+    // without its paint: what it last said is kept for the new ranges.
+    const nearBefore = new Map();
+    for (const mention of changed) {
+      for (const range of mention[PAINTED] ?? []) {
+        const target = this.targetOf.get(range);
+        if (target && this.nearness.has(target)) nearBefore.set(target, this.nearness.get(target));
+      }
+    }
     this.remove([...changed]);
     for (const mention of changed) {
       const pieces = moved.get(mention);
       if (pieces) this.add(mention, pieces);
+    }
+    for (const [target, near] of nearBefore) {
+      if (this.nearness.has(target) || !this.entriesByTarget.has(target)) continue;
+      this.nearness.set(target, near);
+      this.unsettled.add(target);
     }
     if (this.passOpen) return;
     if (this.nearViewportOnly) this.flush();
