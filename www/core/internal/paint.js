@@ -95,7 +95,7 @@ export function rangesOf(mention) {
 
 export class Painter {
   constructor() {
-    /** Text node → [{ from, to, mention }] */
+    /** Text node → [{ node, from, to, mention }] */
     this.piecesByNode = new Map();
     /** Window → Map(group → Highlight) */
     this.highlights = new Map();
@@ -114,6 +114,8 @@ export class Painter {
     this.entriesByTarget = new Map();
     /** Range → the element watched for it. */
     this.targetOf = new WeakMap();
+    /** Range → its entry, while under watch. */
+    this.entryOf = new WeakMap();
     /** Element → whether the near watcher last reported it within
      * NEAR_VIEWPORT (absent until its first report). */
     this.nearness = new Map();
@@ -162,23 +164,40 @@ export class Painter {
     }
     if (values.size === 0) return;
     // Mention → its pieces where the text now is, or null once an edit
-    // touched it; only those that moved or lost their text are painted
-    // again (an edit after every mention of its node moves none).
+    // touched it; only mentions that moved or lost their text are here (an
+    // edit after every mention of its node moves none).
     const moved = new Map();
-    const changed = new Set();
     for (const [node, before] of values) {
       const steps = [...before, node.data];
-      for (const { mention } of this.piecesByNode.get(node)) {
-        if (!moved.has(mention)) moved.set(mention, this.piecesOf(mention));
-        const piece = moved.get(mention)?.find((candidate) => candidate.node === node);
-        if (!piece) continue;
-        const { from } = piece;
-        for (let i = 0; i + 1 < steps.length && piece.from !== null; i++) shiftThroughEdit(piece, steps[i], steps[i + 1]);
-        if (piece.from === null) moved.set(mention, null);
-        if (piece.from !== from) changed.add(mention);
+      const edits = [];
+      for (let i = 0; i + 1 < steps.length; i++) {
+        if (steps[i] !== steps[i + 1]) edits.push(replacedStretch(steps[i], steps[i + 1]));
+      }
+      for (const piece of this.piecesByNode.get(node)) {
+        const { mention } = piece;
+        if (moved.get(mention) === null) continue;
+        const nodes = mention.paintedNodes;
+        // Where a mention goes on into another node, an edit at that edge
+        // lands inside it.
+        const inner = { start: nodes[0] !== node, end: nodes[nodes.length - 1] !== node };
+        let { from, to } = piece;
+        for (const edit of edits) {
+          [from, to] = throughEdit(edit, from, to, inner);
+          if (from === null) break;
+        }
+        if (from === piece.from && to === piece.to) continue;
+        if (from === null) {
+          moved.set(mention, null);
+          continue;
+        }
+        if (!moved.has(mention)) moved.set(mention, this.piecesOf(mention, piece));
+        const mine = moved.get(mention).find((candidate) => candidate.node === node);
+        mine.from = from;
+        mine.to = to;
       }
     }
-    if (changed.size === 0) return;
+    if (moved.size === 0) return;
+    const changed = [...moved.keys()];
     // Under watch, an element whose ranges all go is forgotten by the near
     // watcher, which would report it again only after a frame drawn
     // without its paint: what it last said is kept for the new ranges.
@@ -189,25 +208,42 @@ export class Painter {
         if (target && this.nearness.has(target)) nearBefore.set(target, this.nearness.get(target));
       }
     }
-    this.remove([...changed]);
+    const droppedNodes = new Map(changed.filter((mention) => moved.get(mention) === null).map((mention) => [mention, mention.paintedNodes]));
+    this.remove(changed);
+    // A mention whose text an edit touched keeps its nodes, so that the
+    // highlighter finds it by them (incremental passes, forgetting
+    // mentions whose text left the page).
+    for (const [mention, nodes] of droppedNodes) mention.paintedNodes = nodes;
+    const stagedBefore = this.staged.length;
+    const added = [];
     for (const mention of changed) {
       const pieces = moved.get(mention);
-      if (pieces) this.add(mention, pieces);
+      if (!pieces) continue;
+      this.add(mention, pieces);
+      added.push(...mention[PAINTED]);
     }
     for (const [target, near] of nearBefore) {
-      if (this.nearness.has(target) || !this.entriesByTarget.has(target)) continue;
-      this.nearness.set(target, near);
-      this.unsettled.add(target);
+      if (!this.nearness.has(target) && this.entriesByTarget.has(target)) this.nearness.set(target, near);
     }
-    if (this.passOpen) return;
-    if (this.nearViewportOnly) this.flush();
-    else this.publish();
+    // Shown at once, even during a pass (which would otherwise hold them
+    // back until its end): they were on screen a moment ago.
+    if (this.nearViewportOnly) {
+      this.settle(new Set(added.map((range) => this.targetOf.get(range)).filter(Boolean)));
+    } else {
+      for (const entry of this.staged.splice(stagedBefore)) {
+        this.highlightFor(entry.view, entry.type).add(entry.range);
+        entry.shown = true;
+        this.registered.set(entry.range, entry);
+      }
+    }
+    this.setRegistry();
   }
 
-  /** The pieces `{ node, from, to }` a mention is painted on, in order. */
-  piecesOf(mention) {
-    return (mention.paintedNodes ?? []).map((node) => {
-      const { from, to } = this.piecesByNode.get(node).find((piece) => piece.mention === mention);
+  /** The pieces `{ node, from, to }` `mention` is painted on, in order;
+   * `known` is its piece in one node, found already. */
+  piecesOf(mention, known) {
+    return mention.paintedNodes.map((node) => {
+      const { from, to } = node === known.node ? known : this.piecesByNode.get(node).find((piece) => piece.mention === mention);
       return { node, from, to };
     });
   }
@@ -303,6 +339,7 @@ export class Painter {
     const target = range.startContainer.parentElement;
     if (!target) return;
     this.targetOf.set(range, target);
+    this.entryOf.set(range, entry);
     let entries = this.entriesByTarget.get(target);
     if (!entries) {
       this.entriesByTarget.set(target, (entries = new Set()));
@@ -362,7 +399,15 @@ export class Painter {
   flush() {
     clearTimeout(this.settleTimer);
     if (this.unsettled.size === 0 || this.passOpen) return;
-    for (const target of this.unsettled) {
+    this.settle(this.unsettled);
+    this.unsettled.clear();
+    this.setRegistry();
+  }
+
+  /** Registers or unregisters the ranges of each of `targets` as its
+   * nearness wants (the registry itself is set by the caller). */
+  settle(targets) {
+    for (const target of targets) {
       // An element not yet reported is left as it is: its first report
       // unsettles it again if need be.
       const near = this.nearness.get(target);
@@ -374,9 +419,8 @@ export class Painter {
         entry.shown = near;
       }
       for (const { soon } of this.watchers.values()) soon.unobserve(target);
+      if (targets !== this.unsettled) this.unsettled.delete(target);
     }
-    this.unsettled.clear();
-    this.setRegistry();
   }
 
   /** Paints `mention`, whose pieces are `[{ node, from, to }]` in order. */
@@ -393,34 +437,38 @@ export class Painter {
     for (const { node, from, to } of pieces) {
       let list = this.piecesByNode.get(node);
       if (!list) this.piecesByNode.set(node, (list = []));
-      list.push({ from, to, mention });
+      list.push({ node, from, to, mention });
     }
     mention.paintedNodes = pieces.map((piece) => piece.node);
   }
 
   /** Removes the given mentions' paint. */
   remove(mentions) {
-    if (this.staged.length > 0) {
-      const removed = new Set(mentions.flatMap((mention) => mention[PAINTED] ?? []));
-      this.staged = this.staged.filter((entry) => !removed.has(entry.range));
-    }
+    const ranges = new Set();
+    const nodes = new Set();
     for (const mention of mentions) {
       for (const range of mention[PAINTED] ?? []) {
+        ranges.add(range);
         const view = range.startContainer.ownerDocument?.defaultView;
         const groups = view && this.highlights.get(view);
         groups?.get(GROUPS[mention.entity.type] ?? 'other')?.delete(range);
         this.rangeCount -= 1;
         this.unwatch(range, view);
       }
-      for (const node of mention.paintedNodes ?? []) {
-        const list = this.piecesByNode.get(node);
-        if (!list) continue;
-        const kept = list.filter((piece) => piece.mention !== mention);
-        if (kept.length) this.piecesByNode.set(node, kept);
-        else this.piecesByNode.delete(node);
-      }
+      for (const node of mention.paintedNodes ?? []) nodes.add(node);
       mention[PAINTED] = [];
       mention.paintedNodes = [];
+    }
+    if (this.staged.length > 0 && ranges.size > 0) this.staged = this.staged.filter((entry) => !ranges.has(entry.range));
+    // One pass over each node's pieces, whatever the number of mentions
+    // removed from it.
+    const gone = new Set(mentions);
+    for (const node of nodes) {
+      const list = this.piecesByNode.get(node);
+      if (!list) continue;
+      const kept = list.filter((piece) => !gone.has(piece.mention));
+      if (kept.length) this.piecesByNode.set(node, kept);
+      else this.piecesByNode.delete(node);
     }
   }
 
@@ -429,9 +477,7 @@ export class Painter {
     const target = this.targetOf.get(range);
     const entries = target && this.entriesByTarget.get(target);
     if (!entries) return;
-    for (const entry of entries) {
-      if (entry.range === range) entries.delete(entry);
-    }
+    entries.delete(this.entryOf.get(range));
     if (entries.size === 0) {
       this.entriesByTarget.delete(target);
       this.nearness.delete(target);
@@ -494,26 +540,31 @@ export class Painter {
 }
 
 /**
- * Moves `piece` (`{ from, to }` in a text node) through one edit of the
- * node's text from `before` to `after`, taken as one replaced stretch: the
- * longest common start and end stay. Sets `from` to null when the edit
- * touches the piece.
+ * One edit of a text node's data from `before` to `after`, taken as one
+ * replaced stretch: the longest common start and end stay. Returns where
+ * the stretch began (`head`) and ended (`end`) in `before`, and the change
+ * in length.
  */
-function shiftThroughEdit(piece, before, after) {
+function replacedStretch(before, after) {
   const most = Math.min(before.length, after.length);
   let head = 0;
   while (head < most && before.charCodeAt(head) === after.charCodeAt(head)) head++;
   let tail = 0;
   while (tail < most - head && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
-  const replacedEnd = before.length - tail;
-  if (piece.to <= head) return;
-  if (piece.from >= replacedEnd) {
-    const shift = after.length - before.length;
-    piece.from += shift;
-    piece.to += shift;
-    return;
-  }
-  piece.from = null;
+  return { head, end: before.length - tail, shift: after.length - before.length };
+}
+
+/**
+ * A piece `[from, to)` of a text node after `edit` (replacedStretch):
+ * unchanged before the stretch, moved after it, and `[null, null]` when the
+ * stretch touches it. An edge where the mention goes on into another node
+ * (`inner.start`, `inner.end`) counts as inside: text put there would land
+ * in the mention.
+ */
+function throughEdit({ head, end, shift }, from, to, inner) {
+  if (to < head || (to === head && !inner.end)) return [from, to];
+  if (from > end || (from === end && !inner.start)) return [from + shift, to + shift];
+  return [null, null];
 }
 
 /** Whether an IntersectionObserver report is of an element with no box of
