@@ -156,6 +156,61 @@ for (const mode of ['wrap', 'paint']) {
 }
 
 for (const mode of ['wrap', 'paint']) {
+  test(`a DOM that refuses a change midway (${mode}): one clear error, and the page left exactly as it was`, async () => {
+    const opened = await open();
+    const { page } = opened;
+    const facts = await page.evaluate(async (mode) => {
+      const root = document.getElementById('root');
+      root.replaceChildren();
+      // 2,100 mentions: painted, beyond 2,000 they are registered slice by
+      // slice as they come near the viewport, not all at the end.
+      for (let i = 0; i < 700; i++) {
+        const p = document.createElement('p');
+        p.textContent = `Talks in Baku and Yerevan, then Georgia (${i}).`;
+        root.append(p);
+      }
+      const before = root.innerHTML;
+      const highlighter = await window.core.createHighlighter({ root, mode, dictionary: await (await fetch('/data/world-news.json')).json() });
+      // The page breaks the method each mode needs, after it has let the
+      // first few dozen calls through (several batches of the pass).
+      const [owner, name] = mode === 'wrap' ? [Node.prototype, 'insertBefore'] : [window, 'StaticRange'];
+      const original = owner[name];
+      let calls = 0;
+      const refuse = () => { if (++calls > 40) throw new Error('refused by the page'); };
+      owner[name] = mode === 'wrap'
+        ? function insertBefore(...args) { refuse(); return original.apply(this, args); }
+        : class extends original { constructor(init) { refuse(); super(init); } };
+      let error = null;
+      try {
+        await highlighter.highlight();
+      } catch (caught) {
+        error = caught;
+      } finally {
+        owner[name] = original;
+      }
+      // Long enough for the near watcher to report and anything left
+      // registered to show.
+      for (let i = 0; i < 10; i++) await new Promise((resolve) => requestAnimationFrame(resolve));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const painted = [...CSS.highlights.values()].reduce((sum, highlight) => sum + highlight.size, 0);
+      return {
+        calls,
+        error: error && { kind: error.kind, message: error.message },
+        same: root.innerHTML === before,
+        wrappers: root.querySelectorAll('entity-mention').length,
+        painted,
+        held: highlighter.mentions.length,
+      };
+    }, mode);
+    assert.ok(facts.calls > 40, `the page refused a change (${facts.calls} calls)`);
+    assert.equal(facts.error?.kind, 'page');
+    assert.match(facts.error.message, /could not be changed \(refused by the page\); the change was undone/);
+    assert.deepEqual({ same: facts.same, wrappers: facts.wrappers, painted: facts.painted, held: facts.held }, { same: true, wrappers: 0, painted: 0, held: 0 });
+    await page.close();
+  });
+}
+
+for (const mode of ['wrap', 'paint']) {
   describe(`pages that change while highlighted (${mode})`, () => {
     test('text edited, rewritten, removed, moved into excluded places and added, during the time-sliced pass and after it, with observe', async () => {
       const opened = await open();

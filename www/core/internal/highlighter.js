@@ -518,6 +518,7 @@ export class Highlighter {
     // anything, each node's ancestors are checked before it is changed.
     const moves = units.length > 0 ? this.watchMoves(extracted.scopes, () => { extracted.placeCheck = new Map(); }) : null;
     let index = 0;
+    const recordsBefore = this.records.length;
     // The first slice shares its task with the node check and the mapping
     // above, which on a page with thousands of mentions can take a slice's
     // time by themselves: it gets what is left of the longest slice. (Not
@@ -537,7 +538,11 @@ export class Highlighter {
         try {
           this.apply(batch, extracted);
         } catch (error) {
-          // apply() undid its own changes for this batch.
+          // apply() undid its own changes for this batch; the batches
+          // before it are undone here, so the page is left as it was.
+          if (this.painter) this.painter.remove(mentions);
+          else unwrap(this.records.splice(recordsBefore));
+          for (const mention of mentions) mention.elements = [];
           this.painter?.endPass();
           throw report(new HighlighterError('page', `the page could not be changed (${error?.message ?? error}); the change was undone`, { cause: error }));
         }

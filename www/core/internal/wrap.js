@@ -105,6 +105,10 @@ function makeWrapper(doc, mention, first, interactiveInside) {
  */
 export function wrap(piecesByNode, nodes, interactive = new Map()) {
   const records = [];
+  // The node being split, until its pieces are all in place: unwrap cannot
+  // fold back pieces that never reached the page, so a refusal midway puts
+  // this one node back by hand.
+  let splitting = null;
   try {
     for (const [index, pieces] of piecesByNode) {
       const node = nodes[index];
@@ -142,6 +146,7 @@ export function wrap(piecesByNode, nodes, interactive = new Map()) {
       const texts = [];
       const record = { node, anchor, created, texts };
       records.push(record);
+      splitting = { node, anchor, original };
       const headText = typeof head === 'string' ? head : head.text;
       if (anchor !== node) parent.replaceChild(anchor, node);
       node.data = headText;
@@ -164,8 +169,15 @@ export function wrap(piecesByNode, nodes, interactive = new Map()) {
         tail.appendChild(made);
       }
       anchor.parentNode.insertBefore(tail, anchor.nextSibling);
+      splitting = null;
     }
   } catch (error) {
+    if (splitting) {
+      records.pop();
+      const { node, anchor, original } = splitting;
+      if (anchor !== node && anchor.parentNode) anchor.parentNode.replaceChild(node, anchor);
+      node.data = original;
+    }
     unwrap(records);
     throw error;
   }
