@@ -67,6 +67,28 @@ function start(page, options) {
 
 const mentionTexts = (page) => page.evaluate(() => window.highlighter.mentions.map((m) => m.text));
 
+/** The highlighter's registered ranges, read from CSS.highlights itself:
+ * each one's class and the text it covers now ('' for one on a node no
+ * longer in the page or past the end of a node that has since shrunk). */
+const registeredRanges = (page) => page.evaluate(() => {
+  const ranges = [];
+  for (const [name, highlight] of CSS.highlights) {
+    if (!name.startsWith('entity-highlighter-')) continue;
+    for (const range of highlight) {
+      const { startContainer: start, endContainer: end } = range;
+      let text = '';
+      if (start.isConnected && range.startOffset <= start.length && range.endOffset <= end.length) {
+        const copy = document.createRange();
+        copy.setStart(start, range.startOffset);
+        copy.setEnd(end, range.endOffset);
+        text = copy.toString();
+      }
+      ranges.push({ kind: range.constructor.name, text });
+    }
+  }
+  return ranges;
+});
+
 for (const mode of ['wrap', 'paint']) {
   describe(`live page (${mode})`, () => {
     test('content appended for ten seconds is highlighted, with no long task and no runaway observer', async () => {
@@ -246,23 +268,10 @@ describe('non-destructive mode', () => {
     const { page, consoleErrors, pageErrors } = await open('fixture.html');
     await page.evaluate(() => { document.getElementById('root').innerHTML = '<p id="p">Talks in Baku and Yerevan.</p>'; });
     assert.equal(await start(page, { mode: 'paint', observe: true }), 'paint');
-    // What is painted, read from the registry itself: the registered
-    // ranges' kinds and the text each covers now.
-    const paintedNow = () => page.evaluate(() => {
-      const kinds = new Set();
-      const texts = [];
-      for (const [name, highlight] of CSS.highlights) {
-        if (!name.startsWith('entity-highlighter-')) continue;
-        for (const range of highlight) {
-          kinds.add(range.constructor.name);
-          const copy = document.createRange();
-          copy.setStart(range.startContainer, Math.min(range.startOffset, range.startContainer.length));
-          copy.setEnd(range.endContainer, Math.min(range.endOffset, range.endContainer.length));
-          texts.push(copy.toString());
-        }
-      }
-      return { kinds: [...kinds], texts: texts.sort() };
-    });
+    const paintedNow = async () => {
+      const ranges = await registeredRanges(page);
+      return { kinds: [...new Set(ranges.map((range) => range.kind))], texts: ranges.map((range) => range.text).sort() };
+    };
     assert.deepEqual(await paintedNow(), { kinds: ['StaticRange'], texts: ['Baku', 'Yerevan'] });
     // mention.ranges gives live Ranges over the same text, fresh at each read.
     const ranges = await page.evaluate(() => {
@@ -291,24 +300,14 @@ describe('non-destructive mode', () => {
     const { page, consoleErrors, pageErrors } = await open('fixture.html');
     await page.evaluate(() => { document.getElementById('root').innerHTML = '<p id="p">Talks in Baku and Yerevan.</p><p id="q">Then <b>Ilham</b> Aliyev spoke.</p>'; });
     assert.equal(await start(page, { mode: 'paint' }), 'paint');
-    // The text each registered range covers, read in the frame after `edit`.
-    const paintedAfter = (edit) => page.evaluate(async (source) => {
-      (0, eval)(source)();
-      await new Promise((resolve) => requestAnimationFrame(resolve));
-      const texts = [];
-      for (const [name, highlight] of CSS.highlights) {
-        if (!name.startsWith('entity-highlighter-')) continue;
-        for (const range of highlight) {
-          const { startContainer: start, endContainer: end } = range;
-          if (!start.isConnected || range.startOffset > start.length || range.endOffset > end.length) continue;
-          const copy = document.createRange();
-          copy.setStart(start, range.startOffset);
-          copy.setEnd(end, range.endOffset);
-          texts.push(copy.toString());
-        }
-      }
-      return texts.sort();
-    }, `() => { ${edit} }`);
+    // The text each registered range covers in the frame after `edit`.
+    const paintedAfter = async (edit) => {
+      await page.evaluate(async (source) => {
+        (0, eval)(source)();
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+      }, `() => { ${edit} }`);
+      return (await registeredRanges(page)).map((range) => range.text).filter(Boolean).sort();
+    };
     const text = "document.getElementById('p').firstChild";
     assert.deepEqual(await paintedAfter(''), ['Baku', 'Ilham Aliyev', 'Yerevan']);
     // Text put before, between and after the names moves them.

@@ -69,9 +69,9 @@ export const paintCss = PAINT_CSS;
  * the 7,200 of a 1 MB page painted with the bundled dictionary made 4,000
  * of the page's own text edits take 450-660 ms instead of 62-71 (side by
  * side; the pass itself took the same time). What a static range cannot
- * do (give boxes, follow an edit) is asked of a live Range made for the
- * moment (liveRange); an edited text node gets its mentions painted again
- * by the incremental pass that the change sets off.
+ * do by itself is done around it: boxes come from a live Range made for
+ * the moment (liveRange), and the page's edits are followed by the
+ * painter (followEdits).
  */
 export const PAINTED = Symbol('painted ranges');
 
@@ -230,11 +230,7 @@ export class Painter {
     if (this.nearViewportOnly) {
       this.settle(new Set(added.map((range) => this.targetOf.get(range)).filter(Boolean)));
     } else {
-      for (const entry of this.staged.splice(stagedBefore)) {
-        this.highlightFor(entry.view, entry.type).add(entry.range);
-        entry.shown = true;
-        this.registered.set(entry.range, entry);
-      }
+      this.register(this.staged.splice(stagedBefore));
     }
     this.setRegistry();
   }
@@ -310,14 +306,19 @@ export class Painter {
       this.flush();
       return;
     }
-    const staged = this.staged;
+    this.register(this.staged);
     this.staged = [];
-    for (const entry of staged) {
+    this.setRegistry();
+  }
+
+  /** Adds `entries`' ranges to their highlights, while all are registered
+   * (the registry itself is set by the caller). */
+  register(entries) {
+    for (const entry of entries) {
       this.highlightFor(entry.view, entry.type).add(entry.range);
       entry.shown = true;
+      this.registered.set(entry.range, entry);
     }
-    for (const entry of staged) this.registered.set(entry.range, entry);
-    this.setRegistry();
   }
 
   /** Puts each group's Highlight in its window's CSS.highlights. */
