@@ -437,6 +437,115 @@ test('where adoptedStyleSheets is refused (Firefox content scripts), one <style>
   await page.close();
 });
 
+describe('highlighting again', () => {
+  for (const mode of ['wrap', 'paint']) {
+    test(`${mode}: the old marks stay on screen until the new pass replaces them, in one task`, async () => {
+      const { page, consoleErrors, pageErrors } = await fixture(null);
+      const facts = await page.evaluate(async (mode) => {
+        const html = await (await fetch('/tests/data/sample-article.html')).text();
+        const root = document.getElementById('root');
+        root.replaceChildren(...new DOMParser().parseFromString(html, 'text/html').body.childNodes);
+        const untouched = root.innerHTML;
+        const local = await window.core.createLocalMatcher();
+        // Answers after a few frames, as a worker or the extension's
+        // background may.
+        const matcher = {
+          info: () => local.info(),
+          async match(text) {
+            await new Promise((resolve) => setTimeout(resolve, 80));
+            return local.matchNow(text);
+          },
+        };
+        const highlighter = await window.core.createHighlighter({ root, matcher, mode });
+        const marks = () => (mode === 'wrap'
+          ? root.querySelectorAll('entity-mention').length
+          : [...CSS.highlights.values()].reduce((sum, highlight) => sum + highlight.size, 0));
+        const summary = (mentions) => mentions.map((m) => `${m.start}-${m.end}:${m.entity.id}`);
+        const first = summary((await highlighter.highlight()).mentions);
+        const shownFirst = marks();
+        // What every frame drawn during the next passes shows.
+        const frames = [];
+        let watching = true;
+        const look = () => {
+          if (!watching) return;
+          frames.push(marks());
+          requestAnimationFrame(look);
+        };
+        requestAnimationFrame(look);
+        const again = summary((await highlighter.highlight()).mentions);
+        const shownAgain = marks();
+        highlighter.setOptions({ types: ['country'] });
+        const countries = (await highlighter.highlight()).mentions;
+        const shownCountries = marks();
+        watching = false;
+        const wrappedText = root.textContent;
+        highlighter.clear();
+        return {
+          first, again, shownFirst, shownAgain, frames,
+          countries: countries.length, onlyCountries: countries.every((m) => m.entity.type === 'country'), shownCountries,
+          textKept: wrappedText === root.textContent,
+          restored: root.innerHTML === untouched,
+          marksAfterClear: marks(),
+        };
+      }, mode);
+      assert.ok(facts.first.length >= 70, `${facts.first.length} mentions`);
+      assert.deepEqual(facts.again, facts.first, 'the same mentions again');
+      assert.equal(facts.shownAgain, facts.shownFirst, 'shown once each, the old marks gone');
+      assert.ok(facts.frames.length >= 8, `${facts.frames.length} frames watched while two passes waited for their matcher`);
+      assert.ok(facts.frames.every((count) => count > 0), `a frame without marks: ${facts.frames.join(' ')}`);
+      assert.ok(facts.countries > 5 && facts.countries < facts.first.length && facts.onlyCountries, `${facts.countries} countries`);
+      assert.ok(facts.shownCountries > 0 && facts.shownCountries < facts.shownFirst, 'only the countries shown');
+      assert.ok(facts.textKept, 'the text is the page\'s own');
+      assert.ok(facts.restored, 'clear() restores the page exactly');
+      assert.equal(facts.marksAfterClear, 0);
+      assert.deepEqual(consoleErrors, []);
+      assert.deepEqual(pageErrors, []);
+      await page.close();
+    });
+  }
+});
+
+test('wrap: text the page changes inside an old wrapper while the new pass waits is read again', async () => {
+  const { page, consoleErrors, pageErrors } = await fixture('<p>Talks in Baku and Yerevan.</p><p>Then Georgia.</p>');
+  const facts = await page.evaluate(async (dictionary) => {
+    const root = document.getElementById('root');
+    const local = await window.core.createLocalMatcher({ dictionary });
+    let onMatch = null;
+    const texts = [];
+    const matcher = {
+      info: () => local.info(),
+      async match(text) {
+        texts.push(text);
+        onMatch?.();
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        return local.matchNow(text);
+      },
+    };
+    const highlighter = await window.core.createHighlighter({ root, matcher, mode: 'wrap' });
+    const first = (await highlighter.highlight()).mentions.map((m) => m.text);
+    // While the next pass waits for its first answer, the page rewrites
+    // the text inside the wrapper of "Baku".
+    onMatch = () => {
+      onMatch = null;
+      root.querySelector('entity-mention[data-entity="city:baku"]').firstChild.data = 'Yerevan';
+    };
+    const again = (await highlighter.highlight()).mentions.map((m) => [m.text, m.elements.length]);
+    const wrappers = root.querySelectorAll('entity-mention').length;
+    highlighter.clear();
+    return { first, again, wrappers, texts, after: root.innerHTML };
+  }, DICTIONARY);
+  assert.deepEqual(facts.first, ['Baku', 'Yerevan', 'Georgia']);
+  assert.deepEqual(facts.again, [['Yerevan', 1], ['Yerevan', 1], ['Georgia', 1]]);
+  assert.equal(facts.wrappers, 3);
+  // The first walk read the page's text through the old wrappers; the
+  // second, after the change, read it again.
+  assert.deepEqual(facts.texts.slice(1), ['Talks in Baku and Yerevan.\u2029Then Georgia.\u2029', 'Talks in Yerevan and Yerevan.\u2029Then Georgia.\u2029']);
+  assert.equal(facts.after, '<p>Talks in Yerevan and Yerevan.</p><p>Then Georgia.</p>');
+  assert.deepEqual(consoleErrors, []);
+  assert.deepEqual(pageErrors, []);
+  await page.close();
+});
+
 describe('errors leave the page untouched', () => {
   test('a refused dictionary, a bad option and an unreachable dictionary', async () => {
     const { page, consoleErrors } = await fixture('<p>Baku</p>');

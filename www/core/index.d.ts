@@ -222,7 +222,10 @@ export class HighlighterError extends Error {
 }
 
 export interface Highlighter {
-  /** Highlights the root (clearing this highlighter's earlier pass first). */
+  /** Highlights the root, replacing this highlighter's earlier pass: its
+   * marks stay shown while the new pass reads and matches the text, and go
+   * in the task that shows the first new ones. (`mentions` lists none
+   * while the pass runs.) */
   highlight(): Promise<HighlightResult>;
   /** Removes every wrapper, painted range and card, and stops observing;
    * the DOM is as it was before. A `highlight()` still running stops at its

@@ -131,9 +131,13 @@ const NODES_PER_CLOCK_CHECK = 256;
  * children (what shows), an iframe's body where the iframe is.
  */
 class TextCollector {
-  constructor(roots, skipSelector, onScope) {
+  constructor(roots, skipSelector, onScope, own = null) {
     this.skipSelector = skipSelector;
     this.onScope = onScope;
+    /** Wrappers of an earlier pass that stay until this one shows its
+     * mentions: walked as the inline elements they are, so the text is
+     * the page's own (see unwrapWalked). */
+    this.own = own;
     this.nodes = [];
     this.datas = [];
     this.starts = [];
@@ -269,7 +273,7 @@ class TextCollector {
       }
       return next;
     }
-    if (excludedElement(node, tag, this.skipSelector, frame.designMode)) return after(node, frame);
+    if (excludedElement(node, tag, this.skipSelector, frame.designMode) && !this.own?.has(node)) return after(node, frame);
     const child = node.firstChild;
     let next;
     if (child) {
@@ -353,10 +357,11 @@ export function extractText(roots, { skipSelector = '' } = {}) {
  * the text is also handed out as it grows, in pieces of about `pieceChars`
  * that each end just after a block separator (the last piece ends the
  * text); their concatenation is the result's text, unless the walk
- * returns null.
+ * returns null. `own` (a Set) names wrappers to walk into rather than
+ * skip, as TextCollector says.
  */
-export async function extractTextSliced(roots, { skipSelector = '', sliceMs, pause, onScope, onPiece, pieceChars = Infinity }) {
-  const collector = new TextCollector(roots, skipSelector, onScope);
+export async function extractTextSliced(roots, { skipSelector = '', sliceMs, pause, onScope, onPiece, pieceChars = Infinity, own = null }) {
+  const collector = new TextCollector(roots, skipSelector, onScope, own);
   let sliceEnd = performance.now() + sliceMs;
   let pieceEnd = pieceChars;
   for (;;) {

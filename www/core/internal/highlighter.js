@@ -3,7 +3,7 @@
 // painting them with the CSS Custom Highlight API).
 import { HighlighterError, report } from './errors.js';
 import { BLOCK_SEPARATOR, blockAncestor, extractText, extractTextSliced, isExcluded, nodeUnchanged, stillCurrent } from './extract.js';
-import { labelWrapper, mentionPieces, planPieces, unwrap, wrap, WRAPPER_TAG } from './wrap.js';
+import { labelWrapper, mentionPieces, planPieces, unwrap, unwrapWalked, wrap, wrappersOf, WRAPPER_TAG } from './wrap.js';
 import { CardController } from './card.js';
 import { adoptHighlightStyles } from './styles.js';
 import { PAINTED, Painter, paintSupported, rangesOf } from './paint.js';
@@ -199,6 +199,10 @@ export class Highlighter {
     this.epoch = 0;
     /** Counts calls of clear(), which cancel passes still queued. */
     this.clears = 0;
+    /** Whether the marks in `records` or the painter are a finished
+     * pass's, kept on the page until the full pass under way shows its
+     * own (retireShown). */
+    this.retiring = false;
   }
 
   get mentions() {
@@ -231,7 +235,21 @@ export class Highlighter {
   }
 
   async fullPass() {
-    this.clearNow();
+    // The marks shown stay until this pass replaces them, in the task that
+    // shows the new ones: cleared first, they left the browser a frame of
+    // the page without any whenever the pass waited (for a worker, the
+    // extension's background, a slice), a flash at every re-highlight.
+    this.clearNow(true);
+    try {
+      return await this.fullPassAfterClear();
+    } finally {
+      // Nothing shown (an error, an empty page): the old marks go all the
+      // same, as a pass begins with none.
+      this.retireShown();
+    }
+  }
+
+  async fullPassAfterClear() {
     const { root, skipSelector } = this.options;
     const timings = { wasmStartup: 0, dictionaryReady: 0, ...this.pendingTimings, extraction: 0, matching: 0, domChanges: 0 };
     const epoch = this.epoch;
@@ -287,6 +305,8 @@ export class Highlighter {
       // A matcher in another thread takes the text piece by piece during
       // the walk and matches while the walk goes on.
       const stream = sliced ? this.matcher.openStream?.() : undefined;
+      // A walk in one task is followed by no frame: the old marks can go.
+      if (!sliced) this.retireShown();
       try {
         let began = performance.now();
         paused = 0;
@@ -298,6 +318,7 @@ export class Highlighter {
             onScope: (scope) => moves.observe(scope, { childList: true, subtree: true }),
             onPiece: stream ? (piece) => stream.push(piece) : undefined,
             pieceChars: STREAM_PIECE_CHARS,
+            own: this.retiring && this.records.length > 0 ? wrappersOf(this.records) : null,
           })
           : extractText(roots, { skipSelector });
         timings.extraction += performance.now() - began - paused;
@@ -354,6 +375,7 @@ export class Highlighter {
           if (this.stopped(epoch)) return [];
         }
         this.notePageMoves(extracted);
+        this.retireShown(extracted);
         if (stillCurrent(extracted)) return this.show(extracted, found, timings, seen, epoch, taskBegan, early);
         // The page changed its text: the next attempt starts afresh.
         if (early) this.forget([...early.values()], extracted);
@@ -392,6 +414,7 @@ export class Highlighter {
     timings.matching += performance.now() - began;
     if (this.stopped(epoch)) return null;
     this.notePageMoves(extracted);
+    this.retireShown(extracted);
     if (!stillCurrent(extracted)) return null;
     const shown = await this.show(extracted, found, timings, seen, epoch, crossed ? performance.now() : taskBegan);
     // By start: mentions never overlap, and a number is a cheap key for
@@ -823,7 +846,9 @@ export class Highlighter {
     this.clearNow();
   }
 
-  clearNow() {
+  /** Takes every mark off, or with `keepShown` leaves those shown for the
+   * full pass about to begin to retire (retireShown). */
+  clearNow(keepShown = false) {
     this.epoch += 1;
     this.observer?.disconnect();
     this.observer = null;
@@ -831,9 +856,30 @@ export class Highlighter {
     this.flushTimer = 0;
     this.pending.clear();
     for (const cards of this.cards.values()) cards.removeHost();
-    unwrap(this.records);
-    this.painter?.clear();
+    this.retiring = keepShown;
+    if (!keepShown) {
+      unwrap(this.records);
+      this.painter?.clear();
+    }
     this.current = [];
+  }
+
+  /** Takes off the marks a full pass kept shown (clearNow), if it still
+   * has them; the pass's walk, `extracted`, went into their wrappers and
+   * is brought up to date (unwrapWalked). Any changes this makes are the
+   * highlighter's own: the pass's watch for the page's moves drops them. */
+  retireShown(extracted = null) {
+    if (!this.retiring) return;
+    this.retiring = false;
+    // A card opened on an old mark meanwhile would outlive it.
+    for (const cards of this.cards.values()) cards.removeHost();
+    if (this.painter) {
+      this.painter.clear();
+      return;
+    }
+    if (extracted) unwrapWalked(this.records, extracted);
+    else unwrap(this.records);
+    extracted?.passMoves?.takeRecords();
   }
 
   destroy() {

@@ -216,3 +216,54 @@ export function unwrap(records) {
   }
   records.length = 0;
 }
+
+/** The wrappers `records` created, for a walk to enter (TextCollector's
+ * `own`). */
+export function wrappersOf(records) {
+  const wrappers = new Set();
+  for (const { created } of records) for (const part of created) if (part.nodeType === 1) wrappers.add(part);
+  return wrappers;
+}
+
+/**
+ * unwrap(), for records whose wrappers a walk went into (`extracted`, as
+ * extractText returns it): each text node that unwrap() joins to the one
+ * before it leaves the walk's lists, and that one's data there becomes
+ * what it now holds. Offsets in the walk's text stay valid, since the
+ * joined nodes were next to each other in it. Where the page changed a
+ * piece meanwhile, so the joined data is not the walk's text there, the
+ * node is left marked as changed, and the caller's check of the nodes
+ * (stillCurrent) sends it to walk again.
+ */
+export function unwrapWalked(records, extracted) {
+  const { nodes, datas, starts, text } = extracted;
+  const at = new Map();
+  for (const record of records) at.set(record.node, -1);
+  for (let i = 0; i < nodes.length; i++) if (at.has(nodes[i])) at.set(nodes[i], i);
+  const pieces = records.map(({ node, texts }) => ({ node, texts, first: at.get(node) ?? -1 }));
+  unwrap(records);
+  const joined = new Set();
+  for (const { node, texts, first } of pieces) {
+    if (first < 0) continue;
+    // The pieces unwrap() joined left the page; they followed the node in
+    // the walk, one after another.
+    let last = first;
+    for (const piece of texts) {
+      if (piece.parentNode || nodes[last + 1] !== piece) break;
+      last += 1;
+      joined.add(piece);
+    }
+    const end = starts[last] + datas[last].length;
+    datas[first] = node.data === text.slice(starts[first], end) ? node.data : null;
+  }
+  if (joined.size === 0) return;
+  let kept = 0;
+  for (let i = 0; i < nodes.length; i++) {
+    if (joined.has(nodes[i])) continue;
+    nodes[kept] = nodes[i];
+    datas[kept] = datas[i];
+    starts[kept] = starts[i];
+    kept += 1;
+  }
+  nodes.length = datas.length = starts.length = kept;
+}
