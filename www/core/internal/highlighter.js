@@ -866,8 +866,9 @@ export class Highlighter {
 
   /** Takes off the marks a full pass kept shown (clearNow), if it still
    * has them; the pass's walk, `extracted`, went into their wrappers and
-   * is brought up to date (unwrapWalked). Any changes this makes are the
-   * highlighter's own: the pass's watch for the page's moves drops them. */
+   * is brought up to date (unwrapWalked). The page's moves have been
+   * noted before (notePageMoves); the changes made here are the
+   * highlighter's own, which the pass's watch for them does not see. */
   retireShown(extracted = null) {
     if (!this.retiring) return;
     this.retiring = false;
@@ -877,9 +878,16 @@ export class Highlighter {
       this.painter.clear();
       return;
     }
-    if (extracted) unwrapWalked(this.records, extracted);
-    else unwrap(this.records);
-    extracted?.passMoves?.takeRecords();
+    if (!extracted) {
+      unwrap(this.records);
+      return;
+    }
+    // Unwatched meanwhile: a record for each of its thousands of changes on
+    // a large page would cost more than the changes.
+    const moves = extracted.passMoves;
+    moves?.disconnect();
+    unwrapWalked(this.records, extracted);
+    for (const scope of moves ? extracted.scopes : []) moves.observe(scope, { childList: true, subtree: true });
   }
 
   destroy() {
