@@ -232,6 +232,42 @@ for (const mode of ['wrap', 'paint']) {
   });
 }
 
+describe('keyboard focus', () => {
+  test('wrap: a focused mention keeps focus when the page changes its paragraph and when highlighting again', async () => {
+    const { page, consoleErrors, pageErrors } = await open('fixture.html');
+    await page.evaluate(() => {
+      document.getElementById('root').innerHTML = '<p id="talks">Talks in <b>Baku</b> and Yerevan.</p><p>Then Georgia.</p>';
+    });
+    await start(page, { observe: true, mode: 'wrap' });
+    const focused = () => page.evaluate(() => {
+      const active = document.activeElement;
+      return active.tagName === 'ENTITY-MENTION' ? `${active.textContent}:${active.isConnected}` : active.tagName;
+    });
+    // Tab to the second mention, as a keyboard reader would.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    assert.equal(await focused(), 'Yerevan:true');
+    // The page changes the paragraph: the incremental pass wraps it anew.
+    const updates = await page.evaluate(() => window.updates);
+    await page.evaluate(() => document.getElementById('talks').append(' Washington too.'));
+    await page.waitForFunction((before) => window.updates > before, updates);
+    assert.deepEqual(await mentionTexts(page), ['Georgia', 'Baku', 'Yerevan', 'Washington']);
+    assert.equal(await focused(), 'Yerevan:true', 'focus is on the new wrapper of the same mention');
+    // A full pass again.
+    await page.evaluate(() => window.highlighter.highlight());
+    assert.equal(await focused(), 'Yerevan:true');
+    // Focus moved on by the reader stays where the reader put it.
+    await page.keyboard.press('Tab');
+    assert.equal(await focused(), 'Washington:true');
+    await page.evaluate(() => document.getElementById('talks').append(' More.'));
+    await page.waitForFunction((before) => window.updates > before, updates + 1);
+    assert.equal(await focused(), 'Washington:true');
+    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
+});
+
 describe('non-destructive mode', () => {
   test('paints without changing the DOM, and cards open by hover and touch', async () => {
     const { page } = await open('fixture.html', { hasTouch: true });

@@ -3,7 +3,7 @@
 // painting them with the CSS Custom Highlight API).
 import { HighlighterError, report } from './errors.js';
 import { BLOCK_SEPARATOR, blockAncestor, extractText, extractTextSliced, isExcluded, nodeUnchanged, stillCurrent } from './extract.js';
-import { labelWrapper, mentionPieces, planPieces, unwrap, unwrapWalked, wrap, wrappersOf, WRAPPER_TAG } from './wrap.js';
+import { labelWrapper, mentionPieces, placeOf, planPieces, unwrap, unwrapWalked, wrap, wrapperAt, wrappersOf, WRAPPER_TAG } from './wrap.js';
 import { CardController } from './card.js';
 import { adoptHighlightStyles } from './styles.js';
 import { PAINTED, Painter, paintSupported, rangesOf } from './paint.js';
@@ -203,6 +203,8 @@ export class Highlighter {
      * pass's, kept on the page until the full pass under way shows its
      * own (retireShown). */
     this.retiring = false;
+    /** Where keyboard focus was on a retired wrapper (focusedPlace). */
+    this.retiredFocus = null;
   }
 
   get mentions() {
@@ -246,6 +248,8 @@ export class Highlighter {
       // Nothing shown (an error, an empty page): the old marks go all the
       // same, as a pass begins with none.
       this.retireShown();
+      this.focusAgain(this.retiredFocus);
+      this.retiredFocus = null;
     }
   }
 
@@ -751,6 +755,7 @@ export class Highlighter {
     const roots = this.changedBlocks(changed);
     if (roots.length === 0) return;
     this.takePageRecords();
+    const focused = this.focusedPlace(this.records);
     this.removeWithin(roots);
     this.observer.takeRecords();
     const seen = new Set(this.options.mentions === 'first' ? this.current.map((m) => m.entity.id) : []);
@@ -758,6 +763,7 @@ export class Highlighter {
     const epoch = this.epoch;
     const added = await this.pass(roots, timings, seen, epoch);
     if (this.stopped(epoch)) return;
+    this.focusAgain(focused);
     if (added === null) for (const root of roots) this.pending.add(root);
     // New shadow roots or iframes met in this pass are watched too.
     if (this.observer) this.observe(this.options.root);
@@ -839,6 +845,34 @@ export class Highlighter {
     this.records = keep;
   }
 
+  // --- keyboard focus across re-wrapping -------------------------------------------
+
+  /** Where keyboard focus is, when it is on one of `records`' wrappers
+   * (placeOf), for focusAgain() once that text is wrapped anew: a focused
+   * element taken out of the page leaves focus on the body, and a keyboard
+   * reader back at the top of the page. */
+  focusedPlace(records) {
+    if (this.mode !== 'wrap' || records.length === 0) return null;
+    let active = this.options.root.ownerDocument.activeElement;
+    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+    return active?.tagName === WRAPPER_TAG.toUpperCase() ? placeOf(records, active) : null;
+  }
+
+  /** Focuses the mention now at `place`, unless focus has gone somewhere
+   * else meanwhile (the reader moved on) or the text there is no longer a
+   * mention. */
+  focusAgain(place) {
+    if (!place || this.destroyed) return;
+    const doc = this.options.root.ownerDocument;
+    const active = doc.activeElement;
+    if (active && active !== doc.body && active.isConnected) return;
+    const wrapper = wrapperAt(this.records, place);
+    if (!wrapper) return;
+    // Only a mention's first wrapper is in the tab order.
+    const target = wrapper.hasAttribute('tabindex') ? wrapper : this.byElement.get(wrapper)?.elements[0];
+    target?.focus({ preventScroll: true });
+  }
+
   // --- clearing ----------------------------------------------------------------
 
   clear() {
@@ -879,9 +913,11 @@ export class Highlighter {
       return;
     }
     if (!extracted) {
+      this.retiredFocus = this.focusedPlace(this.records);
       unwrap(this.records);
       return;
     }
+    this.retiredFocus = this.focusedPlace(this.records);
     // Unwatched meanwhile: a record for each of its thousands of changes on
     // a large page would cost more than the changes.
     const moves = extracted.passMoves;

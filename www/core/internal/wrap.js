@@ -267,3 +267,33 @@ export function unwrapWalked(records, extracted) {
   }
   nodes.length = datas.length = starts.length = kept;
 }
+
+/** Where `wrapper`, one of `records`' wrappers, is in the text it was split
+ * from: `{ node, offset }`, which outlives unwrapping; or null. */
+export function placeOf(records, wrapper) {
+  for (const { node, anchor, texts } of records) {
+    if (anchor === wrapper) return { node, offset: 0 };
+    let offset = node.data.length;
+    for (const text of texts) {
+      if (text.parentNode === wrapper) return { node, offset };
+      offset += text.data.length;
+    }
+  }
+  return null;
+}
+
+/** The wrapper of `records` that holds the text at `place` (placeOf), or
+ * null. */
+export function wrapperAt(records, { node, offset }) {
+  for (const { node: original, anchor, texts } of records) {
+    if (original !== node) continue;
+    const parent = anchor.parentNode;
+    let end = node.data.length;
+    if (offset < end) return anchor === node ? null : anchor;
+    for (const text of texts) {
+      end += text.data.length;
+      if (offset < end) return text.parentNode !== parent ? text.parentNode : null;
+    }
+  }
+  return null;
+}
