@@ -340,9 +340,10 @@ function designModeOf(root) {
   return (root.ownerDocument ?? root).designMode === 'on';
 }
 
-/** Extracts the text under `roots` in one go (see TextCollector). */
-export function extractText(roots, { skipSelector = '' } = {}) {
-  const collector = new TextCollector(roots, skipSelector);
+/** Extracts the text under `roots` in one go (see TextCollector; `own`
+ * as there). */
+export function extractText(roots, { skipSelector = '', own = null } = {}) {
+  const collector = new TextCollector(roots, skipSelector, undefined, own);
   collector.run(Infinity);
   return collector.result();
 }

@@ -309,8 +309,7 @@ export class Highlighter {
       // A matcher in another thread takes the text piece by piece during
       // the walk and matches while the walk goes on.
       const stream = sliced ? this.matcher.openStream?.() : undefined;
-      // A walk in one task is followed by no frame: the old marks can go.
-      if (!sliced) this.retireShown();
+      const own = this.retiring && this.records.length > 0 ? wrappersOf(this.records) : null;
       try {
         let began = performance.now();
         paused = 0;
@@ -319,12 +318,12 @@ export class Highlighter {
             skipSelector,
             sliceMs: WORK_SLICE_MS,
             pause,
-            onScope: (scope) => moves.observe(scope, { childList: true, subtree: true }),
+            onScope: (scope) => moves.watch(scope),
             onPiece: stream ? (piece) => stream.push(piece) : undefined,
             pieceChars: STREAM_PIECE_CHARS,
-            own: this.retiring && this.records.length > 0 ? wrappersOf(this.records) : null,
+            own,
           })
-          : extractText(roots, { skipSelector });
+          : extractText(roots, { skipSelector, own });
         timings.extraction += performance.now() - began - paused;
         if (this.stopped(epoch)) return [];
         if (extracted === null) continue;
@@ -379,8 +378,12 @@ export class Highlighter {
           if (this.stopped(epoch)) return [];
         }
         this.notePageMoves(extracted);
-        this.retireShown(extracted);
-        if (stillCurrent(extracted)) return this.show(extracted, found, timings, seen, epoch, taskBegan, early);
+        // The old marks go only for a pass that will show its own; the
+        // time that takes is not the first DOM slice's.
+        if (stillCurrent(extracted)) {
+          taskBegan += this.retireShown(extracted);
+          if (stillCurrent(extracted)) return this.show(extracted, found, timings, seen, epoch, taskBegan, early);
+        }
         // The page changed its text: the next attempt starts afresh.
         if (early) this.forget([...early.values()], extracted);
         early = null;
@@ -418,9 +421,10 @@ export class Highlighter {
     timings.matching += performance.now() - began;
     if (this.stopped(epoch)) return null;
     this.notePageMoves(extracted);
-    this.retireShown(extracted);
     if (!stillCurrent(extracted)) return null;
-    const shown = await this.show(extracted, found, timings, seen, epoch, crossed ? performance.now() : taskBegan);
+    const retiring = this.retireShown(extracted);
+    if (!stillCurrent(extracted)) return null;
+    const shown = await this.show(extracted, found, timings, seen, epoch, (crossed ? performance.now() : taskBegan) + retiring);
     // By start: mentions never overlap, and a number is a cheap key for
     // the thousands of lookups confirmEarly makes.
     return new Map(shown.map((mention) => [mention.start, mention]));
@@ -635,7 +639,13 @@ export class Highlighter {
         onMove();
       }
     });
-    for (const scope of scopes) watcher.observe(scope, { childList: true, subtree: true });
+    /** What it watches, to watch again after a pause (retireShown). */
+    watcher.targets = new Set();
+    watcher.watch = (target) => {
+      watcher.targets.add(target);
+      watcher.observe(target, { childList: true, subtree: true });
+    };
+    for (const scope of scopes) watcher.watch(scope);
     return watcher;
   }
 
@@ -762,7 +772,10 @@ export class Highlighter {
     const timings = { extraction: 0, matching: 0, domChanges: 0 };
     const epoch = this.epoch;
     const added = await this.pass(roots, timings, seen, epoch);
-    if (this.stopped(epoch)) return;
+    if (this.stopped(epoch)) {
+      focused?.stopWatching();
+      return;
+    }
     this.focusAgain(focused);
     if (added === null) for (const root of roots) this.pending.add(root);
     // New shadow roots or iframes met in this pass are watched too.
@@ -853,24 +866,47 @@ export class Highlighter {
    * reader back at the top of the page. */
   focusedPlace(records) {
     if (this.mode !== 'wrap' || records.length === 0) return null;
-    let active = this.options.root.ownerDocument.activeElement;
+    const doc = this.options.root.ownerDocument;
+    let active = doc.activeElement;
     while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
-    return active?.tagName === WRAPPER_TAG.toUpperCase() ? placeOf(records, active) : null;
+    const place = active?.tagName === WRAPPER_TAG.toUpperCase() ? placeOf(records, active) : null;
+    if (!place) return null;
+    // Focus falls to the body when the wrapper goes, as it does when the
+    // reader clicks plain text: input until focusAgain means the reader
+    // has moved on.
+    const movedOn = () => { place.movedOn = true; };
+    const types = ['pointerdown', 'keydown'];
+    for (const type of types) doc.addEventListener(type, movedOn, { capture: true, once: true });
+    place.stopWatching = () => {
+      for (const type of types) doc.removeEventListener(type, movedOn, { capture: true });
+    };
+    return place;
   }
 
   /** Focuses the mention now at `place`, unless focus has gone somewhere
    * else meanwhile (the reader moved on) or the text there is no longer a
    * mention. */
   focusAgain(place) {
-    if (!place || this.destroyed) return;
+    if (!place) return;
+    place.stopWatching();
+    if (place.movedOn || this.destroyed) return;
     const doc = this.options.root.ownerDocument;
     const active = doc.activeElement;
     if (active && active !== doc.body && active.isConnected) return;
-    const wrapper = wrapperAt(this.records, place);
-    if (!wrapper) return;
-    // Only a mention's first wrapper is in the tab order.
-    const target = wrapper.hasAttribute('tabindex') ? wrapper : this.byElement.get(wrapper)?.elements[0];
-    target?.focus({ preventScroll: true });
+    // Only a mention's first wrapper is in the tab order; a piece the page
+    // moved may sit in anything, which is not ours to focus.
+    const mention = this.byElement.get(wrapperAt(this.records, place));
+    const target = mention?.elements.find((element) => element.hasAttribute('tabindex'));
+    if (!target) return;
+    // Focus opens a card; the reader had it closed, or it closed with the
+    // old wrapper.
+    const cards = this.cards.get(target.ownerDocument);
+    if (cards) cards.refocusing = true;
+    try {
+      target.focus({ preventScroll: true });
+    } finally {
+      if (cards) cards.refocusing = false;
+    }
   }
 
   // --- clearing ----------------------------------------------------------------
@@ -899,31 +935,34 @@ export class Highlighter {
   }
 
   /** Takes off the marks a full pass kept shown (clearNow), if it still
-   * has them; the pass's walk, `extracted`, went into their wrappers and
-   * is brought up to date (unwrapWalked). The page's moves have been
-   * noted before (notePageMoves); the changes made here are the
-   * highlighter's own, which the pass's watch for them does not see. */
+   * has them, and returns the ms that took; the pass's walk, `extracted`,
+   * went into their wrappers and is brought up to date (unwrapWalked). The
+   * page's moves have been noted before (notePageMoves); the changes made
+   * here are the highlighter's own, which the pass's watch for them does
+   * not see. */
   retireShown(extracted = null) {
-    if (!this.retiring) return;
+    if (!this.retiring) return 0;
     this.retiring = false;
+    const began = performance.now();
     // A card opened on an old mark meanwhile would outlive it.
     for (const cards of this.cards.values()) cards.removeHost();
     if (this.painter) {
       this.painter.clear();
-      return;
+      return performance.now() - began;
     }
-    if (!extracted) {
-      this.retiredFocus = this.focusedPlace(this.records);
-      unwrap(this.records);
-      return;
-    }
+    if (this.records.length === 0) return 0;
     this.retiredFocus = this.focusedPlace(this.records);
+    if (!extracted) {
+      unwrap(this.records);
+      return performance.now() - began;
+    }
     // Unwatched meanwhile: a record for each of its thousands of changes on
     // a large page would cost more than the changes.
     const moves = extracted.passMoves;
     moves?.disconnect();
     unwrapWalked(this.records, extracted);
-    for (const scope of moves ? extracted.scopes : []) moves.observe(scope, { childList: true, subtree: true });
+    for (const target of moves?.targets ?? []) moves.observe(target, { childList: true, subtree: true });
+    return performance.now() - began;
   }
 
   destroy() {

@@ -186,11 +186,12 @@ export function wrap(piecesByNode, nodes, interactive = new Map()) {
 
 /**
  * Undoes `wrap`, in reverse order. Untouched, every original text node gets
- * back exactly its data and nothing else is left. A page that edited,
+ * back exactly its data and nothing else is left. `joined`, a Set, gets the
+ * text nodes joined back into the one before them. A page that edited,
  * removed or moved pieces meanwhile keeps what it did: clearing never
  * changes the page's text, it only takes the wrappers out.
  */
-export function unwrap(records) {
+export function unwrap(records, joined = null) {
   for (let i = records.length - 1; i >= 0; i--) {
     const { node, created, texts } = records[i];
     // Wrappers out first, leaving what they hold where they stand; one the
@@ -211,7 +212,10 @@ export function unwrap(records) {
         folded.push(text);
       }
     }
-    for (const text of folded) text.remove();
+    for (const text of folded) {
+      text.remove();
+      joined?.add(text);
+    }
     if (node.data !== data) node.data = data;
   }
   records.length = 0;
@@ -230,41 +234,44 @@ export function wrappersOf(records) {
  * extractText returns it): each text node that unwrap() joins to the one
  * before it leaves the walk's lists, and that one's data there becomes
  * what it now holds. Offsets in the walk's text stay valid, since the
- * joined nodes were next to each other in it. Where the page changed a
+ * joined nodes came right after it in the walk. Where the page changed a
  * piece meanwhile, so the joined data is not the walk's text there, the
- * node is left marked as changed, and the caller's check of the nodes
- * (stillCurrent) sends it to walk again.
+ * node is left marked as changed (and a joined piece with no node before
+ * it stays, out of the page): the caller's check of the nodes
+ * (stillCurrent) then sends it to walk again.
  */
 export function unwrapWalked(records, extracted) {
   const { nodes, datas, starts, text } = extracted;
-  const at = new Map();
-  for (const record of records) at.set(record.node, -1);
-  for (let i = 0; i < nodes.length; i++) if (at.has(nodes[i])) at.set(nodes[i], i);
-  const pieces = records.map(({ node, texts }) => ({ node, texts, first: at.get(node) ?? -1 }));
-  unwrap(records);
+  const originals = new Set(records.map((record) => record.node));
   const joined = new Set();
-  for (const { node, texts, first } of pieces) {
-    if (first < 0) continue;
-    // The pieces unwrap() joined left the page; they followed the node in
-    // the walk, one after another.
-    let last = first;
-    for (const piece of texts) {
-      if (piece.parentNode || nodes[last + 1] !== piece) break;
-      last += 1;
-      joined.add(piece);
-    }
-    const end = starts[last] + datas[last].length;
-    datas[first] = node.data === text.slice(starts[first], end) ? node.data : null;
-  }
+  unwrap(records, joined);
   if (joined.size === 0) return;
   let kept = 0;
+  // The kept entry of the original node whose joined pieces may follow,
+  // and where in the text its pieces end so far.
+  let open = -1;
+  let openEnd = 0;
+  const settle = () => {
+    if (open >= 0) datas[open] = nodes[open].data === text.slice(starts[open], openEnd) ? nodes[open].data : null;
+    open = -1;
+  };
   for (let i = 0; i < nodes.length; i++) {
-    if (joined.has(nodes[i])) continue;
-    nodes[kept] = nodes[i];
+    const node = nodes[i];
+    if (open >= 0 && joined.has(node)) {
+      openEnd = starts[i] + datas[i].length;
+      continue;
+    }
+    settle();
+    nodes[kept] = node;
     datas[kept] = datas[i];
     starts[kept] = starts[i];
+    if (originals.has(node)) {
+      open = kept;
+      openEnd = starts[i] + datas[i].length;
+    }
     kept += 1;
   }
+  settle();
   nodes.length = datas.length = starts.length = kept;
 }
 
