@@ -447,15 +447,8 @@ describe('highlighting again', () => {
         root.replaceChildren(...new DOMParser().parseFromString(html, 'text/html').body.childNodes);
         const untouched = root.innerHTML;
         const local = await window.core.createLocalMatcher();
-        // Answers after a few frames, as a worker or the extension's
-        // background may.
-        const matcher = {
-          info: () => local.info(),
-          async match(text) {
-            await new Promise((resolve) => setTimeout(resolve, 80));
-            return local.matchNow(text);
-          },
-        };
+        // Answers after a few frames.
+        const matcher = window.lateMatcher(local, 80);
         const highlighter = await window.core.createHighlighter({ root, matcher, mode });
         const marks = () => (mode === 'wrap'
           ? root.querySelectorAll('entity-mention').length
@@ -512,15 +505,10 @@ test('wrap: text the page changes inside an old wrapper while the new pass waits
     const local = await window.core.createLocalMatcher({ dictionary });
     let onMatch = null;
     const texts = [];
-    const matcher = {
-      info: () => local.info(),
-      async match(text) {
-        texts.push(text);
-        onMatch?.();
-        await new Promise((resolve) => setTimeout(resolve, 40));
-        return local.matchNow(text);
-      },
-    };
+    const matcher = window.lateMatcher(local, 40, (text) => {
+      texts.push(text);
+      onMatch?.();
+    });
     const highlighter = await window.core.createHighlighter({ root, matcher, mode: 'wrap' });
     const first = (await highlighter.highlight()).mentions.map((m) => m.text);
     // While the next pass waits for its first answer, the page rewrites
@@ -552,14 +540,7 @@ test('wrap: a piece the page removed before the next pass does not send that pas
     const root = document.getElementById('root');
     const local = await window.core.createLocalMatcher({ dictionary });
     const texts = [];
-    const matcher = {
-      info: () => local.info(),
-      async match(text) {
-        texts.push(text);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        return local.matchNow(text);
-      },
-    };
+    const matcher = window.lateMatcher(local, 20, (text) => texts.push(text));
     const highlighter = await window.core.createHighlighter({ root, matcher, mode: 'wrap' });
     const first = (await highlighter.highlight()).mentions.map((m) => m.text);
     // The ", " between the first two wrappers goes; unwrapping then joins

@@ -4,3 +4,14 @@ import * as core from '/www/core/index.js';
 
 window.core = core;
 window.coreReady = true;
+
+/** A matcher that answers `delayMs` late, as a worker or the extension's
+ * background may; `onText`, if given, is told of each text first. */
+window.lateMatcher = (local, delayMs, onText) => ({
+  info: () => local.info(),
+  async match(text) {
+    onText?.(text);
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    return local.matchNow(text);
+  },
+});
