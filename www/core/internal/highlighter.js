@@ -381,8 +381,8 @@ export class Highlighter {
         // The old marks go only for a pass that will show its own; the
         // time that takes is not the first DOM slice's.
         if (stillCurrent(extracted)) {
-          taskBegan += this.retireShown(extracted);
-          if (stillCurrent(extracted)) return this.show(extracted, found, timings, seen, epoch, taskBegan, early);
+          const retiring = this.retireShown(extracted);
+          if (retiring !== null) return this.show(extracted, found, timings, seen, epoch, taskBegan + retiring, early);
         }
         // The page changed its text: the next attempt starts afresh.
         if (early) this.forget([...early.values()], extracted);
@@ -423,7 +423,7 @@ export class Highlighter {
     this.notePageMoves(extracted);
     if (!stillCurrent(extracted)) return null;
     const retiring = this.retireShown(extracted);
-    if (!stillCurrent(extracted)) return null;
+    if (retiring === null) return null;
     const shown = await this.show(extracted, found, timings, seen, epoch, (crossed ? performance.now() : taskBegan) + retiring);
     // By start: mentions never overlap, and a number is a cheap key for
     // the thousands of lookups confirmEarly makes.
@@ -936,7 +936,8 @@ export class Highlighter {
 
   /** Takes off the marks a full pass kept shown (clearNow), if it still
    * has them, and returns the ms that took; the pass's walk, `extracted`,
-   * went into their wrappers and is brought up to date (unwrapWalked). The
+   * went into their wrappers and is brought up to date (unwrapWalked), or
+   * null when, with them out, it no longer matches the page. The
    * page's moves have been noted before (notePageMoves); the changes made
    * here are the highlighter's own, which the pass's watch for them does
    * not see. */
@@ -960,9 +961,9 @@ export class Highlighter {
     // a large page would cost more than the changes.
     const moves = extracted.passMoves;
     moves?.disconnect();
-    unwrapWalked(this.records, extracted);
+    const current = unwrapWalked(this.records, extracted);
     for (const target of moves?.targets ?? []) moves.observe(target, { childList: true, subtree: true });
-    return performance.now() - began;
+    return current ? performance.now() - began : null;
   }
 
   destroy() {

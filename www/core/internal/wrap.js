@@ -237,22 +237,28 @@ export function wrappersOf(records) {
  * joined nodes came right after it in the walk. Where the page changed a
  * piece meanwhile, so the joined data is not the walk's text there, the
  * node is left marked as changed (and a joined piece with no node before
- * it stays, out of the page): the caller's check of the nodes
- * (stillCurrent) then sends it to walk again.
+ * it stays, out of the page), and this returns false: the walk must be
+ * taken again. Nothing else in the walk changes, so true means it is as
+ * current as before.
  */
 export function unwrapWalked(records, extracted) {
   const { nodes, datas, starts, text } = extracted;
   const originals = new Set(records.map((record) => record.node));
   const joined = new Set();
   unwrap(records, joined);
-  if (joined.size === 0) return;
+  if (joined.size === 0) return true;
+  let exact = true;
   let kept = 0;
   // The kept entry of the original node whose joined pieces may follow,
   // and where in the text its pieces end so far.
   let open = -1;
   let openEnd = 0;
   const settle = () => {
-    if (open >= 0) datas[open] = nodes[open].data === text.slice(starts[open], openEnd) ? nodes[open].data : null;
+    if (open >= 0) {
+      const same = nodes[open].data === text.slice(starts[open], openEnd);
+      datas[open] = same ? nodes[open].data : null;
+      exact &&= same;
+    }
     open = -1;
   };
   for (let i = 0; i < nodes.length; i++) {
@@ -262,6 +268,7 @@ export function unwrapWalked(records, extracted) {
       continue;
     }
     settle();
+    if (joined.has(node)) exact = false;
     nodes[kept] = node;
     datas[kept] = datas[i];
     starts[kept] = starts[i];
@@ -273,6 +280,7 @@ export function unwrapWalked(records, extracted) {
   }
   settle();
   nodes.length = datas.length = starts.length = kept;
+  return exact;
 }
 
 /** Where `wrapper`, one of `records`' wrappers, is in the text it was split
