@@ -613,6 +613,17 @@ describe('the options page', () => {
     const { page } = await openTab('extension-plain.html');
     await waitForHighlights(page, (p) => p.includes('Baku'));
     const tabId = await tabIdOf(page);
+    // What every frame of the page shows while its dictionaries change.
+    await page.evaluate(() => {
+      globalThis.framesSeen = [];
+      const look = () => {
+        let marks = document.querySelectorAll('entity-mention').length;
+        for (const [name, highlight] of CSS.highlights) if (name.startsWith('entity-highlighter-')) marks += highlight.size;
+        globalThis.framesSeen.push(marks);
+        requestAnimationFrame(look);
+      };
+      requestAnimationFrame(look);
+    });
     await options.bringToFront();
     await options.locator('#file').setInputFiles({ name: 'newsroom.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(NEWSROOM)) });
     await options.getByRole('button', { name: 'Add file' }).click();
@@ -627,6 +638,12 @@ describe('the options page', () => {
     await status.filter({ hasText: 'Highlighting with 2 entities from 1 dictionary.' }).waitFor();
     const state = await waitForState(tabId, (s) => !ids(s).includes('country:armenia'));
     assert.deepEqual(ids(state), ['city:baku-az', 'event:monday-call']);
+    // Both changes highlighted the page again in place: its marks stayed
+    // until the new ones were shown (the highlighter used to be destroyed
+    // and made again, leaving frames with none).
+    const frames = await page.evaluate(() => globalThis.framesSeen);
+    assert.ok(frames.length >= 5, `${frames.length} frames watched`);
+    assert.ok(frames.every((marks) => marks > 0), `a frame without marks: ${frames.join(' ')}`);
 
     // By address, from localhost: a site the extension has no access to,
     // so only what its server lets other sites read can be fetched (as in

@@ -496,6 +496,41 @@ describe('highlighting again', () => {
       await page.close();
     });
   }
+
+  test('a matcher given by the caller is asked for its info again at each pass, once at the first', async () => {
+    const { page, consoleErrors, pageErrors } = await fixture(null);
+    const facts = await page.evaluate(async () => {
+      const root = document.getElementById('root');
+      root.textContent = 'Talks in Baku.';
+      const local = await window.core.createLocalMatcher();
+      const real = await local.info();
+      let asked = 0;
+      let title = 'Before';
+      const matcher = {
+        async info() {
+          asked += 1;
+          return { ...real, title };
+        },
+        match: (text) => local.match(text),
+      };
+      const highlighter = await window.core.createHighlighter({ root, matcher });
+      const atCreation = asked;
+      await highlighter.highlight();
+      const afterFirst = { asked, title: highlighter.dictionary.title };
+      title = 'After';
+      await highlighter.highlight();
+      const afterSecond = { asked, title: highlighter.dictionary.title, entities: highlighter.dictionary.entityCount };
+      highlighter.destroy();
+      local.free();
+      return { atCreation, afterFirst, afterSecond, entities: real.entityCount };
+    });
+    assert.equal(facts.atCreation, 1);
+    assert.deepEqual(facts.afterFirst, { asked: 1, title: 'Before' }, 'the first pass uses the info read at creation');
+    assert.deepEqual(facts.afterSecond, { asked: 2, title: 'After', entities: facts.entities }, 'the next pass reads it again');
+    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
 });
 
 test('wrap: text the page changes inside an old wrapper while the new pass waits is read again', async () => {

@@ -240,7 +240,9 @@ export interface Highlighter {
   readonly worker: boolean;
   /** The mentions of the last pass. */
   readonly mentions: Mention[];
-  /** Title, date, size and entity count per type of the loaded dictionary. */
+  /** Title, date, size and entity count per type of the loaded dictionary.
+   * With a `matcher` you gave, its `info()` is read again at each
+   * `highlight()`, so this follows a matcher whose dictionary changes. */
   readonly dictionary: DictionaryInfo;
   /** Clears and releases the WASM engine. */
   destroy(): void;

@@ -69,6 +69,7 @@ function schedule(task) {
 async function turnOn({ refresh = false } = {}) {
   enabled = true;
   if (highlighter && !refresh && status === 'ready') return;
+  if (highlighter && refresh && status === 'ready') return highlightAgain();
   highlighter?.destroy();
   highlighter = null;
   if (!document.body) {
@@ -95,6 +96,28 @@ async function turnOn({ refresh = false } = {}) {
     lastError = null;
   } catch (error) {
     // The core has logged it once on the console and left the page as it was.
+    highlighter?.destroy();
+    highlighter = null;
+    status = 'error';
+    lastError = String(error?.message ?? error);
+  }
+}
+
+/**
+ * New dictionaries: the same highlighter highlights again, its matcher
+ * asking the background for the new revision. Its marks stay on the page
+ * until the new pass shows its own, and keyboard focus on a mention stays
+ * with it; destroying and creating a highlighter instead left the page bare
+ * while the new one asked for the dictionary info and ran its pass, and
+ * closed any open card.
+ */
+async function highlightAgain() {
+  status = 'working';
+  try {
+    await highlighter.highlight();
+    status = 'ready';
+    lastError = null;
+  } catch (error) {
     highlighter?.destroy();
     highlighter = null;
     status = 'error';

@@ -177,6 +177,9 @@ export class Highlighter {
     /** adoptStylesEarly's release, kept until destroy(). */
     this.earlyStyles = earlyStyles;
     this.info = info;
+    /** `info` was read for this highlighter's creation: its first pass
+     * does not ask again. */
+    this.infoJustRead = true;
     this.options = options;
     this.pendingTimings = loadTimings;
     this.ownsMatcher = ownsMatcher;
@@ -258,8 +261,16 @@ export class Highlighter {
     const timings = { wasmStartup: 0, dictionaryReady: 0, ...this.pendingTimings, extraction: 0, matching: 0, domChanges: 0 };
     const epoch = this.epoch;
     this.pendingTimings = {};
+    // A matcher the caller gave may have changed dictionaries since the
+    // last pass (the extension's does when the user adds one), so its info
+    // is read again, alongside the pass, for `dictionary`.
+    const infoRead = this.ownsMatcher || this.infoJustRead ? null : Promise.resolve().then(() => this.matcher.info()).then((info) => {
+      if (info && typeof info === 'object' && !this.stopped(epoch)) this.info = info;
+    }, () => {});
+    this.infoJustRead = false;
     if (!root.isConnected || isExcluded(root, skipSelector) || root.isContentEditable) return { mentions: [], timings };
     const added = await this.pass([root], timings, new Set(), epoch, true);
+    await infoRead;
     if (this.stopped(epoch)) return { mentions: [], timings };
     if (added === null) {
       throw report(new HighlighterError('page', 'the page kept changing its text while it was being highlighted; nothing was changed'));
