@@ -497,6 +497,56 @@ describe('highlighting again', () => {
     });
   }
 
+  test('paint: a pass of several slices keeps the old paint until it shows its own, all ranges registered or under watch', async () => {
+    const { page, consoleErrors, pageErrors } = await fixture(null);
+    const runs = await page.evaluate(async () => {
+      const html = await (await fetch('/tests/data/sample-article.html')).text();
+      const article = new DOMParser().parseFromString(html, 'text/html').body;
+      const root = document.getElementById('root');
+      const painted = () => [...CSS.highlights.values()].reduce((sum, highlight) => sum + highlight.size, 0);
+      const runs = [];
+      // 20 copies: 1,680 ranges, all registered; 30: 2,520, only those near
+      // the viewport registered. Both texts are too short to be shown
+      // visible part first, and both take several DOM slices.
+      for (const copies of [20, 30]) {
+        root.replaceChildren();
+        for (let i = 0; i < copies; i++) root.append(...article.cloneNode(true).childNodes);
+        window.scrollTo(0, document.body.scrollHeight / 2);
+        const local = await window.core.createLocalMatcher();
+        const highlighter = await window.core.createHighlighter({ root, matcher: window.lateMatcher(local, 80), mode: 'paint' });
+        const mentions = (await highlighter.highlight()).mentions.length;
+        // Until the ranges near the viewport are settled.
+        await new Promise((resolve) => setTimeout(resolve, 600));
+        const before = painted();
+        const frames = [];
+        let watching = true;
+        const look = () => {
+          if (!watching) return;
+          frames.push(painted());
+          requestAnimationFrame(look);
+        };
+        requestAnimationFrame(look);
+        await highlighter.highlight();
+        await new Promise((resolve) => setTimeout(resolve, 600));
+        watching = false;
+        runs.push({ copies, mentions, before, frames });
+        highlighter.destroy();
+        local.free();
+      }
+      window.scrollTo(0, 0);
+      return runs;
+    });
+    for (const { copies, mentions, before, frames } of runs) {
+      assert.equal(mentions, 84 * copies);
+      assert.ok(before > 0 && (copies === 20 ? before === mentions : before < mentions / 4), `${copies} copies: ${before} ranges registered`);
+      assert.ok(frames.length >= 10, `${copies} copies: ${frames.length} frames watched`);
+      assert.ok(frames.every((count) => count === before), `${copies} copies: a frame not showing the ${before} ranges: ${frames.join(' ')}`);
+    }
+    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
+
   test('a matcher given by the caller is asked for its info again at each pass, once at the first', async () => {
     const { page, consoleErrors, pageErrors } = await fixture(null);
     const facts = await page.evaluate(async () => {

@@ -959,7 +959,10 @@ export class Highlighter {
     // A card opened on an old mark meanwhile would outlive it.
     for (const cards of this.cards.values()) cards.removeHost();
     if (this.painter) {
-      this.painter.clear();
+      // A new painter for the pass, the old one's paint shown until the new
+      // one publishes its first ranges: a pass of several slices used to
+      // leave frames without paint between them.
+      this.painter = new Painter(this.painter);
       return performance.now() - began;
     }
     if (this.records.length === 0) return 0;

@@ -45,6 +45,9 @@ const SOON_VISIBLE = '25% 0px 25% 0px';
 const NEAR_REPORT_MS = 100;
 /** Unwanted ranges also go when this long passes without a change. */
 const SETTLE_MS = 400;
+/** The longest a predecessor's paint waits, after publish(), for the near
+ * watcher to place every new range's element (see publish()). */
+const HANDOVER_MS = 300;
 
 const PAINT_CSS = `
 ::highlight(entity-highlighter-person) { background-color: rgb(37 99 235 / 0.16); text-decoration: underline 2px rgb(37 99 235 / 0.75); }
@@ -94,7 +97,12 @@ export function rangesOf(mention) {
 }
 
 export class Painter {
-  constructor() {
+  /** `predecessor`: the painter of the pass before, whose paint stays
+   * shown until this one's first publish() (or endPass()) takes its place
+   * in one task, so that highlighting again never shows a frame without
+   * paint between the slices of a pass. */
+  constructor(predecessor = null) {
+    this.predecessor = predecessor;
     /** Text node → [{ node, from, to, mention }] */
     this.piecesByNode = new Map();
     /** Window → Map(group → Highlight) */
@@ -125,6 +133,7 @@ export class Painter {
     /** Window → { near, soon }: its two IntersectionObservers. */
     this.watchers = new Map();
     this.settleTimer = 0;
+    this.handoverTimer = 0;
     /** Set from expect() to publish(): see expect(). */
     this.passOpen = false;
     /** Scope (Document or ShadowRoot) → the MutationObserver that keeps
@@ -273,7 +282,30 @@ export class Painter {
    * are registered as their elements come near again. */
   endPass() {
     this.passOpen = false;
+    this.retirePredecessor();
     this.flush();
+  }
+
+  /** Takes the pass before's paint off; the caller then sets the
+   * registry in the same task. */
+  retirePredecessor() {
+    clearTimeout(this.handoverTimer);
+    if (!this.predecessor) return;
+    this.predecessor.clear();
+    this.predecessor = null;
+  }
+
+  /** Whether the near watcher has reported every element watched. */
+  allPlaced() {
+    for (const target of this.entriesByTarget.keys()) if (!this.nearness.has(target)) return false;
+    return true;
+  }
+
+  /** The predecessor's paint gives way to this painter's, in one task. */
+  handOver() {
+    this.retirePredecessor();
+    this.flush();
+    this.setRegistry();
   }
 
   /** From now on only near ranges are registered: those registered so far
@@ -302,8 +334,19 @@ export class Painter {
   publish() {
     this.passOpen = false;
     if (!this.nearViewportOnly && this.rangeCount > REGISTER_ALL_UP_TO) this.watchAll();
+    if (!this.nearViewportOnly) this.retirePredecessor();
     if (this.nearViewportOnly) {
+      // Under watch, a range is shown once the near watcher has placed its
+      // element, a frame or two after it was added: the pass before's paint
+      // stays until every element of this one has been placed, or for
+      // HANDOVER_MS at most.
+      if (this.predecessor && !this.allPlaced()) {
+        this.handoverTimer = setTimeout(() => this.handOver(), HANDOVER_MS);
+      } else {
+        this.retirePredecessor();
+      }
       this.flush();
+      this.setRegistry();
       return;
     }
     this.register(this.staged);
@@ -323,6 +366,8 @@ export class Painter {
 
   /** Puts each group's Highlight in its window's CSS.highlights. */
   setRegistry() {
+    // The names are the predecessor's until publish() or endPass().
+    if (this.predecessor) return;
     for (const [view, groups] of this.highlights) {
       for (const [group, highlight] of groups) {
         if (view.CSS.highlights.get(HIGHLIGHT_PREFIX + group) !== highlight) view.CSS.highlights.set(HIGHLIGHT_PREFIX + group, highlight);
@@ -389,6 +434,7 @@ export class Painter {
         }
       }
     }
+    if (this.predecessor && !this.passOpen && this.handoverTimer && this.allPlaced()) this.handOver();
   }
 
   onSoon(changes) {
@@ -505,8 +551,13 @@ export class Painter {
     this.nearViewportOnly = false;
     this.passOpen = false;
     this.rangeCount = 0;
+    this.retirePredecessor();
+    // Only names that hold this painter's own Highlights: a successor may
+    // have set its own under the same names.
     for (const [view, groups] of this.highlights) {
-      for (const group of groups.keys()) view.CSS?.highlights?.delete(HIGHLIGHT_PREFIX + group);
+      for (const [group, highlight] of groups) {
+        if (view.CSS?.highlights?.get(HIGHLIGHT_PREFIX + group) === highlight) view.CSS.highlights.delete(HIGHLIGHT_PREFIX + group);
+      }
     }
     this.highlights.clear();
     this.piecesByNode.clear();
