@@ -138,6 +138,8 @@ test('screenshots: wide and narrow, light and dark', async () => {
     { name: 'demo-1280x900-dark', viewport: { width: 1280, height: 900 }, colorScheme: 'dark' },
     { name: 'demo-390x844', viewport: { width: 390, height: 844 }, colorScheme: 'light' },
     { name: 'demo-390x844-dark', viewport: { width: 390, height: 844 }, colorScheme: 'dark' },
+    // The narrowest phones: an auto grid column once made the page 352 px wide.
+    { name: 'demo-320x640', viewport: { width: 320, height: 640 }, colorScheme: 'light' },
   ];
   for (const { name, viewport, colorScheme } of shots) {
     const opened = await openDemo({ viewport, colorScheme });
