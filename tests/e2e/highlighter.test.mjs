@@ -787,6 +787,117 @@ describe('hover card', () => {
     await page.close();
   });
 
+  test('a card that fits neither below nor above its line is cut to the roomier side, never over the mention', async () => {
+    // 300 px high, the mention in the middle: the ambiguous card (about
+    // 250 px) fits on neither side.
+    const { page } = await fixture('<p style="margin:0;padding-top:140px">Visiting <span id="m">Georgia</span>.</p><p style="height:600px"></p>', { viewport: { width: 900, height: 300 } });
+    await highlight(page);
+    const mention = page.locator('entity-mention').first();
+    await mention.focus();
+    const facts = await page.evaluate(() => {
+      const host = document.querySelector('entity-highlighter-card');
+      const card = host.shadowRoot.querySelector('.card');
+      const m = document.querySelector('entity-mention').getBoundingClientRect();
+      const c = host.getBoundingClientRect();
+      return { mention: [m.top, m.bottom], card: [c.top, c.bottom], scrolls: card.scrollHeight > card.clientHeight, height: innerHeight };
+    });
+    assert.ok(facts.card[0] >= facts.mention[1] || facts.card[1] <= facts.mention[0], `card ${facts.card} over the mention ${facts.mention}`);
+    assert.ok(facts.card[0] >= 0 && facts.card[1] <= facts.height, `card ${facts.card} within the window`);
+    assert.ok(facts.scrolls, 'the cut card scrolls');
+    await screenshot(page, 'card-cut-to-room');
+    // Its last candidate can be reached by scrolling the card.
+    await page.keyboard.press('Enter');
+    const names = (await cardState(page)).names;
+    assert.deepEqual(names, ['Georgia', 'Georgia']);
+    await page.close();
+  });
+
+  test('a page with CSS zoom gets the card next to the mention', async () => {
+    const { page } = await fixture('<p style="margin:60px 0 0 50px">The capital Baku lies on the sea.</p>', { viewport: { width: 1280, height: 800 } });
+    await page.evaluate(() => { document.documentElement.style.zoom = '2'; });
+    await highlight(page);
+    await page.locator('entity-mention').first().focus();
+    const facts = await page.evaluate(() => {
+      const m = document.querySelector('entity-mention').getBoundingClientRect();
+      const c = document.querySelector('entity-highlighter-card').getBoundingClientRect();
+      return { mention: { left: m.left, bottom: m.bottom }, card: { left: c.left, top: c.top, right: c.right, bottom: c.bottom } };
+    });
+    assert.ok(Math.abs(facts.card.left - facts.mention.left) <= 2, `card left ${facts.card.left}, mention left ${facts.mention.left}`);
+    assert.ok(facts.card.top >= facts.mention.bottom && facts.card.top <= facts.mention.bottom + 20, `card top ${facts.card.top}, mention bottom ${facts.mention.bottom}`);
+    assert.ok(facts.card.right <= 1280 && facts.card.bottom <= 800, `card ${JSON.stringify(facts.card)} within the window`);
+    await page.close();
+  });
+
+  test('in a modal dialog the card is usable and on top, and Escape closes the card, not the dialog', async () => {
+    const { page } = await fixture('<p>Outside.</p><dialog id="box" style="transform: translateY(10px)"><p>Talks in Baku resumed.</p><button id="done">Done</button></dialog>');
+    await page.evaluate(() => document.getElementById('box').showModal());
+    await highlight(page);
+    await page.locator('entity-mention').first().focus();
+    await page.keyboard.press('Enter');
+    const facts = await page.evaluate(() => {
+      const host = document.querySelector('entity-highlighter-card');
+      const box = host.getBoundingClientRect();
+      const m = document.querySelector('entity-mention').getBoundingClientRect();
+      const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+      return {
+        inDialog: host.parentElement?.id,
+        focusInside: document.activeElement === host && host.shadowRoot.activeElement !== null,
+        onTop: top === host,
+        below: box.top >= m.bottom && box.top <= m.bottom + 20,
+      };
+    });
+    assert.deepEqual(facts, { inDialog: 'box', focusInside: true, onTop: true, below: true });
+    await screenshot(page, 'card-in-modal-dialog');
+    await page.keyboard.press('Escape');
+    assert.equal(await cardState(page), null);
+    assert.equal(await page.evaluate(() => document.getElementById('box').open), true, 'the dialog stays open');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Baku', 'focus back on the mention');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.evaluate(() => document.getElementById('box').open), false, 'the next Escape is the page\'s');
+    // Cleared, the page is as it was: the card's element is gone from the dialog.
+    await page.evaluate(() => window.highlighter.clear());
+    assert.equal(await page.evaluate(() => document.querySelectorAll('entity-highlighter-card, entity-mention').length), 0);
+    await page.close();
+  });
+
+  test('keyboard focus in the card stays there when the pointer passes over another mention', async () => {
+    const { page } = await fixture('<p style="margin-top:40px">Talks in Baku and, much later, in Yerevan.</p>');
+    await highlight(page);
+    await page.locator('entity-mention').first().focus();
+    await page.keyboard.press('Enter');
+    await page.locator('entity-mention').nth(1).hover();
+    await page.waitForTimeout(450);
+    assert.deepEqual((await cardState(page)).names, ['Baku'], 'the card is still the focused one');
+    assert.equal(await page.evaluate(() => document.querySelector('entity-highlighter-card').shadowRoot.activeElement?.getAttribute('role')), 'dialog');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Baku');
+    await page.close();
+  });
+
+  test('a name split by the page\'s markup is one button, named and ringed whole; the ring is the text colour', async () => {
+    const { page } = await fixture('<p style="color: rgb(20, 30, 40)">Then <strong>Ilham</strong> Aliyev spoke in Baku.</p>');
+    await highlight(page);
+    await page.keyboard.press('Tab');
+    const facts = await page.evaluate(() => {
+      const pieces = [...document.querySelectorAll('entity-mention')].filter((el) => el.dataset.entity === document.activeElement.dataset.entity);
+      return {
+        label: document.activeElement.getAttribute('aria-label'),
+        pieces: pieces.map((el) => [el.textContent, el.hasAttribute('data-focus'), getComputedStyle(el).outlineStyle, getComputedStyle(el).outlineColor]),
+        bakuLabel: document.querySelector('entity-mention[data-entity="city:baku"]')?.getAttribute('aria-label') ?? null,
+      };
+    });
+    assert.equal(facts.label, 'Ilham Aliyev');
+    assert.deepEqual(facts.pieces, [['Ilham', true, 'solid', 'rgb(20, 30, 40)'], [' Aliyev', true, 'solid', 'rgb(20, 30, 40)']]);
+    assert.equal(facts.bakuLabel, null, 'a whole mention needs no label');
+    await screenshot(page, 'focus-ring-split-name');
+    const tree = await page.locator('#root').ariaSnapshot();
+    assert.match(tree, /button "Ilham Aliyev"/);
+    await page.keyboard.press('Tab');
+    const after = await page.evaluate(() => [...document.querySelectorAll('entity-mention[data-focus]')].length);
+    assert.equal(after, 0, 'the ring goes with the focus');
+    await page.close();
+  });
+
   test('an ambiguous mention lists every candidate', async () => {
     const { page } = await fixture('<p>Visiting Georgia.</p>');
     await highlight(page);

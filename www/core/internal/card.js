@@ -18,6 +18,10 @@ export const OPEN_DELAY_MS = 200;
 export const CLOSE_DELAY_MS = 300;
 const GAP_PX = 6;
 const MARGIN_PX = 8;
+/** A card that fits neither below nor above its line is cut to the room
+ * on the roomier side (it scrolls) rather than laid over the text it
+ * explains, unless that room is under this. */
+const SMALLEST_CARD_PX = 120;
 const SHEET_BELOW_PX = 480;
 
 /** The card currently open on the page, whichever highlighter owns it. */
@@ -42,6 +46,31 @@ function anchorElement(mention) {
   if (wrapper) return wrapper;
   const node = mention.ranges?.[0]?.startContainer;
   return node ? (node.nodeType === 1 ? node : node.parentElement) : null;
+}
+
+/** The open modal dialog or popover (the page's top layer) that holds
+ * `element`, or null. */
+function topLayerAncestor(element) {
+  try {
+    return element?.closest?.('dialog:modal, :popover-open') ?? null;
+  } catch {
+    // A browser without these selectors has no top layer to mind.
+    return null;
+  }
+}
+
+/** Shows the focus ring on every piece of a mention the page's markup
+ * splits (the focus stop is the first piece only). */
+function markFocus(mention, focused) {
+  if (mention.elements.length < 2) return;
+  for (const element of mention.elements) element.toggleAttribute('data-focus', focused);
+}
+
+/** The CSS zoom that applies to `element` (1 where the browser has no
+ * `currentCSSZoom`, which also means no standard zoom). */
+function zoomOf(element) {
+  const zoom = element.currentCSSZoom;
+  return typeof zoom === 'number' && zoom > 0 ? zoom : 1;
 }
 
 export class CardController {
@@ -132,7 +161,7 @@ export class CardController {
       if (this.mention === mention) return;
       clearTimeout(this.openTimer);
       const pointer = this.pointer;
-      this.openTimer = setTimeout(() => this.open(mention, null, { pointer }), OPEN_DELAY_MS);
+      this.openTimer = setTimeout(() => this.openByPointer(mention, null, pointer), OPEN_DELAY_MS);
     } else {
       clearTimeout(this.openTimer);
       if (this.mention && !this.hasFocusInside()) this.scheduleClose();
@@ -199,7 +228,7 @@ export class CardController {
     clearTimeout(this.closeTimer);
     if (this.mention === hit.mention) return;
     clearTimeout(this.openTimer);
-    this.openTimer = setTimeout(() => this.open(hit.mention, hit.element, { pointer: this.pointer }), OPEN_DELAY_MS);
+    this.openTimer = setTimeout(() => this.openByPointer(hit.mention, hit.element, this.pointer), OPEN_DELAY_MS);
   }
 
   onPointerMove(event) {
@@ -231,7 +260,9 @@ export class CardController {
 
   onFocusIn(event) {
     const hit = this.wrapperOf(event.composedPath()[0]);
-    if (!hit || !hit.element.hasAttribute('tabindex') || this.refocusing) return;
+    if (!hit || !hit.element.hasAttribute('tabindex')) return;
+    if (hit.element.matches(':focus-visible')) markFocus(hit.mention, true);
+    if (this.refocusing) return;
     clearTimeout(this.closeTimer);
     clearTimeout(this.openTimer);
     if (this.mention !== hit.mention) this.open(hit.mention, hit.element, { pointer: null });
@@ -239,6 +270,7 @@ export class CardController {
 
   onFocusOut(event) {
     const hit = this.wrapperOf(event.composedPath()[0]);
+    if (hit) markFocus(hit.mention, false);
     if (!hit || hit.mention !== this.mention) return;
     if (this.isInsideCard(event.relatedTarget)) return;
     this.scheduleClose();
@@ -270,6 +302,10 @@ export class CardController {
 
   onDocumentKey(event) {
     if (event.key !== 'Escape' || !this.mention) return;
+    // This Escape closes the card only: a modal dialog or menu of the page
+    // holding the mention stays open (browsers close a dialog on an
+    // Escape whose default is not prevented).
+    event.preventDefault();
     const focusWasInside = this.hasFocusInside();
     this.close({ restoreFocus: focusWasInside });
   }
@@ -298,6 +334,14 @@ export class CardController {
     this.open(hit.mention, hit.element, { pointer: { x: event.clientX, y: event.clientY } });
   }
 
+  /** Opens the card for a mention the pointer rests on, unless keyboard
+   * focus is in the card: a pointer drifting over another mention would
+   * take the card, and the reader's place in it, away from them. */
+  openByPointer(mention, element, pointer) {
+    if (this.hasFocusInside()) return;
+    this.open(mention, element, { pointer });
+  }
+
   hasFocusInside() {
     return Boolean(this.shadow && this.shadow.activeElement);
   }
@@ -309,8 +353,25 @@ export class CardController {
 
   // --- the card ------------------------------------------------------------
 
-  ensureHost() {
-    if (this.host && this.host.isConnected) return;
+  /** Puts the card where its mention can use it: inside the open modal
+   * dialog or popover that holds the mention, if any (everything outside a
+   * modal dialog is inert, and the page's top layer is drawn above the
+   * rest), else at the end of the body. */
+  ensureHost(element) {
+    this.makeHost();
+    const host = this.host;
+    const layer = topLayerAncestor(element);
+    const container = layer ?? this.doc.body ?? this.doc.documentElement;
+    if (host.parentNode !== container) container.append(host);
+    // In the top layer too, above the dialog and out of its transform or
+    // overflow, which would otherwise place or clip the card.
+    this.inTopLayer = Boolean(layer) && typeof host.showPopover === 'function';
+    if (this.inTopLayer) host.setAttribute('popover', 'manual');
+    else host.removeAttribute('popover');
+  }
+
+  makeHost() {
+    if (this.host) return;
     const doc = this.doc;
     const host = doc.createElement('entity-highlighter-card');
     host.setAttribute(OPT_OUT_ATTRIBUTE, 'ui');
@@ -331,7 +392,6 @@ export class CardController {
       const next = event.relatedTarget;
       if (!this.isInsideCard(next) && !(next && this.wrapperOf(next)?.mention === this.mention)) this.scheduleClose();
     });
-    (doc.body ?? doc.documentElement).append(host);
     this.host = host;
     this.shadow = shadow;
     this.dialog = dialog;
@@ -401,13 +461,14 @@ export class CardController {
     if (!element?.isConnected) return;
     if (openCard && openCard !== this) openCard.close({ restoreFocus: false });
     openCard = this;
-    this.ensureHost();
+    this.ensureHost(element);
     if (this.mention && this.mention !== mention) this.setExpanded(false);
     this.mention = mention;
     this.trigger = mention.elements.find((el) => el.hasAttribute('tabindex')) ?? null;
     this.pointer = pointer;
     this.render(mention);
     this.host.hidden = false;
+    if (this.inTopLayer && !this.host.matches(':popover-open')) this.host.showPopover();
     this.setExpanded(true);
     this.place(element);
   }
@@ -421,7 +482,10 @@ export class CardController {
     this.mention = null;
     this.trigger = null;
     this.touchOpened = null;
-    if (this.host) this.host.hidden = true;
+    if (this.host) {
+      this.host.hidden = true;
+      if (this.inTopLayer && this.host.matches(':popover-open')) this.host.hidePopover();
+    }
     if (openCard === this) openCard = null;
     if (restoreFocus && trigger?.isConnected) {
       // Back on the mention the card was for: focus alone must not reopen it.
@@ -467,24 +531,51 @@ export class CardController {
     if (width < SHEET_BELOW_PX) {
       // Small screens: a sheet along the bottom edge, as readers expect on
       // phones, rather than a card that covers the text it explains.
-      host.style.setProperty('left', '0px', 'important');
-      host.style.setProperty('top', `${height - this.dialog.offsetHeight}px`, 'important');
+      this.dialog.style.removeProperty('max-height');
+      this.moveHost(0, height - this.dialog.getBoundingClientRect().height);
       return;
     }
     const line = this.lineRect(element);
-    const box = this.dialog.getBoundingClientRect();
+    this.dialog.style.removeProperty('max-height');
+    let box = this.dialog.getBoundingClientRect();
     const rtl = view.getComputedStyle(element).direction === 'rtl';
     this.dialog.dir = rtl ? 'rtl' : 'ltr';
     let left = rtl ? line.right - box.width : line.left;
     left = Math.min(Math.max(left, MARGIN_PX), width - box.width - MARGIN_PX);
-    let top = line.bottom + GAP_PX;
-    const fitsBelow = top + box.height <= height - MARGIN_PX;
-    const above = line.top - GAP_PX - box.height;
-    if (!fitsBelow && above >= MARGIN_PX) top = above;
-    else if (!fitsBelow) top = Math.max(MARGIN_PX, height - box.height - MARGIN_PX);
-    host.style.setProperty('left', `${Math.round(Math.max(left, MARGIN_PX))}px`, 'important');
-    host.style.setProperty('top', `${Math.round(top)}px`, 'important');
+    const below = line.bottom + GAP_PX;
+    const roomBelow = height - MARGIN_PX - below;
+    const roomAbove = line.top - GAP_PX - MARGIN_PX;
+    let top = below;
+    if (box.height > roomBelow && box.height <= roomAbove) {
+      top = line.top - GAP_PX - box.height;
+    } else if (box.height > roomBelow && Math.max(roomAbove, roomBelow) >= SMALLEST_CARD_PX) {
+      // Fits on neither side (a short window, a tall ambiguous card): cut
+      // to the roomier side, where it scrolls, beside the line it explains.
+      const room = Math.max(roomAbove, roomBelow);
+      this.dialog.style.setProperty('max-height', `${Math.floor(room / zoomOf(host))}px`, 'important');
+      box = this.dialog.getBoundingClientRect();
+      top = roomBelow >= roomAbove ? below : line.top - GAP_PX - box.height;
+    } else if (box.height > roomBelow) {
+      top = Math.max(MARGIN_PX, height - box.height - MARGIN_PX);
+    }
+    this.moveHost(Math.max(left, MARGIN_PX), top);
     host.dataset.placement = top < line.top ? 'above' : 'below';
+  }
+
+  /** Puts the card's top left corner at viewport point (x, y). The host is
+   * `position: fixed`, but its offsets are scaled by any CSS zoom of the
+   * page, and measured from an ancestor that makes a containing block (a
+   * dialog with a transform): both are measured and undone. */
+  moveHost(x, y) {
+    const host = this.host;
+    const zoom = zoomOf(host);
+    host.style.setProperty('left', `${Math.round(x / zoom)}px`, 'important');
+    host.style.setProperty('top', `${Math.round(y / zoom)}px`, 'important');
+    const placed = host.getBoundingClientRect();
+    const [dx, dy] = [x - placed.left, y - placed.top];
+    if (Math.abs(dx) < 1 && Math.abs(dy) < 1) return;
+    host.style.setProperty('left', `${Math.round((x + dx) / zoom)}px`, 'important');
+    host.style.setProperty('top', `${Math.round((y + dy) / zoom)}px`, 'important');
   }
 
   reposition() {

@@ -83,7 +83,7 @@ export function labelWrapper(wrapper, entity) {
   wrapper.setAttribute('data-type', entity.type);
 }
 
-function makeWrapper(doc, mention, first, interactiveInside) {
+function makeWrapper(doc, mention, first, interactiveInside, text) {
   const wrapper = doc.createElement(WRAPPER_TAG);
   wrapper.setAttribute('data-mention', String(mention.id));
   labelWrapper(wrapper, mention.entity);
@@ -92,6 +92,10 @@ function makeWrapper(doc, mention, first, interactiveInside) {
     wrapper.setAttribute('role', 'button');
     wrapper.setAttribute('aria-haspopup', 'dialog');
     wrapper.setAttribute('aria-expanded', 'false');
+    // A name the page splits with markup ("<b>Ilham</b> Aliyev") has its
+    // focus stop on the first piece, whose text alone would be the
+    // button's name.
+    if (text !== mention.text) wrapper.setAttribute('aria-label', mention.text);
   }
   return wrapper;
 }
@@ -125,9 +129,10 @@ export function wrap(piecesByNode, nodes, interactive = new Map()) {
         // Nodes come in document order, so the first piece made is the
         // mention's first; it alone is the focus stop.
         const first = mention.elements.length === 0;
-        const wrapper = makeWrapper(doc, mention, first, interactiveInside);
+        const text = original.slice(from, to);
+        const wrapper = makeWrapper(doc, mention, first, interactiveInside, text);
         mention.elements.push(wrapper);
-        parts.push({ wrapper, text: original.slice(from, to) });
+        parts.push({ wrapper, text });
         position = to;
       }
       if (position < original.length) parts.push(original.slice(position));
