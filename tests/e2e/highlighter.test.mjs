@@ -769,6 +769,8 @@ describe('hover card', () => {
     const focused = () => page.evaluate(() => document.activeElement?.textContent);
     assert.equal(await focused(), 'Ilham Aliyev');
     assert.deepEqual((await cardState(page)).names, ['Ilham Aliyev'], 'focus shows the card');
+    const description = () => page.evaluate(() => [...document.querySelectorAll('entity-mention')].map((el) => el.getAttribute('aria-description')));
+    assert.deepEqual(await description(), ['Person. President of Azerbaijan.', null], 'a screen reader hears the card with the mention');
     await page.keyboard.press('Enter');
     const inside = await page.evaluate(() => {
       const host = document.querySelector('entity-highlighter-card');
@@ -784,6 +786,9 @@ describe('hover card', () => {
     await page.keyboard.press('Tab');
     assert.equal(await focused(), 'Yerevan');
     assert.deepEqual((await cardState(page)).names, ['Yerevan']);
+    const [aliyev, yerevan] = await description();
+    assert.equal(aliyev, null, 'gone with its card');
+    assert.match(yerevan, /^City\. /);
     await page.close();
   });
 

@@ -31,6 +31,14 @@ function typeLabel(type) {
   return type.charAt(0).toUpperCase() + type.slice(1);
 }
 
+/** The card's text in one line: type and summary, or the candidates. */
+function cardDescription(mention) {
+  const { candidates } = mention;
+  if (candidates.length === 1) return `${typeLabel(candidates[0].type)}. ${candidates[0].summary}`;
+  const each = candidates.map((entity) => `${entity.name} (${typeLabel(entity.type).toLowerCase()})`);
+  return `May refer to ${candidates.length} entries: ${each.join('; ')}.`;
+}
+
 function hostLabel(url) {
   try {
     return new URL(url).hostname.replace(/^www\./, '');
@@ -499,7 +507,14 @@ export class CardController {
   }
 
   setExpanded(expanded) {
-    if (this.trigger) this.trigger.setAttribute('aria-expanded', String(expanded));
+    if (!this.trigger) return;
+    this.trigger.setAttribute('aria-expanded', String(expanded));
+    // What the open card says, on the mention itself: a screen reader
+    // reads it with the focused mention, as a sighted reader sees the card
+    // without entering it (the card's own ids cannot be referred to from
+    // outside its shadow root).
+    if (expanded && this.mention) this.trigger.setAttribute('aria-description', cardDescription(this.mention));
+    else this.trigger.removeAttribute('aria-description');
   }
 
   /** The client rect of the line the card should sit by: the one under the
