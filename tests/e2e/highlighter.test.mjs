@@ -903,6 +903,31 @@ describe('hover card', () => {
     await page.close();
   });
 
+  test('keyboard focus on a link around a mention shows its card; Tab on closes it', async () => {
+    const { page } = await fixture('<p><a href="#baku" id="tag">Baku</a> and <span role="button" tabindex="0" id="b">more on Yerevan</span>, then <a href="#x" id="plain">a plain link</a>.</p>');
+    await highlight(page);
+    assert.equal(await page.locator('entity-mention[tabindex]').count(), 0, 'no focus stops inside links and buttons');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'tag');
+    assert.deepEqual((await cardState(page)).names, ['Baku'], 'focus on the link shows its mention\'s card');
+    await page.keyboard.press('Tab');
+    assert.deepEqual((await cardState(page)).names, ['Yerevan'], 'and on a role="button" element');
+    await page.keyboard.press('Escape');
+    assert.equal(await cardState(page), null);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'b', 'Escape leaves focus on the button');
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'plain');
+    await page.waitForTimeout(450);
+    assert.equal(await cardState(page), null, 'closed once focus moves on to a link without mentions');
+    // A click on the link is the page's: no card from its focus.
+    await page.locator('#tag').click();
+    await page.waitForTimeout(100);
+    assert.equal(await cardState(page), null);
+    await page.close();
+  });
+
   test('an ambiguous mention lists every candidate', async () => {
     const { page } = await fixture('<p>Visiting Georgia.</p>');
     await highlight(page);

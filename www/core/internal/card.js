@@ -6,11 +6,13 @@
 // closes a moment after it leaves, and reopens if it comes back within that
 // moment. Keyboard: focus shows the card as a description; Enter or Space
 // moves focus into it (a non-modal dialog, since it can hold a link);
-// Escape closes it and returns focus. Touch: the first tap opens the card,
+// Escape closes it and returns focus. A mention inside a link or button
+// has no focus stop of its own: keyboard focus on the link shows its first
+// mention's card, which Enter cannot enter (Enter is the link's). Touch: the first tap opens the card,
 // a second tap on the same mention does what the page would have done.
 // Every string from the dictionary is set as text, never parsed as HTML.
 
-import { WRAPPER_TAG } from './wrap.js';
+import { INTERACTIVE, WRAPPER_TAG } from './wrap.js';
 import { OPT_OUT_ATTRIBUTE } from './extract.js';
 import { adoptCardStyles } from './styles.js';
 
@@ -99,6 +101,8 @@ export class CardController {
     this.closeTimer = 0;
     this.touchOpened = null;
     this.refocusing = false;
+    /** A link or button around a mention, whose focus opened the card. */
+    this.focusedControl = null;
     this.host = null;
     this.listeners = [];
     this.documentListening = false;
@@ -267,17 +271,36 @@ export class CardController {
   }
 
   onFocusIn(event) {
-    const hit = this.wrapperOf(event.composedPath()[0]);
-    if (!hit || !hit.element.hasAttribute('tabindex')) return;
+    const target = event.composedPath()[0];
+    const hit = this.wrapperOf(target) ?? this.mentionInsideControl(target);
+    if (!hit || !(hit.element.hasAttribute('tabindex') || hit.control)) return;
     if (hit.element.matches(':focus-visible')) markFocus(hit.mention, true);
     if (this.refocusing) return;
+    this.focusedControl = hit.control ?? null;
     clearTimeout(this.closeTimer);
     clearTimeout(this.openTimer);
     if (this.mention !== hit.mention) this.open(hit.mention, hit.element, { pointer: null });
   }
 
+  /** The first mention inside `target`, a link or button that keyboard
+   * focus has reached (not a click: the pointer has hover for that). */
+  mentionInsideControl(target) {
+    if (!target || target.nodeType !== 1 || !target.matches(INTERACTIVE) || !target.matches(':focus-visible')) return null;
+    for (const element of target.querySelectorAll(WRAPPER_TAG)) {
+      const mention = this.lookup(element);
+      if (mention) return { element, mention, control: target };
+    }
+    return null;
+  }
+
   onFocusOut(event) {
-    const hit = this.wrapperOf(event.composedPath()[0]);
+    const target = event.composedPath()[0];
+    if (target === this.focusedControl) {
+      this.focusedControl = null;
+      if (this.mention && !this.isInsideCard(event.relatedTarget)) this.scheduleClose();
+      return;
+    }
+    const hit = this.wrapperOf(target);
     if (hit) markFocus(hit.mention, false);
     if (!hit || hit.mention !== this.mention) return;
     if (this.isInsideCard(event.relatedTarget)) return;

@@ -10,7 +10,7 @@ export const WRAPPER_TAG = 'entity-mention';
 
 // A mention inside these is already interactive: it keeps its hover card
 // but gets no focus stop of its own (nested interactive content).
-const INTERACTIVE = 'a[href], button, label, summary, select, [role="button"], [role="link"]';
+export const INTERACTIVE = 'a[href], button, label, summary, select, [role="button"], [role="link"]';
 
 /** Whether `element` or an ancestor is interactive. `cache` keeps the
  * answer for every element looked at, so a deep tree costs one look per
