@@ -180,6 +180,21 @@ describe('the sample blog', () => {
     await page.close();
   });
 
+  for (const colorScheme of ['light', 'dark']) {
+    test(`axe-core finds no violations with the post highlighted and a card open (${colorScheme})`, async () => {
+      const { page, consoleErrors } = await openPage(browser, `${plain.url}${BLOG}`, { colorScheme });
+      assert.ok((await widgetOutcome(page)).ok);
+      await page.locator('article entity-mention', { hasText: 'SOCAR' }).first().focus();
+      await page.locator('[role="dialog"]').waitFor({ state: 'visible', timeout: 2000 });
+      await page.addScriptTag({ path: path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js') });
+      const { violations } = await page.evaluate(() => window.axe.run(document));
+      const summary = violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} ${n.failureSummary?.split('\n').slice(1, 2).join('')}`).join(' | ')}`);
+      assert.deepEqual(summary, []);
+      assert.deepEqual(consoleErrors, []);
+      await page.close();
+    });
+  }
+
   test('a script tag in the head without defer waits for the DOM and defaults to the first <article>', async () => {
     const { page, consoleErrors, pageErrors } = await openPage(browser, `${plain.url}/tests/e2e/pages/widget-head.html`);
     const outcome = await widgetOutcome(page);
