@@ -299,6 +299,111 @@ const SHAPES = [
   { builder: 'deepNesting', key: 'depth', unit: 625, what: 'levels', ownOnlyInWrap: true },
 ];
 
+describe('a page that takes the names or methods the highlighter uses', () => {
+  test('a page that defined <entity-mention> itself: wrap mode refuses with a clear error and changes nothing', async () => {
+    const opened = await open();
+    const { page, consoleErrors, pageErrors } = opened;
+    const facts = await page.evaluate(async () => {
+      // An @-mention chip of the page's own, which would hide the name.
+      customElements.define('entity-mention', class extends HTMLElement {
+        constructor() {
+          super();
+          this.attachShadow({ mode: 'open' }).textContent = '@someone';
+        }
+      });
+      const root = document.getElementById('root');
+      root.innerHTML = '<p>Baku is the capital of Azerbaijan.</p>';
+      const before = root.innerHTML;
+      const highlighter = await window.core.createHighlighter({ root, mode: 'wrap', dictionary: await (await fetch('/data/world-news.json')).json() });
+      let error = null;
+      try {
+        await highlighter.highlight();
+      } catch (caught) {
+        error = { kind: caught.kind, message: caught.message };
+      }
+      const painted = window.core.paintSupported() ? await (async () => {
+        const paint = await window.core.createHighlighter({ root, mode: 'paint', dictionary: await (await fetch('/data/world-news.json')).json() });
+        const { mentions } = await paint.highlight();
+        paint.destroy();
+        return mentions.length;
+      })() : null;
+      highlighter.destroy();
+      return { error, same: root.innerHTML === before, painted };
+    });
+    assert.equal(facts.error?.kind, 'page');
+    assert.match(facts.error?.message ?? '', /defines its own <entity-mention> element.*nothing was changed/);
+    assert.equal(facts.same, true, 'the page is as it was');
+    assert.equal(facts.painted, 2, 'paint mode still works there');
+    assert.equal(consoleErrors.length, 1, 'the error is logged once');
+    assert.deepEqual(pageErrors.map(String), []);
+    await page.close();
+  });
+
+  for (const hostile of ['attachShadow throws', 'the card tag is the page\'s']) {
+    test(`${hostile}: no uncaught exception, mentions highlighted${hostile.startsWith('the card') ? ', and the card still opens' : ''}`, async () => {
+      const opened = await open();
+      const { page, pageErrors } = opened;
+      const warnings = [];
+      page.on('console', (message) => { if (message.type() === 'warning') warnings.push(message.text()); });
+      await page.evaluate(async (hostile) => {
+        if (hostile.startsWith('attachShadow')) {
+          Element.prototype.attachShadow = function attachShadow() { throw new Error('no shadows here'); };
+        } else {
+          window.cardConstructed = 0;
+          customElements.define('entity-highlighter-card', class extends HTMLElement {
+            constructor() {
+              super();
+              window.cardConstructed += 1;
+            }
+          });
+        }
+        const root = document.getElementById('root');
+        root.innerHTML = '<p>Talks in Baku resumed.</p>';
+        window.highlighter = await window.core.createHighlighter({ root, mode: 'wrap', dictionary: await (await fetch('/data/world-news.json')).json() });
+        await window.highlighter.highlight();
+      }, hostile);
+      await page.locator('entity-mention').first().focus();
+      await page.waitForTimeout(100);
+      const facts = await page.evaluate(() => ({
+        mentions: window.highlighter.mentions.length,
+        card: [...document.querySelectorAll('[data-entity-highlighter="ui"]')].map((el) => ({ tag: el.tagName, shown: !el.hidden })),
+        constructed: window.cardConstructed ?? null,
+      }));
+      assert.equal(facts.mentions, 1);
+      if (hostile.startsWith('attachShadow')) {
+        assert.deepEqual(facts.card, []);
+        assert.equal(warnings.filter((text) => /without cards/.test(text)).length, 1, `warnings: ${warnings}`);
+      } else {
+        assert.deepEqual(facts.card, [{ tag: 'DIV', shown: true }]);
+        assert.equal(facts.constructed, 0, 'none of the page\'s code ran for the card');
+        await page.keyboard.press('Escape');
+        await page.evaluate(() => window.highlighter.clear());
+        assert.equal(await page.evaluate(() => document.querySelectorAll('[data-entity-highlighter="ui"], entity-mention').length), 0);
+      }
+      assert.deepEqual(pageErrors.map(String), [], 'no uncaught exception');
+      await page.close();
+    });
+  }
+
+  test('highlight() after destroy() rejects with a HighlighterError', async () => {
+    const { page } = await open();
+    const facts = await page.evaluate(async () => {
+      const root = document.getElementById('root');
+      root.innerHTML = '<p>Baku.</p>';
+      const highlighter = await window.core.createHighlighter({ root, dictionary: await (await fetch('/data/world-news.json')).json() });
+      highlighter.destroy();
+      try {
+        await highlighter.highlight();
+        return 'resolved';
+      } catch (error) {
+        return `${error.name} ${error.kind}: ${error.message}`;
+      }
+    });
+    assert.match(facts, /^HighlighterError option: highlight\(\) was called after destroy\(\)/);
+    await page.close();
+  });
+});
+
 describe('time grows linearly with the page', () => {
   for (const mode of ['wrap', 'paint']) {
     test(`observe (${mode}): 1,000, 4,000 and 16,000 paragraphs appended to the root in one burst`, async () => {

@@ -232,6 +232,79 @@ for (const mode of ['wrap', 'paint']) {
   });
 }
 
+describe('observe: changes the highlighter must not lose', () => {
+  test('wrap: after the page merges text nodes with normalize(), clear() still takes every wrapper out', async () => {
+    const { page, consoleErrors, pageErrors } = await open('live.html');
+    await page.evaluate(() => { document.getElementById('root').innerHTML = '<p id="p">Baku and Yerevan.</p><p id="other">Washington.</p>'; });
+    await start(page, { observe: true, mode: 'wrap' });
+    const facts = await page.evaluate(async () => {
+      const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+      const p = document.getElementById('p');
+      p.append(' Georgia ');
+      await wait(300);
+      // Joins the text node kept before the new wrapper with its neighbour.
+      p.normalize();
+      await wait(300);
+      document.getElementById('other').remove();
+      await wait(300);
+      const shown = [...p.querySelectorAll('entity-mention')].map((el) => el.textContent);
+      window.highlighter.clear();
+      return { shown, left: document.querySelectorAll('entity-mention').length, text: p.textContent };
+    });
+    assert.deepEqual(facts.shown, ['Baku', 'Yerevan', 'Georgia']);
+    assert.equal(facts.left, 0, 'no wrapper outlives clear()');
+    assert.equal(facts.text, 'Baku and Yerevan. Georgia ');
+    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
+
+  for (const mode of ['wrap', 'paint']) {
+    test(`${mode}: text the page changes while the first pass is still changing the DOM is looked at again`, async () => {
+      const { page, consoleErrors, pageErrors } = await open('live.html');
+      const facts = await page.evaluate(async ({ dictionary, mode }) => {
+        const root = document.getElementById('root');
+        // Long enough for several DOM slices; painted, long enough (over
+        // 256 K characters) for the part on screen to be shown first.
+        const count = mode === 'paint' ? 7000 : 4000;
+        root.innerHTML = Array.from({ length: count }, (_, i) => `<p>${i}: Baku and Yerevan met; Georgia too.</p>`).join('');
+        const first = root.firstChild;
+        const highlighter = await window.core.createHighlighter({ root, dictionary, mode, observe: true });
+        window.highlighter = highlighter;
+        // As soon as the first paragraph shows its marks (the rest of the
+        // page is still to do), the page edits a name there and adds one.
+        let editedDuringPass = false;
+        let done = false;
+        const poll = setInterval(() => {
+          const wrapper = first.querySelector('entity-mention');
+          if (!(wrapper || (mode === 'paint' && CSS.highlights.size > 0))) return;
+          clearInterval(poll);
+          const text = wrapper ? wrapper.firstChild : first.firstChild;
+          text.insertData(wrapper ? 2 : text.data.indexOf('Baku') + 2, 'zz');
+          first.append(' Washington.');
+          editedDuringPass = !done;
+        }, 1);
+        await highlighter.highlight();
+        done = true;
+        clearInterval(poll);
+        await new Promise((resolve) => setTimeout(resolve, 600));
+        const inFirst = highlighter.mentions.filter((m) => {
+          const node = m.elements[0] ?? m.ranges?.[0]?.startContainer;
+          return node && first.contains(node);
+        });
+        return { editedDuringPass, text: first.textContent, mentions: inFirst.map((m) => `${m.text}:${m.entity.id}`), wrapped: [...first.querySelectorAll('entity-mention')].map((el) => el.textContent) };
+      }, { dictionary: DICTIONARY, mode });
+      assert.ok(facts.editedDuringPass, 'the page edited while the pass was under way');
+      assert.equal(facts.text, '0: Bazzku and Yerevan met; Georgia too. Washington.');
+      assert.deepEqual(facts.mentions, ['Yerevan:city:yerevan', 'Georgia:country:georgia', 'Washington:city:washington']);
+      if (mode === 'wrap') assert.deepEqual(facts.wrapped, ['Yerevan', 'Georgia', 'Washington']);
+      assert.deepEqual(consoleErrors, []);
+      assert.deepEqual(pageErrors, []);
+      await page.close();
+    });
+  }
+});
+
 describe('keyboard focus', () => {
   test('wrap: a focused mention keeps focus when the page changes its paragraph and when highlighting again', async () => {
     const { page, consoleErrors, pageErrors } = await open('fixture.html');

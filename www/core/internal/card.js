@@ -83,6 +83,10 @@ function zoomOf(element) {
   return typeof zoom === 'number' && zoom > 0 ? zoom : 1;
 }
 
+/** The card's element: a tag of its own, so no page rule for div or span
+ * reaches it, and the highlighter knows it for its own. */
+export const CARD_TAG = 'entity-highlighter-card';
+
 export class CardController {
   /**
    * @param {Document} doc
@@ -389,7 +393,7 @@ export class CardController {
    * modal dialog is inert, and the page's top layer is drawn above the
    * rest), else at the end of the body. */
   ensureHost(element) {
-    this.makeHost();
+    if (!this.makeHost()) return false;
     const host = this.host;
     const layer = topLayerAncestor(element);
     const container = layer ?? this.doc.body ?? this.doc.documentElement;
@@ -399,16 +403,31 @@ export class CardController {
     this.inTopLayer = Boolean(layer) && typeof host.showPopover === 'function';
     if (this.inTopLayer) host.setAttribute('popover', 'manual');
     else host.removeAttribute('popover');
+    return true;
   }
 
+  /** Makes the card's element; false where the page does not let it be
+   * made (a page that patched attachShadow to throw, say): mentions then
+   * stay highlighted, without cards. */
   makeHost() {
-    if (this.host) return;
+    if (this.host) return true;
+    if (this.unavailable) return false;
     const doc = this.doc;
-    const host = doc.createElement('entity-highlighter-card');
-    host.setAttribute(OPT_OUT_ATTRIBUTE, 'ui');
-    host.hidden = true;
-    const shadow = host.attachShadow({ mode: 'open' });
-    adoptCardStyles(shadow);
+    let host;
+    let shadow;
+    try {
+      // Under its own tag, unless the page defined that tag: then a plain
+      // div, so that none of the page's code runs in the card.
+      host = doc.createElement(doc.defaultView?.customElements?.get(CARD_TAG) ? 'div' : CARD_TAG);
+      host.setAttribute(OPT_OUT_ATTRIBUTE, 'ui');
+      host.hidden = true;
+      shadow = host.attachShadow({ mode: 'open' });
+      adoptCardStyles(shadow);
+    } catch (error) {
+      this.unavailable = true;
+      console.warn(`entity-highlighter: this page does not let the hover card be made (${error?.message ?? error}); mentions are highlighted without cards`);
+      return false;
+    }
     const dialog = doc.createElement('div');
     dialog.className = 'card';
     dialog.setAttribute('role', 'dialog');
@@ -427,6 +446,7 @@ export class CardController {
     this.shadow = shadow;
     this.dialog = dialog;
     this.applyTheme();
+    return true;
   }
 
   applyTheme() {
@@ -491,8 +511,8 @@ export class CardController {
     element ??= anchorElement(mention);
     if (!element?.isConnected) return;
     if (openCard && openCard !== this) openCard.close({ restoreFocus: false });
+    if (!this.ensureHost(element)) return;
     openCard = this;
-    this.ensureHost(element);
     if (this.mention && this.mention !== mention) this.setExpanded(false);
     this.mention = mention;
     this.trigger = mention.elements.find((el) => el.hasAttribute('tabindex')) ?? null;

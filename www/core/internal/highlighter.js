@@ -2,9 +2,9 @@
 // later, and the two ways of showing mentions (wrapping them in elements, or
 // painting them with the CSS Custom Highlight API).
 import { HighlighterError, report } from './errors.js';
-import { BLOCK_SEPARATOR, blockAncestor, extractText, extractTextSliced, isExcluded, nodeUnchanged, stillCurrent } from './extract.js';
+import { BLOCK_SEPARATOR, blockAncestor, extractText, extractTextSliced, isExcluded, nodeUnchanged, OPT_OUT_ATTRIBUTE, stillCurrent } from './extract.js';
 import { labelWrapper, mentionPieces, placeOf, planPieces, unwrap, unwrapWalked, wrap, wrapperAt, wrappersOf, WRAPPER_TAG } from './wrap.js';
-import { CardController } from './card.js';
+import { CARD_TAG, CardController } from './card.js';
 import { adoptHighlightStyles } from './styles.js';
 import { PAINTED, Painter, paintSupported, rangesOf } from './paint.js';
 
@@ -49,7 +49,7 @@ const VISIBLE_FIRST_MIN_CHARS = 256 * 1024;
  * so that a short scroll finds the text already painted. */
 const VISIBLE_MARGIN_SCREENS = 0.5;
 
-const OWN_TAGS = new Set([WRAPPER_TAG.toUpperCase(), 'ENTITY-HIGHLIGHTER-CARD']);
+const OWN_TAGS = new Set([WRAPPER_TAG.toUpperCase(), CARD_TAG.toUpperCase()]);
 
 /** A mention as the highlighter hands it out (index.d.ts: Mention). Its
  * `ranges` are read from the painter at each read (see rangesOf): a getter
@@ -167,8 +167,21 @@ function visibleSpan(extracted, doc) {
   return to > from && to - from <= text.length / 2 ? [from, to] : null;
 }
 
+/** Wrap mode makes <entity-mention> elements: where the page has defined
+ * that tag itself, each would run the page's code and render as the page's
+ * component (hiding the name, say), so nothing is changed. */
+function refuseDefinedWrapper(scopes) {
+  for (const scope of scopes) {
+    const view = (scope.ownerDocument ?? scope).defaultView;
+    if (view?.customElements?.get(WRAPPER_TAG)) {
+      throw report(new HighlighterError('page', `this page defines its own <${WRAPPER_TAG}> element, so wrap mode would run the page's code in every mention; nothing was changed (mode "paint" changes no elements)`));
+    }
+  }
+}
+
 function isOwnNode(node) {
-  return node.nodeType === 1 && OWN_TAGS.has(node.tagName);
+  // The card's element is a div on a page that defined its tag.
+  return node.nodeType === 1 && (OWN_TAGS.has(node.tagName) || node.getAttribute(OPT_OUT_ATTRIBUTE) === 'ui');
 }
 
 export class Highlighter {
@@ -232,6 +245,7 @@ export class Highlighter {
   }
 
   highlight() {
+    if (this.destroyed) return Promise.reject(report(new HighlighterError('option', 'highlight() was called after destroy(); create a new highlighter')));
     // A clear() between this call and the pass's turn in the queue cancels
     // it, as it stops a pass under way.
     // Counted by clear() alone: the pass ahead of this one clears too.
@@ -269,14 +283,35 @@ export class Highlighter {
     }, () => {});
     this.infoJustRead = false;
     if (!root.isConnected || isExcluded(root, skipSelector) || root.isContentEditable) return { mentions: [], timings };
-    const added = await this.pass([root], timings, new Set(), epoch, true);
+    // Watched from the start: what the page changes while this pass reads,
+    // matches and changes the DOM slice by slice goes to an incremental
+    // pass after it (begun at the end, changes to text already done were
+    // never looked at again).
+    if (this.options.observe) this.observe(root);
+    let added;
+    try {
+      added = await this.pass([root], timings, new Set(), epoch, true);
+    } catch (error) {
+      if (!this.stopped(epoch)) this.stopObserving();
+      throw error;
+    }
     await infoRead;
     if (this.stopped(epoch)) return { mentions: [], timings };
     if (added === null) {
+      this.stopObserving();
       throw report(new HighlighterError('page', 'the page kept changing its text while it was being highlighted; nothing was changed'));
     }
+    // Again, for shadow roots and iframes this pass met.
     if (this.options.observe) this.observe(root);
     return { mentions: this.current.slice(), timings };
+  }
+
+  stopObserving() {
+    this.observer?.disconnect();
+    this.observer = null;
+    clearTimeout(this.flushTimer);
+    this.flushTimer = 0;
+    this.pending.clear();
   }
 
   /** Whether a pass begun at `epoch` should stop: the highlighter was
@@ -554,6 +589,7 @@ export class Highlighter {
     // Thousands of ranges go under watch as they are painted, slice by
     // slice, rather than in one long task at the end.
     this.painter?.expect(units.length);
+    if (this.mode === 'wrap') refuseDefinedWrapper(extracted.scopes);
     for (const scope of extracted.scopes) this.prepareScope(scope);
     // The page may move text between slices into a place that is never
     // highlighted (an opted-out block, a <code>); once it has moved
@@ -845,7 +881,10 @@ export class Highlighter {
     const goneSet = new Set(gone);
     this.current = this.current.filter((mention) => !goneSet.has(mention));
     if (this.mode === 'paint') this.painter.remove(gone);
-    else this.records = this.records.filter((record) => record.anchor.isConnected || record.node.isConnected);
+    // A record whose text nodes the page merged away (normalize()) still
+    // owns its wrappers while any is in the page: dropped, they would
+    // outlive clear().
+    else this.records = this.records.filter((record) => record.anchor.isConnected || record.node.isConnected || record.created.some((part) => part.nodeType === 1 && part.isConnected));
   }
 
   /** Removes the highlighter's marks inside `roots`. */
@@ -864,7 +903,7 @@ export class Highlighter {
     }
     const keep = [];
     const undo = [];
-    for (const record of this.records) (inside(record.anchor) || inside(record.node) ? undo : keep).push(record);
+    for (const record of this.records) (inside(record.anchor) || inside(record.node) || record.created.some((part) => part.nodeType === 1 && inside(part)) ? undo : keep).push(record);
     unwrap(undo);
     this.records = keep;
   }
@@ -967,8 +1006,12 @@ export class Highlighter {
     }
     if (this.records.length === 0) return 0;
     this.retiredFocus = this.focusedPlace(this.records);
+    // The page's changes so far are noted; the unwrapping's records, the
+    // highlighter's own, are then dropped.
+    this.takePageRecords();
     if (!extracted) {
       unwrap(this.records);
+      this.observer?.takeRecords();
       return performance.now() - began;
     }
     // Unwatched meanwhile: a record for each of its thousands of changes on
@@ -976,6 +1019,7 @@ export class Highlighter {
     const moves = extracted.passMoves;
     moves?.disconnect();
     const current = unwrapWalked(this.records, extracted);
+    this.observer?.takeRecords();
     for (const target of moves?.targets ?? []) moves.observe(target, { childList: true, subtree: true });
     return current ? performance.now() - began : null;
   }
