@@ -305,6 +305,35 @@ describe('observe: changes the highlighter must not lose', () => {
   }
 });
 
+for (const mode of ['wrap', 'paint']) {
+  test(`${mode}, observe: a paragraph the page makes editable loses its marks while editable, and gets them back after`, async () => {
+    const { page, consoleErrors, pageErrors } = await open('live.html');
+    await page.evaluate(() => { document.getElementById('root').innerHTML = '<p id="edit">Talks in Baku and Yerevan.</p><p id="other">Georgia.</p>'; });
+    await start(page, { observe: true, mode });
+    const marked = () => page.evaluate(() => ({
+      mentions: window.highlighter.mentions.map((m) => m.text),
+      wrappers: document.querySelectorAll('#edit entity-mention').length,
+    }));
+    assert.deepEqual(await marked(), { mentions: ['Baku', 'Yerevan', 'Georgia'], wrappers: mode === 'wrap' ? 2 : 0 });
+    await page.evaluate(() => { document.getElementById('edit').contentEditable = 'true'; });
+    await page.waitForTimeout(300);
+    assert.deepEqual(await marked(), { mentions: ['Georgia'], wrappers: 0 }, 'no marks in the editable paragraph');
+    // The reader types into it: nothing of ours is in what they edit.
+    await page.locator('#edit').click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' Then Washington.');
+    await page.waitForTimeout(300);
+    assert.deepEqual(await marked(), { mentions: ['Georgia'], wrappers: 0 });
+    assert.equal(await page.evaluate(() => document.getElementById('edit').innerHTML), 'Talks in Baku and Yerevan. Then Washington.');
+    await page.evaluate(() => { document.getElementById('edit').contentEditable = 'false'; });
+    await page.waitForTimeout(300);
+    assert.deepEqual((await marked()).mentions.sort(), ['Baku', 'Georgia', 'Washington', 'Yerevan'], 'marked again once no longer editable');
+    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
+}
+
 describe('keyboard focus', () => {
   test('wrap: a focused mention keeps focus when the page changes its paragraph and when highlighting again', async () => {
     const { page, consoleErrors, pageErrors } = await open('fixture.html');

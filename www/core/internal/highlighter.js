@@ -207,6 +207,8 @@ export class Highlighter {
     this.painter = this.mode === 'paint' ? new Painter() : null;
     this.observer = null;
     this.pending = new Set();
+    /** Elements the page made editable since the last incremental pass. */
+    this.nowEditable = new Set();
     this.flushTimer = 0;
     this.destroyed = false;
     /** Counts clearings (clear(), each full pass's own, destroy()): a pass
@@ -312,6 +314,7 @@ export class Highlighter {
     clearTimeout(this.flushTimer);
     this.flushTimer = 0;
     this.pending.clear();
+    this.nowEditable.clear();
   }
 
   /** Whether a pass begun at `epoch` should stop: the highlighter was
@@ -774,7 +777,8 @@ export class Highlighter {
       if (scope.host) targets.add(scope);
       else if (scope !== root.ownerDocument && scope.body) targets.add(scope.body);
     }
-    for (const target of targets) this.observer.observe(target, { childList: true, subtree: true, characterData: true });
+    // contenteditable too: see noteMutations.
+    for (const target of targets) this.observer.observe(target, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['contenteditable'] });
   }
 
   /** Records the page's changes that are not the highlighter's own. */
@@ -785,6 +789,14 @@ export class Highlighter {
 
   noteMutations(records) {
     for (const record of records) {
+      if (record.type === 'attributes') {
+        // A block the page makes editable loses its marks: the reader is
+        // about to type into it, and an editor would save the wrappers
+        // with their text. (A document put in designMode sends no record.)
+        if (record.target.isContentEditable) this.nowEditable.add(record.target);
+        else this.pending.add(record.target);
+        continue;
+      }
       if (record.type === 'characterData') {
         if (record.target.parentElement) this.pending.add(record.target.parentElement);
         continue;
@@ -795,7 +807,7 @@ export class Highlighter {
       for (const node of added) this.pending.add(node.nodeType === 1 ? node : record.target);
       if (removed.length) this.pending.add(record.target);
     }
-    if (this.pending.size && !this.flushTimer && !this.destroyed) {
+    if ((this.pending.size || this.nowEditable.size) && !this.flushTimer && !this.destroyed) {
       this.flushTimer = setTimeout(() => {
         this.flushTimer = 0;
         this.enqueue(() => this.incrementalPass()).catch(() => {});
@@ -809,8 +821,18 @@ export class Highlighter {
     const changed = [...this.pending];
     this.pending.clear();
     this.forgetDetached();
+    const editable = [...this.nowEditable].filter((element) => element.isConnected && element.isContentEditable);
+    this.nowEditable.clear();
+    if (editable.length > 0) {
+      this.takePageRecords();
+      this.removeWithin(editable);
+      this.observer.takeRecords();
+    }
     const roots = this.changedBlocks(changed);
-    if (roots.length === 0) return;
+    if (roots.length === 0) {
+      if (editable.length > 0) this.notify({ added: [], mentions: this.current.slice(), timings: { extraction: 0, matching: 0, domChanges: 0 } });
+      return;
+    }
     this.takePageRecords();
     const focused = this.focusedPlace(this.records);
     this.removeWithin(roots);
@@ -975,6 +997,7 @@ export class Highlighter {
     clearTimeout(this.flushTimer);
     this.flushTimer = 0;
     this.pending.clear();
+    this.nowEditable.clear();
     for (const cards of this.cards.values()) cards.removeHost();
     this.retiring = keepShown;
     if (!keepShown) {
