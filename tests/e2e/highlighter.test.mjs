@@ -648,6 +648,30 @@ test('wrap: a piece the page removed before the next pass does not send that pas
 });
 
 describe('errors leave the page untouched', () => {
+  test('a dictionary object with a lone surrogate is refused at the field that holds it', async () => {
+    const { page, pageErrors } = await fixture('<p>Baku.</p>');
+    const facts = await page.evaluate(async () => {
+      const half = String.fromCharCode(0xd800);
+      const dictionary = { entities: [
+        { id: 'city:baku', name: 'Baku', type: 'city', summary: 'Capital of Azerbaijan.' },
+        { id: 'city:odd', name: 'Odd', type: 'city', aliases: ['fine', `Od${half}d`], summary: 'A name with half a character.' },
+      ] };
+      try {
+        await window.core.createHighlighter({ root: document.getElementById('root'), dictionary });
+        return 'created';
+      } catch (error) {
+        return { kind: error.kind, message: error.message, problems: error.problems };
+      }
+    });
+    assert.deepEqual(facts, {
+      kind: 'dictionary',
+      message: 'the dictionary was refused: entities[1], aliases[1]: unpaired surrogate (half of a UTF-16 pair, not a character)',
+      problems: [{ location: 'entities[1], aliases[1]', message: 'unpaired surrogate (half of a UTF-16 pair, not a character)' }],
+    });
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
+
   test('a refused dictionary, a bad option and an unreachable dictionary', async () => {
     const { page, consoleErrors } = await fixture('<p>Baku</p>');
     const outcome = await page.evaluate(async () => {

@@ -159,18 +159,54 @@ export async function dictionarySource(source, onProgress, timeout) {
     }
     return fromBytes(await fetchBytes(url, onProgress, timeout), url);
   }
-  if (source && typeof source === 'object') return { json: JSON.stringify(source) };
+  if (source && typeof source === 'object') return { json: JSON.stringify(source), object: source };
   throw new HighlighterError('option', 'dictionary: expected a URL, JSON text, index bytes or a dictionary object');
+}
+
+/** Whether `text` holds half of a UTF-16 surrogate pair alone. */
+function hasLoneSurrogate(text) {
+  if (typeof text.isWellFormed === 'function') return !text.isWellFormed();
+  return /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+}
+
+/** Where in a dictionary object the first string (or key) with a lone
+ * surrogate is, as the engine names places ("entities[3], name"), or null. */
+function loneSurrogateAt(value, path = '', depth = 0) {
+  if (typeof value === 'string') return hasLoneSurrogate(value) ? path || 'the dictionary' : null;
+  if (!value || typeof value !== 'object' || depth > 64) return null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = loneSurrogateAt(value[i], `${path}[${i}]`, depth + 1);
+      if (found) return found;
+    }
+    return null;
+  }
+  for (const [key, inner] of Object.entries(value)) {
+    const at = path ? `${path}, ${key}` : key;
+    if (hasLoneSurrogate(key)) return `${at} (the field's name)`;
+    const found = loneSurrogateAt(inner, at, depth + 1);
+    if (found) return found;
+  }
+  return null;
 }
 
 /** Builds an engine; a refused dictionary becomes a HighlighterError with
  * every problem and where it is, and the URL it came from. */
-export function buildEngine({ json, index, url }, foldDiacritics) {
+export function buildEngine({ json, index, url, object }, foldDiacritics) {
   try {
     return index ? Engine.fromIndex(index) : new Engine(json, { foldDiacritics });
   } catch (error) {
-    const problems = Array.isArray(error?.problems) ? error.problems : [];
+    let problems = Array.isArray(error?.problems) ? error.problems : [];
     let message = String(error?.message ?? error);
+    // A lone surrogate in an object's string is written by JSON.stringify
+    // as an escape the engine refuses, at a line and column of text the
+    // caller never saw: the caller is told where it is in their object.
+    const where = object && /surrogate/.test(message) ? loneSurrogateAt(object) : null;
+    if (where) {
+      const problem = { location: where, message: 'unpaired surrogate (half of a UTF-16 pair, not a character)' };
+      problems = [problem];
+      message = `the dictionary was refused: ${problem.location}: ${problem.message}`;
+    }
     if (url) {
       // A site owner reading the console must know which file to fix.
       message = message.startsWith('the dictionary ') ? `the dictionary at ${url} ${message.slice('the dictionary '.length)}` : `the dictionary at ${url}: ${message}`;
