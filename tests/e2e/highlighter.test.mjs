@@ -665,7 +665,7 @@ describe('errors leave the page untouched', () => {
     });
     assert.deepEqual(facts, {
       kind: 'dictionary',
-      message: 'the dictionary was refused: entities[1], aliases[1]: unpaired surrogate (half of a UTF-16 pair, not a character)',
+      message: 'the dictionary was refused: 1 problem\n  entities[1], aliases[1]: unpaired surrogate (half of a UTF-16 pair, not a character)',
       problems: [{ location: 'entities[1], aliases[1]', message: 'unpaired surrogate (half of a UTF-16 pair, not a character)' }],
     });
     assert.deepEqual(pageErrors, []);

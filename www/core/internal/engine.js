@@ -205,7 +205,8 @@ export function buildEngine({ json, index, url, object }, foldDiacritics) {
     if (where) {
       const problem = { location: where, message: 'unpaired surrogate (half of a UTF-16 pair, not a character)' };
       problems = [problem];
-      message = `the dictionary was refused: ${problem.location}: ${problem.message}`;
+      // As the engine words a refusal.
+      message = `the dictionary was refused: 1 problem\n  ${problem.location}: ${problem.message}`;
     }
     if (url) {
       // A site owner reading the console must know which file to fix.
