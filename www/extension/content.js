@@ -69,7 +69,13 @@ function schedule(task) {
 async function turnOn({ refresh = false } = {}) {
   enabled = true;
   if (highlighter && !refresh && status === 'ready') return;
-  if (highlighter && refresh && status === 'ready') return highlightAgain();
+  // New dictionaries: the same highlighter highlights again, its matcher
+  // asking the background for the new revision. Its marks stay on the page
+  // until the new pass shows its own, and keyboard focus on a mention stays
+  // with it; destroying and creating a highlighter instead left the page
+  // bare while the new one asked for the dictionary info and ran its pass,
+  // and closed any open card.
+  if (highlighter && refresh && status === 'ready') return runPass();
   highlighter?.destroy();
   highlighter = null;
   if (!document.body) {
@@ -91,37 +97,30 @@ async function turnOn({ refresh = false } = {}) {
       return;
     }
     highlighter = created;
-    await highlighter.highlight();
-    status = 'ready';
-    lastError = null;
   } catch (error) {
-    // The core has logged it once on the console and left the page as it was.
-    highlighter?.destroy();
-    highlighter = null;
-    status = 'error';
-    lastError = String(error?.message ?? error);
+    failed(error);
+    return;
   }
+  await runPass();
 }
 
-/**
- * New dictionaries: the same highlighter highlights again, its matcher
- * asking the background for the new revision. Its marks stay on the page
- * until the new pass shows its own, and keyboard focus on a mention stays
- * with it; destroying and creating a highlighter instead left the page bare
- * while the new one asked for the dictionary info and ran its pass, and
- * closed any open card.
- */
-async function highlightAgain() {
+/** The core has logged it once on the console and left the page as it was. */
+function failed(error) {
+  highlighter?.destroy();
+  highlighter = null;
+  status = 'error';
+  lastError = String(error?.message ?? error);
+}
+
+/** A full pass of the highlighter there is. */
+async function runPass() {
   status = 'working';
   try {
     await highlighter.highlight();
     status = 'ready';
     lastError = null;
   } catch (error) {
-    highlighter?.destroy();
-    highlighter = null;
-    status = 'error';
-    lastError = String(error?.message ?? error);
+    failed(error);
   }
 }
 

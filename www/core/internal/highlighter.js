@@ -992,12 +992,7 @@ export class Highlighter {
    * full pass about to begin to retire (retireShown). */
   clearNow(keepShown = false) {
     this.epoch += 1;
-    this.observer?.disconnect();
-    this.observer = null;
-    clearTimeout(this.flushTimer);
-    this.flushTimer = 0;
-    this.pending.clear();
-    this.nowEditable.clear();
+    this.stopObserving();
     for (const cards of this.cards.values()) cards.removeHost();
     this.retiring = keepShown;
     if (!keepShown) {
