@@ -135,6 +135,7 @@ impl Automaton {
     fn build<'p>(patterns: impl ExactSizeIterator<Item = &'p [u8]>, kind: Option<AhoCorasickKind>) -> Result<Automaton, BuildError> {
         // A run of states that match no pattern, made first: see SPACER_BYTE.
         let spacer = vec![SPACER_BYTE; spacer_len(patterns.len())];
+        // (The names' slices are taken at the spacer's shorter lifetime.)
         let patterns = std::iter::once(&spacer[..]).chain(patterns.map(|pattern: &[u8]| pattern));
         let mut nfa_builder = noncontiguous::Builder::new();
         nfa_builder.match_kind(MatchKind::Standard);

@@ -457,20 +457,13 @@ describe('highlighting again', () => {
         const first = summary((await highlighter.highlight()).mentions);
         const shownFirst = marks();
         // What every frame drawn during the next passes shows.
-        const frames = [];
-        let watching = true;
-        const look = () => {
-          if (!watching) return;
-          frames.push(marks());
-          requestAnimationFrame(look);
-        };
-        requestAnimationFrame(look);
+        const stopWatching = window.watchFrames(marks);
         const again = summary((await highlighter.highlight()).mentions);
         const shownAgain = marks();
         highlighter.setOptions({ types: ['country'] });
         const countries = (await highlighter.highlight()).mentions;
         const shownCountries = marks();
-        watching = false;
+        const frames = stopWatching();
         const wrappedText = root.textContent;
         highlighter.clear();
         return {
@@ -518,17 +511,10 @@ describe('highlighting again', () => {
         // Until the ranges near the viewport are settled.
         await new Promise((resolve) => setTimeout(resolve, 600));
         const before = painted();
-        const frames = [];
-        let watching = true;
-        const look = () => {
-          if (!watching) return;
-          frames.push(painted());
-          requestAnimationFrame(look);
-        };
-        requestAnimationFrame(look);
+        const stopWatching = window.watchFrames(painted);
         await highlighter.highlight();
         await new Promise((resolve) => setTimeout(resolve, 600));
-        watching = false;
+        const frames = stopWatching();
         runs.push({ copies, mentions, before, frames });
         highlighter.destroy();
         local.free();

@@ -8,8 +8,9 @@
 // moves focus into it (a non-modal dialog, since it can hold a link);
 // Escape closes it and returns focus. A mention inside a link or button
 // has no focus stop of its own: keyboard focus on the link shows its first
-// mention's card, which Enter cannot enter (Enter is the link's). Touch: the first tap opens the card,
-// a second tap on the same mention does what the page would have done.
+// mention's card, which Enter cannot enter (Enter is the link's). Touch:
+// the first tap opens the card, a second tap on the same mention does what
+// the page would have done.
 // Every string from the dictionary is set as text, never parsed as HTML.
 
 import { INTERACTIVE, WRAPPER_TAG } from './wrap.js';

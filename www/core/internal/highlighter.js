@@ -821,22 +821,20 @@ export class Highlighter {
     const changed = [...this.pending];
     this.pending.clear();
     this.forgetDetached();
+    // Blocks the page made editable lose their marks; changedBlocks skips
+    // them, as it skips every editable place.
     const editable = [...this.nowEditable].filter((element) => element.isConnected && element.isContentEditable);
     this.nowEditable.clear();
-    if (editable.length > 0) {
-      this.takePageRecords();
-      this.removeWithin(editable);
-      this.observer.takeRecords();
-    }
     const roots = this.changedBlocks(changed);
+    if (roots.length === 0 && editable.length === 0) return;
+    this.takePageRecords();
+    const focused = roots.length > 0 ? this.focusedPlace(this.records) : null;
+    this.removeWithin([...editable, ...roots]);
+    this.observer.takeRecords();
     if (roots.length === 0) {
-      if (editable.length > 0) this.notify({ added: [], mentions: this.current.slice(), timings: { extraction: 0, matching: 0, domChanges: 0 } });
+      this.notify({ added: [], mentions: this.current.slice(), timings: { extraction: 0, matching: 0, domChanges: 0 } });
       return;
     }
-    this.takePageRecords();
-    const focused = this.focusedPlace(this.records);
-    this.removeWithin(roots);
-    this.observer.takeRecords();
     const seen = new Set(this.options.mentions === 'first' ? this.current.map((m) => m.entity.id) : []);
     const timings = { extraction: 0, matching: 0, domChanges: 0 };
     const epoch = this.epoch;
@@ -1038,7 +1036,7 @@ export class Highlighter {
     moves?.disconnect();
     const current = unwrapWalked(this.records, extracted);
     this.observer?.takeRecords();
-    for (const target of moves?.targets ?? []) moves.observe(target, { childList: true, subtree: true });
+    for (const target of moves?.targets ?? []) moves.watch(target);
     return current ? performance.now() - began : null;
   }
 

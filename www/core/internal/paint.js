@@ -334,7 +334,6 @@ export class Painter {
   publish() {
     this.passOpen = false;
     if (!this.nearViewportOnly && this.rangeCount > REGISTER_ALL_UP_TO) this.watchAll();
-    if (!this.nearViewportOnly) this.retirePredecessor();
     if (this.nearViewportOnly) {
       // Under watch, a range is shown once the near watcher has placed its
       // element, a frame or two after it was added: the pass before's paint
@@ -349,6 +348,7 @@ export class Painter {
       this.setRegistry();
       return;
     }
+    this.retirePredecessor();
     this.register(this.staged);
     this.staged = [];
     this.setRegistry();
@@ -434,7 +434,9 @@ export class Painter {
         }
       }
     }
-    if (this.predecessor && !this.passOpen && this.handoverTimer && this.allPlaced()) this.handOver();
+    // After publish() (passOpen is set until then), the last element
+    // placed hands the registry over.
+    if (this.predecessor && !this.passOpen && this.allPlaced()) this.handOver();
   }
 
   onSoon(changes) {
