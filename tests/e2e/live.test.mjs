@@ -327,12 +327,75 @@ for (const mode of ['wrap', 'paint']) {
     assert.equal(await page.evaluate(() => document.getElementById('edit').innerHTML), 'Talks in Baku and Yerevan. Then Washington.');
     await page.evaluate(() => { document.getElementById('edit').contentEditable = 'false'; });
     await page.waitForTimeout(300);
-    assert.deepEqual((await marked()).mentions.sort(), ['Baku', 'Georgia', 'Washington', 'Yerevan'], 'marked again once no longer editable');
+    assert.deepEqual((await marked()).mentions, ['Baku', 'Yerevan', 'Washington', 'Georgia'], 'marked again once no longer editable, listed in document order');
     assert.deepEqual(consoleErrors, []);
     assert.deepEqual(pageErrors, []);
     await page.close();
   });
 }
+
+for (const mode of ['wrap', 'paint']) {
+  test(`${mode}, observe: what the page or the reader shows later (a tab, a hidden paragraph, a <details>) is highlighted then, and listed in document order`, async () => {
+    const { page, consoleErrors, pageErrors } = await open('live.html');
+    await page.evaluate(() => {
+      document.getElementById('root').innerHTML = `
+        <style>.panel { display: none } .show-a .a, .show-b .b { display: block }</style>
+        <p>Georgia first.</p>
+        <div id="tabs" class="show-a"><div class="panel a">Tab A: Baku.</div><div class="panel b">Tab B: <b>Yerevan</b>.</div></div>
+        <p id="later" hidden>Washington, later.</p>
+        <details id="more"><summary>More on Nikol Pashinyan</summary>Bare text on Baku. <p>Talks in Yerevan.</p></details>
+        <p>Ilham Aliyev last.</p>`;
+    });
+    await start(page, { observe: true, mode });
+    const state = () => page.evaluate(() => ({
+      mentions: window.highlighter.mentions.map((m) => m.text),
+      wrappers: document.querySelectorAll('#root entity-mention').length,
+    }));
+    // Hidden text is not highlighted; a closed <details> shows only its
+    // summary, its bare text included.
+    assert.deepEqual((await state()).mentions, ['Georgia', 'Baku', 'Nikol Pashinyan', 'Ilham Aliyev']);
+    await page.evaluate(() => { document.getElementById('tabs').className = 'show-b'; });
+    await page.waitForFunction(() => window.highlighter.mentions.length === 5);
+    assert.deepEqual((await state()).mentions, ['Georgia', 'Baku', 'Yerevan', 'Nikol Pashinyan', 'Ilham Aliyev']);
+    await page.evaluate(() => { document.getElementById('later').hidden = false; });
+    await page.waitForFunction(() => window.highlighter.mentions.length === 6);
+    // The reader opens the <details> by its summary.
+    await page.locator('#more summary').click();
+    await page.waitForFunction(() => window.highlighter.mentions.length === 8);
+    const opened = await state();
+    assert.deepEqual(opened.mentions, ['Georgia', 'Baku', 'Yerevan', 'Washington', 'Nikol Pashinyan', 'Baku', 'Yerevan', 'Ilham Aliyev']);
+    if (mode === 'wrap') assert.equal(opened.wrappers, 8);
+    else assert.deepEqual((await registeredRanges(page)).map((r) => r.text).sort(), [...opened.mentions].sort());
+    // Tab A's mention stays listed (and marked) while its tab is hidden.
+    assert.equal(await page.evaluate(() => document.getElementById('more').open), true);
+    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
+}
+
+test('observe: a page that animates through its attributes costs no passes', async () => {
+  const { page } = await open('live.html');
+  await page.evaluate(() => {
+    document.getElementById('root').innerHTML = '<p id="spin">Talks in Baku.</p><p hidden>Yerevan.</p><div id="box" class="a">Georgia.</div>';
+  });
+  await start(page, { observe: true, mode: 'paint' });
+  const passes = await page.evaluate(async () => {
+    const updates = window.updates;
+    const spin = document.getElementById('spin');
+    const box = document.getElementById('box');
+    for (let frame = 0; frame < 40; frame++) {
+      spin.style.transform = `translateX(${frame}px)`;
+      box.className = frame % 2 ? 'a' : 'b';
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    return window.updates - updates;
+  });
+  assert.equal(passes, 0);
+  assert.deepEqual(await mentionTexts(page), ['Baku', 'Georgia']);
+  await page.close();
+});
 
 describe('keyboard focus', () => {
   test('wrap: a focused mention keeps focus when the page changes its paragraph and when highlighting again', async () => {
@@ -353,7 +416,7 @@ describe('keyboard focus', () => {
     const updates = await page.evaluate(() => window.updates);
     await page.evaluate(() => document.getElementById('talks').append(' Washington too.'));
     await page.waitForFunction((before) => window.updates > before, updates);
-    assert.deepEqual(await mentionTexts(page), ['Georgia', 'Baku', 'Yerevan', 'Washington']);
+    assert.deepEqual(await mentionTexts(page), ['Baku', 'Yerevan', 'Washington', 'Georgia']);
     assert.equal(await focused(), 'Yerevan:true', 'focus is on the new wrapper of the same mention');
     // A full pass again.
     await page.evaluate(() => window.highlighter.highlight());

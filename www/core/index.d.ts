@@ -238,7 +238,8 @@ export interface Highlighter {
   readonly mode: 'wrap' | 'paint';
   /** Whether matching runs in a worker (see the `worker` option). */
   readonly worker: boolean;
-  /** The mentions of the last pass. */
+  /** The mentions on the page, in document order: the last pass's, and
+   * with `observe` those of the incremental passes since. */
   readonly mentions: Mention[];
   /** Title, date, size and entity count per type of the loaded dictionary.
    * With a `matcher` you gave, its `info()` is read again at each

@@ -37,36 +37,52 @@ const HTML_NS = 'http://www.w3.org/1999/xhtml';
  * editable, hidden, non-HTML (SVG, MathML), or matching `skipSelector`.
  */
 export function isExcluded(element, skipSelector) {
-  return excludedElement(element, element.tagName, skipSelector, designModeOf(element));
+  return exclusion(element, element.tagName, skipSelector, designModeOf(element)) !== KEPT;
 }
+
+/** What the walk makes of an element (exclusion): kept, skipped for good
+ * (its kind, the opt-out, editing, `skip`), or skipped while hidden, which
+ * the page may undo (hidden, aria-hidden, no box). */
+const KEPT = 0;
+const EXCLUDED = 1;
+const HIDDEN = 2;
 
 /**
  * isExcluded for the walk, which has read `tag` already and knows whether
  * the document is in `designMode` (one read per walk instead of one per
- * element). Every test is a plain "or", so their order changes only the
- * cost: DOM reads are not free (tens of nanoseconds each, several hundred
- * for checkVisibility), and most elements pass them all.
+ * element), and tells hidden apart from excluded. Every test is a plain
+ * "or", so their order changes only the cost: DOM reads are not free (tens
+ * of nanoseconds each, several hundred for checkVisibility), and most
+ * elements pass them all.
  */
-function excludedElement(element, tag, skipSelector, designMode) {
-  if (element.namespaceURI !== HTML_NS) return true;
-  if (EXCLUDED_TAGS.has(tag)) return true;
+function exclusion(element, tag, skipSelector, designMode) {
+  if (element.namespaceURI !== HTML_NS) return EXCLUDED;
+  if (EXCLUDED_TAGS.has(tag)) return EXCLUDED;
   // The opt-out, `hidden`, `aria-hidden` and `contenteditable` are all
   // attributes: an element without any (half of those in a typical news
   // page) needs one read instead of four.
   if (element.hasAttributes()) {
     const optOut = element.getAttribute(OPT_OUT_ATTRIBUTE);
-    if (optOut === 'off' || optOut === 'ui') return true;
-    if (element.hidden || element.getAttribute('aria-hidden') === 'true') return true;
+    if (optOut === 'off' || optOut === 'ui') return EXCLUDED;
     // isContentEditable looks at every ancestor, which makes a walk over a
     // deep tree quadratic. The walk rejects an editable subtree at its top,
     // where the attribute is (or everywhere, in a designMode document), so
     // only those elements need the full answer; a root inside an editable
     // ancestor is checked by the highlighter itself.
-    if (!designMode && element.hasAttribute('contenteditable') && element.isContentEditable) return true;
+    if (!designMode && element.hasAttribute('contenteditable') && element.isContentEditable) return EXCLUDED;
+    if (element.hidden || element.getAttribute('aria-hidden') === 'true') return HIDDEN;
   }
-  if (designMode && element.isContentEditable) return true;
-  if (skipSelector && element.matches(skipSelector)) return true;
-  return invisible(element);
+  if (designMode && element.isContentEditable) return EXCLUDED;
+  if (skipSelector && element.matches(skipSelector)) return EXCLUDED;
+  return invisible(element) ? HIDDEN : KEPT;
+}
+
+/** Whether an element the walk skipped as hidden (`hidden` in the
+ * result) is still hidden: for a closed `<details>`, whether it is still
+ * closed. */
+export function stillHidden(element) {
+  if (element.tagName === 'DETAILS' && !element.open) return true;
+  return isHidden(element);
 }
 
 /** Hidden from readers: `hidden`, `aria-hidden`, `display: none`,
@@ -149,6 +165,9 @@ class TextCollector {
     this.endsWithSeparator = false;
     this.scopes = new Set();
     this.length = 0;
+    /** Elements skipped as hidden (exclusion), and closed <details>: what
+     * the page or the reader may reveal later (`observe` watches them). */
+    this.hidden = [];
     // One frame per root being walked: the node to visit next, and the
     // block of the last text node, which decides where separators go.
     this.frames = [];
@@ -180,6 +199,8 @@ class TextCollector {
       block: root,
       blocks: [],
       designMode: designModeOf(root),
+      // The closed <details> last entered, whose own text is hidden (visit).
+      closedDetails: null,
       // Whether a text node of this frame is taken: its scope is then in
       // `scopes`, and need not be added again per text node.
       taken: false,
@@ -243,7 +264,7 @@ class TextCollector {
     const type = node.nodeType;
     if (type === 3) {
       const data = node.data;
-      if (data.length > 0) {
+      if (data.length > 0 && frame.block !== frame.closedDetails) {
         const block = frame.block;
         if (block !== frame.lastBlock) {
           this.separate();
@@ -273,12 +294,25 @@ class TextCollector {
       }
       return next;
     }
-    if (excludedElement(node, tag, this.skipSelector, frame.designMode) && !this.own?.has(node)) return after(node, frame);
+    const verdict = exclusion(node, tag, this.skipSelector, frame.designMode);
+    if (verdict !== KEPT && !this.own?.has(node)) {
+      if (verdict === HIDDEN) this.hidden.push(node);
+      return after(node, frame);
+    }
     const child = node.firstChild;
     let next;
     if (child) {
       frame.blocks.push(frame.block);
-      if (BLOCK_TAGS.has(tag)) frame.block = node;
+      if (BLOCK_TAGS.has(tag)) {
+        frame.block = node;
+        // A closed <details> shows its <summary>; the rest of it is
+        // hidden until the reader opens it. Its elements have no box, so
+        // the walk skips them as hidden; its bare text is skipped here.
+        if (tag === 'DETAILS' && !node.open) {
+          frame.closedDetails = node;
+          this.hidden.push(node);
+        }
+      }
       next = child;
     } else {
       next = after(node, frame);
@@ -314,7 +348,7 @@ class TextCollector {
   }
 
   result() {
-    return { text: this.parts.join(''), nodes: this.nodes, datas: this.datas, starts: this.starts, scopes: this.scopes };
+    return { text: this.parts.join(''), nodes: this.nodes, datas: this.datas, starts: this.starts, scopes: this.scopes, hidden: this.hidden };
   }
 }
 

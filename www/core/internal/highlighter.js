@@ -2,7 +2,7 @@
 // later, and the two ways of showing mentions (wrapping them in elements, or
 // painting them with the CSS Custom Highlight API).
 import { HighlighterError, report } from './errors.js';
-import { BLOCK_SEPARATOR, blockAncestor, extractText, extractTextSliced, isExcluded, nodeUnchanged, OPT_OUT_ATTRIBUTE, stillCurrent } from './extract.js';
+import { BLOCK_SEPARATOR, blockAncestor, extractText, extractTextSliced, isExcluded, nodeUnchanged, OPT_OUT_ATTRIBUTE, stillCurrent, stillHidden } from './extract.js';
 import { labelWrapper, mentionPieces, placeOf, planPieces, unwrap, unwrapWalked, wrap, wrapperAt, wrappersOf, WRAPPER_TAG } from './wrap.js';
 import { CARD_TAG, CardController } from './card.js';
 import { adoptHighlightStyles } from './styles.js';
@@ -179,6 +179,56 @@ function refuseDefinedWrapper(scopes) {
   }
 }
 
+/** The attributes observe watches: contenteditable, and those that show
+ * or hide what a pass skipped as hidden. */
+const WATCHED_ATTRIBUTES = ['contenteditable', 'hidden', 'aria-hidden', 'open', 'class', 'style'];
+
+/** Whether `element` is one of `elements` or inside one, across shadow
+ * roots and same-origin frames. */
+function insideAny(element, elements) {
+  for (let node = element; node; node = node.parentNode ?? node.host ?? node.defaultView?.frameElement) {
+    if (elements.has(node)) return true;
+  }
+  return false;
+}
+
+/** Sort order of two nodes as a pass walks them (extract.js): document
+ * order, a shadow tree where its host is and before the host's own
+ * children, a frame's document where the frame is. */
+function documentOrder(a, b) {
+  const outward = (node) => {
+    const chain = [node];
+    for (;;) {
+      const scope = chain[chain.length - 1].getRootNode();
+      const outer = scope.host ?? scope.defaultView?.frameElement;
+      if (!outer) return chain;
+      chain.push(outer);
+    }
+  };
+  const upA = outward(a);
+  const upB = outward(b);
+  let i = upA.length - 1;
+  let j = upB.length - 1;
+  while (i > 0 && j > 0 && upA[i] === upB[j]) {
+    i--;
+    j--;
+  }
+  if (upA[i] === upB[j]) return 0;
+  const position = upA[i].compareDocumentPosition(upB[j]);
+  if (position & 4) return -1; // b follows a (or is inside it)
+  if (position & 2) return 1;
+  return 0;
+}
+
+/** Document order of two mentions, by their first wrapper or painted
+ * text node, then by where they start in a pass's text. */
+function mentionOrder(a, b) {
+  const nodeA = a.elements[0] ?? a.paintedNodes?.[0];
+  const nodeB = b.elements[0] ?? b.paintedNodes?.[0];
+  if (nodeA && nodeB && nodeA !== nodeB) return documentOrder(nodeA, nodeB) || a.start - b.start;
+  return a.start - b.start;
+}
+
 function isOwnNode(node) {
   // The card's element is a div on a page that defined its tag.
   return node.nodeType === 1 && (OWN_TAGS.has(node.tagName) || node.getAttribute(OPT_OUT_ATTRIBUTE) === 'ui');
@@ -209,6 +259,11 @@ export class Highlighter {
     this.pending = new Set();
     /** Elements the page made editable since the last incremental pass. */
     this.nowEditable = new Set();
+    /** With observe: elements the passes skipped as hidden (extract.js),
+     * and the elements whose attributes changed since the last incremental
+     * pass, which may have shown some of them (takeRevealed). */
+    this.hiddenSkipped = new Set();
+    this.attributesChanged = new Set();
     this.flushTimer = 0;
     this.destroyed = false;
     /** Counts clearings (clear(), each full pass's own, destroy()): a pass
@@ -315,6 +370,8 @@ export class Highlighter {
     this.flushTimer = 0;
     this.pending.clear();
     this.nowEditable.clear();
+    this.hiddenSkipped.clear();
+    this.attributesChanged.clear();
   }
 
   /** Whether a pass begun at `epoch` should stop: the highlighter was
@@ -376,6 +433,7 @@ export class Highlighter {
         timings.extraction += performance.now() - began - paused;
         if (this.stopped(epoch)) return [];
         if (extracted === null) continue;
+        if (this.observer) for (const element of extracted.hidden) this.hiddenSkipped.add(element);
         if (extracted.nodes.length === 0) return [];
         // Read before each show (notePageMoves); the early wrapping's own
         // records are taken with show()'s, in the task that makes them, so
@@ -777,8 +835,8 @@ export class Highlighter {
       if (scope.host) targets.add(scope);
       else if (scope !== root.ownerDocument && scope.body) targets.add(scope.body);
     }
-    // contenteditable too: see noteMutations.
-    for (const target of targets) this.observer.observe(target, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['contenteditable'] });
+    // Attributes too: see noteMutations.
+    for (const target of targets) this.observer.observe(target, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: WATCHED_ATTRIBUTES });
   }
 
   /** Records the page's changes that are not the highlighter's own. */
@@ -790,11 +848,16 @@ export class Highlighter {
   noteMutations(records) {
     for (const record of records) {
       if (record.type === 'attributes') {
-        // A block the page makes editable loses its marks: the reader is
-        // about to type into it, and an editor would save the wrappers
-        // with their text. (A document put in designMode sends no record.)
-        if (record.target.isContentEditable) this.nowEditable.add(record.target);
-        else this.pending.add(record.target);
+        if (record.attributeName === 'contenteditable') {
+          // A block the page makes editable loses its marks: the reader is
+          // about to type into it, and an editor would save the wrappers
+          // with their text. (A document put in designMode sends no
+          // record.)
+          if (record.target.isContentEditable) this.nowEditable.add(record.target);
+          else this.pending.add(record.target);
+        } else if (this.hiddenSkipped.size > 0 && !isOwnNode(record.target)) {
+          this.attributesChanged.add(record.target);
+        }
         continue;
       }
       if (record.type === 'characterData') {
@@ -807,7 +870,7 @@ export class Highlighter {
       for (const node of added) this.pending.add(node.nodeType === 1 ? node : record.target);
       if (removed.length) this.pending.add(record.target);
     }
-    if ((this.pending.size || this.nowEditable.size) && !this.flushTimer && !this.destroyed) {
+    if ((this.pending.size || this.nowEditable.size || this.attributesChanged.size) && !this.flushTimer && !this.destroyed) {
       this.flushTimer = setTimeout(() => {
         this.flushTimer = 0;
         this.enqueue(() => this.incrementalPass()).catch(() => {});
@@ -818,14 +881,15 @@ export class Highlighter {
   /** Highlights what changed: the blocks around every pending change. */
   async incrementalPass() {
     if (this.destroyed || !this.observer) return;
-    const changed = [...this.pending];
+    const changed = [...this.pending, ...this.takeRevealed()];
     this.pending.clear();
     this.forgetDetached();
     // Blocks the page made editable lose their marks; changedBlocks skips
     // them, as it skips every editable place.
     const editable = [...this.nowEditable].filter((element) => element.isConnected && element.isContentEditable);
     this.nowEditable.clear();
-    const roots = this.changedBlocks(changed);
+    // In document order, so the mentions added come in that order too.
+    const roots = this.changedBlocks(changed).sort(documentOrder);
     if (roots.length === 0 && editable.length === 0) return;
     this.takePageRecords();
     const focused = roots.length > 0 ? this.focusedPlace(this.records) : null;
@@ -844,10 +908,63 @@ export class Highlighter {
       return;
     }
     this.focusAgain(focused);
+    if (added) this.placeAdded(added);
     if (added === null) for (const root of roots) this.pending.add(root);
     // New shadow roots or iframes met in this pass are watched too.
     if (this.observer) this.observe(this.options.root);
     this.notify({ added: added ?? [], mentions: this.current.slice(), timings });
+  }
+
+  /**
+   * The elements skipped as hidden that are now shown, where the page
+   * changed an attribute on them or above them since the last incremental
+   * pass: a tab panel, a "read more", a <details> the reader opened.
+   * Checking every skipped element against the changed ones (rather than
+   * re-highlighting around every change of class or style) keeps a page
+   * that animates through its attributes from costing a pass per frame.
+   */
+  takeRevealed() {
+    if (this.attributesChanged.size === 0) return [];
+    const changed = this.attributesChanged;
+    this.attributesChanged = new Set();
+    const revealed = [];
+    for (const element of this.hiddenSkipped) {
+      if (!element.isConnected) {
+        this.hiddenSkipped.delete(element);
+        continue;
+      }
+      if (!insideAny(element, changed) || stillHidden(element)) continue;
+      this.hiddenSkipped.delete(element);
+      revealed.push(element);
+    }
+    return revealed;
+  }
+
+  /** Puts the mentions an incremental pass added (at the end of `current`,
+   * in document order) among the others, so the list stays in document
+   * order. No other mention lies in the blocks it highlighted again. */
+  placeAdded(added) {
+    if (added.length === 0) return;
+    const kept = this.current.slice(0, this.current.length - added.length);
+    const merged = [];
+    let from = 0;
+    let next = 0;
+    while (next < added.length) {
+      let low = from;
+      let high = kept.length;
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        if (mentionOrder(kept[middle], added[next]) < 0) low = middle + 1;
+        else high = middle;
+      }
+      for (; from < low; from++) merged.push(kept[from]);
+      // The added mentions that also come before kept[low] (a block's
+      // mentions, usually all of them) go here too, one comparison each.
+      do merged.push(added[next++]);
+      while (next < added.length && (low === kept.length || mentionOrder(added[next], kept[low]) < 0));
+    }
+    for (; from < kept.length; from++) merged.push(kept[from]);
+    this.current = merged;
   }
 
   /** Calls the user's onUpdate; a callback that throws must not break the
@@ -895,6 +1012,7 @@ export class Highlighter {
   /** Forgets mentions whose text left the page, so nothing is kept alive by
    * a page that replaces its content for hours. */
   forgetDetached() {
+    for (const element of this.hiddenSkipped) if (!element.isConnected) this.hiddenSkipped.delete(element);
     const attached = (mention) => (this.mode === 'paint' ? mention.paintedNodes?.every((node) => node.isConnected) : mention.elements.some((element) => element.isConnected));
     const gone = this.current.filter((mention) => !attached(mention));
     if (gone.length === 0) return;
