@@ -613,10 +613,14 @@ describe('paint mode with thousands of mentions', () => {
     await page.close();
   });
 
-  test('scrolling changes the registered ranges about once a screen, and the screen is always painted', async () => {
+  for (const inner of [false, true]) {
+  test(`scrolling ${inner ? 'an inner element (an app shell)' : 'the window'} changes the registered ranges about once a screen, and the screen is always painted`, async () => {
     const { page, pageErrors, consoleErrors } = await open();
     await addLines(page);
-    const facts = await page.evaluate(async (dictionary) => {
+    // An app shell: the page does not scroll, an element does; the near
+    // watcher's margins must widen its clip too, not just the viewport.
+    if (inner) await page.evaluate(() => { document.getElementById('root').style.cssText = 'position: fixed; inset: 0; overflow: auto'; });
+    const facts = await page.evaluate(async ({ dictionary, inner }) => {
       // Each frame in which the page's highlights changed costs the whole
       // page's paint again: count them.
       const frameNumber = { now: 0 };
@@ -642,7 +646,7 @@ describe('paint mode with thousands of mentions', () => {
       for (let step = 1; step <= steps; step++) {
         await nextFrame();
         frameNumber.now = step;
-        window.scrollBy(0, 40);
+        (inner ? root : window).scrollBy(0, 40);
         // What this frame will show: every mention on screen must be
         // registered by now.
         registered.clear();
@@ -660,7 +664,7 @@ describe('paint mode with thousands of mentions', () => {
       }
       highlighter.clear();
       return { mentions: mentions.length, changed: changedFrames.size, scrolled: steps * 40, viewport: innerHeight, unpainted: unpainted.slice(0, 5) };
-    }, DICTIONARY);
+    }, { dictionary: DICTIONARY, inner });
     assert.equal(facts.mentions, 6000);
     assert.deepEqual(facts.unpainted, [], 'every mention on screen was painted in every frame');
     const screens = facts.scrolled / facts.viewport;
@@ -670,4 +674,5 @@ describe('paint mode with thousands of mentions', () => {
     assert.deepEqual(consoleErrors, []);
     await page.close();
   });
+  }
 });

@@ -33,6 +33,11 @@ const REGISTER_ALL_UP_TO = 2000;
  * until one of them comes within a quarter screen (SOON_VISIBLE), and all
  * go in one change: about one change per screen scrolled, not one per
  * frame, which had made scrolling a 1 MB page run at 20-30 frames a second.
+ * Where the browser has it, the margins are a scrollMargin, which widens
+ * the viewport and every element that scrolls on the way: a rootMargin
+ * widens only the viewport, so in a page whose content scrolls inside an
+ * element (an app shell) text came into view unpainted. (Both at once add
+ * up, in Chromium 156, for the window.)
  */
 const NEAR_VIEWPORT = '150% 0px 150% 0px';
 const SOON_VISIBLE = '25% 0px 25% 0px';
@@ -400,8 +405,8 @@ export class Painter {
     let watchers = this.watchers.get(view);
     if (!watchers) {
       watchers = {
-        near: new view.IntersectionObserver((changes) => this.onNear(view, changes), { rootMargin: NEAR_VIEWPORT, delay: NEAR_REPORT_MS }),
-        soon: new view.IntersectionObserver((changes) => this.onSoon(changes), { rootMargin: SOON_VISIBLE }),
+        near: new view.IntersectionObserver((changes) => this.onNear(view, changes), { ...margin(view, NEAR_VIEWPORT), delay: NEAR_REPORT_MS }),
+        soon: new view.IntersectionObserver((changes) => this.onSoon(changes), margin(view, SOON_VISIBLE)),
       };
       this.watchers.set(view, watchers);
     }
@@ -619,6 +624,12 @@ function throughEdit({ head, end, shift }, from, to, inner) {
   if (to < head || (to === head && !inner.end)) return [from, to];
   if (from > end || (from === end && !inner.start)) return [from + shift, to + shift];
   return [null, null];
+}
+
+/** IntersectionObserver options that widen what counts as visible by
+ * `margin`: as a scrollMargin where `view` has it (see NEAR_VIEWPORT). */
+function margin(view, widening) {
+  return 'scrollMargin' in view.IntersectionObserver.prototype ? { scrollMargin: widening } : { rootMargin: widening };
 }
 
 /** Whether an IntersectionObserver report is of an element with no box of
