@@ -760,6 +760,53 @@ describe('hover card', () => {
     await page.close();
   });
 
+  for (const mode of ['wrap', 'paint']) {
+    test(`${mode}: in a page that scrolls an inner element, the wheel goes on scrolling it under a card opened by hover, which closes; a card opened from the keyboard follows its mention`, async () => {
+      const filler = '<p>Filler text without names.</p>'.repeat(40);
+      const { page, consoleErrors } = await fixture(`<div id="scroller" style="position: fixed; inset: 40px 0 0 0; overflow: auto">${filler.slice(0, 200)}<p id="talks">Talks in Baku went on.</p>${filler}</div>`);
+      await page.evaluate(() => { document.documentElement.style.overflow = 'hidden'; document.body.style.overflow = 'hidden'; });
+      await highlight(page, { options: { mode } });
+      const place = () => page.evaluate(() => {
+        const text = document.getElementById('talks').textContent;
+        const range = document.createRange();
+        const node = document.getElementById('talks').querySelector('entity-mention')?.firstChild ?? document.getElementById('talks').firstChild;
+        const at = node.data.indexOf('Baku');
+        range.setStart(node, at);
+        range.setEnd(node, at + 4);
+        const rect = range.getBoundingClientRect();
+        return { x: rect.left + rect.width / 2, y: rect.top + rect.height / 2, text };
+      });
+      const spot = await place();
+      await page.mouse.move(spot.x - 40, spot.y - 40);
+      await page.mouse.move(spot.x, spot.y, { steps: 3 });
+      await page.waitForTimeout(400);
+      assert.ok(await cardState(page), 'open after the dwell');
+      const positions = [];
+      for (let notch = 0; notch < 4; notch++) {
+        await page.mouse.wheel(0, 120);
+        await page.waitForTimeout(150);
+        positions.push(await page.evaluate(() => Math.round(document.getElementById('scroller').scrollTop)));
+      }
+      assert.ok(positions.every((top, i) => top > (i ? positions[i - 1] : 0)), `every notch scrolls the article (${positions.join(', ')})`);
+      assert.equal(await cardState(page), null, 'the card opened by hover closed');
+      if (mode === 'wrap') {
+        // From the keyboard: the card stays with its mention as the page scrolls.
+        await page.evaluate(() => { document.getElementById('scroller').scrollTop = 0; });
+        await page.locator('#talks entity-mention').focus();
+        await page.keyboard.press('Enter');
+        const before = await cardState(page);
+        assert.ok(before, 'open from the keyboard');
+        await page.evaluate(() => { document.getElementById('scroller').scrollTop += 30; });
+        await page.waitForTimeout(100);
+        const after = await cardState(page);
+        assert.ok(after, 'still open');
+        assert.ok(Math.abs(after.box.top - (before.box.top - 30)) < 2, `moved with its mention (${before.box.top} -> ${after.box.top})`);
+      }
+      assert.deepEqual(consoleErrors, []);
+      await page.close();
+    });
+  }
+
   test('Escape closes it', async () => {
     const { page } = await fixture('<p>In Baku today.</p>');
     await highlight(page);

@@ -59,6 +59,16 @@ function anchorElement(mention) {
   return node ? (node.nodeType === 1 ? node : node.parentElement) : null;
 }
 
+/** Whether scrolling `scroller` (an element, or a document for its
+ * window) moves `element`: whether it holds it, across shadow roots. */
+function holds(scroller, element) {
+  if (scroller?.nodeType === 9) return scroller === element.ownerDocument;
+  for (let node = element; node; node = node.parentNode ?? node.host) {
+    if (node === scroller) return true;
+  }
+  return false;
+}
+
 /** The open modal dialog or popover (the page's top layer) that holds
  * `element`, or null. */
 function topLayerAncestor(element) {
@@ -134,7 +144,7 @@ export class CardController {
       // card next to its mention while the page scrolls.
       on(this.doc, 'keydown', (event) => this.onDocumentKey(event), true);
       on(this.doc, 'pointerdown', (event) => this.onDocumentPointerDown(event), true);
-      on(this.doc.defaultView, 'scroll', () => this.reposition(), { capture: true, passive: true });
+      on(this.doc.defaultView, 'scroll', (event) => this.onScroll(event), { capture: true, passive: true });
       on(this.doc.defaultView, 'resize', () => this.reposition(), { passive: true });
     }
   }
@@ -376,6 +386,26 @@ export class CardController {
   openByPointer(mention, element, pointer) {
     if (this.hasFocusInside()) return;
     this.open(mention, element, { pointer });
+    this.openedByHover = this.mention === mention;
+  }
+
+  /**
+   * The page scrolled. A card opened by hover closes when what holds its
+   * mention scrolls: the reader has moved on, and a card that followed its
+   * mention would land under a still pointer. In a page that scrolls an
+   * inner element, the wheel then went to the card (outside that element)
+   * and the article stopped scrolling. Other cards follow their mention.
+   */
+  onScroll(event) {
+    if (!this.mention) return;
+    if (this.openedByHover && !this.hasFocusInside()) {
+      const anchor = anchorElement(this.mention);
+      if (!anchor || holds(event.target, anchor)) {
+        this.close({ restoreFocus: false });
+        return;
+      }
+    }
+    this.reposition();
   }
 
   hasFocusInside() {
@@ -509,6 +539,7 @@ export class CardController {
   open(mention, element, { pointer }) {
     clearTimeout(this.openTimer);
     clearTimeout(this.closeTimer);
+    this.openedByHover = false;
     element ??= anchorElement(mention);
     if (!element?.isConnected) return;
     if (openCard && openCard !== this) openCard.close({ restoreFocus: false });
