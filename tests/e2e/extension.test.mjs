@@ -456,6 +456,26 @@ describe('highlighting pages', () => {
     await page.close();
   });
 
+  test('a page that navigates by swapping in a new <body> (Turbo Drive, pjax) is highlighted again, and the popup lists the new page', async () => {
+    const { page, problems } = await openTab('extension-plain.html');
+    await waitForHighlights(page, (p) => p.includes('Baku'));
+    const tabId = await tabIdOf(page);
+    await waitForState(tabId, (s) => s.status === 'ready' && ids(s).includes('city:baku-az'));
+    await page.evaluate(() => {
+      history.pushState({}, '', '?story=2');
+      const next = new DOMParser().parseFromString('<body><main><p id="story">Talks moved to Yerevan and Tbilisi.</p></main></body>', 'text/html').body;
+      document.body = document.adoptNode(next);
+    });
+    await waitForHighlights(page, (p) => p.includes('Yerevan') && p.includes('Tbilisi'));
+    const state = await waitForState(tabId, (s) => s.status === 'ready' && ids(s).includes('city:yerevan-am'));
+    assert.deepEqual(ids(state).sort(), ['city:tbilisi-ge', 'city:yerevan-am'], 'only the new page\'s entities');
+    // The new body is watched too.
+    await page.evaluate(() => { document.getElementById('story').append(' Then Baku.'); });
+    await waitForHighlights(page, (p) => p.includes('Baku'));
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
   test('a restarted service worker builds its matcher again on the next message', async () => {
     const cdp = await context.newCDPSession(control);
     const statuses = [];

@@ -57,6 +57,9 @@ let enabled = false;
 /** 'off' | 'working' | 'ready' | 'error' */
 let status = 'off';
 let lastError = null;
+/** The <body> the highlighter was made for: a page that navigates by
+ * swapping in a new one (Turbo Drive, pjax) gets a new highlighter. */
+let highlightedBody = null;
 /** Changes run one after another: a toggle never interleaves with a pass. */
 let queue = Promise.resolve();
 
@@ -68,16 +71,18 @@ function schedule(task) {
 
 async function turnOn({ refresh = false } = {}) {
   enabled = true;
-  if (highlighter && !refresh && status === 'ready') return;
+  const sameBody = highlightedBody === document.body;
+  if (highlighter && !refresh && status === 'ready' && sameBody) return;
   // New dictionaries: the same highlighter highlights again, its matcher
   // asking the background for the new revision. Its marks stay on the page
   // until the new pass shows its own, and keyboard focus on a mention stays
   // with it; destroying and creating a highlighter instead left the page
   // bare while the new one asked for the dictionary info and ran its pass,
   // and closed any open card.
-  if (highlighter && refresh && status === 'ready') return runPass();
+  if (highlighter && refresh && status === 'ready' && sameBody) return runPass();
   highlighter?.destroy();
   highlighter = null;
+  highlightedBody = document.body;
   if (!document.body) {
     status = 'ready';
     return;
@@ -126,6 +131,7 @@ async function runPass() {
 
 function turnOff() {
   enabled = false;
+  highlightedBody = null;
   // destroy(), not clear(): it also removes the card's host element and the
   // adopted style sheet, so the page is exactly as it was.
   highlighter?.destroy();
@@ -189,6 +195,12 @@ function start() {
       schedule(() => (enabled ? turnOn({ refresh: true }) : undefined));
     }
   });
+
+  // A highlighter watches its own root, the body: a new <body> (or a first
+  // one, for a script that ran before it) comes to light here.
+  new MutationObserver(() => {
+    if (enabled && document.body !== highlightedBody) schedule(() => (enabled && document.body !== highlightedBody ? turnOn() : undefined));
+  }).observe(document.documentElement, { childList: true });
 
   apply(true);
 }
