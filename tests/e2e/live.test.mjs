@@ -232,6 +232,49 @@ for (const mode of ['wrap', 'paint']) {
   });
 }
 
+for (const mode of ['wrap', 'paint']) {
+  test(`${mode}, observe: web components that fill their shadow root later, or are defined later, are highlighted then`, async () => {
+    const { page, consoleErrors, pageErrors } = await open('live.html');
+    await page.evaluate(() => {
+      // A ticker whose shadow root is empty until its data comes.
+      customElements.define('news-ticker', class extends HTMLElement {
+        constructor() {
+          super();
+          this.attachShadow({ mode: 'open' });
+        }
+      });
+      document.getElementById('root').innerHTML = '<p>Georgia.</p><news-ticker id="ticker"></news-ticker><news-teaser id="teaser"></news-teaser>';
+    });
+    await start(page, { observe: true, mode });
+    assert.deepEqual(await mentionTexts(page), ['Georgia']);
+    await page.evaluate(() => {
+      const item = document.createElement('p');
+      item.textContent = 'Ticker: talks in Baku.';
+      document.getElementById('ticker').shadowRoot.append(item);
+    });
+    await page.waitForFunction(() => window.highlighter.mentions.length === 2);
+    // A teaser whose code loads after the first pass (a split bundle):
+    // defining it gives it a shadow root, and no mutation record.
+    await page.evaluate(() => {
+      customElements.define('news-teaser', class extends HTMLElement {
+        constructor() {
+          super();
+          this.attachShadow({ mode: 'open' }).innerHTML = '<p>Teaser: Yerevan.</p>';
+        }
+      });
+    });
+    await page.waitForFunction(() => window.highlighter.mentions.length === 3);
+    assert.deepEqual(await mentionTexts(page), ['Georgia', 'Baku', 'Yerevan']);
+    if (mode === 'wrap') {
+      const wrapped = await page.evaluate(() => ['ticker', 'teaser'].map((id) => document.getElementById(id).shadowRoot.querySelectorAll('entity-mention').length));
+      assert.deepEqual(wrapped, [1, 1]);
+    }
+    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
+}
+
 describe('observe: changes the highlighter must not lose', () => {
   test('wrap: after the page merges text nodes with normalize(), clear() still takes every wrapper out', async () => {
     const { page, consoleErrors, pageErrors } = await open('live.html');

@@ -168,6 +168,12 @@ class TextCollector {
     /** Elements skipped as hidden (exclusion), and closed <details>: what
      * the page or the reader may reveal later (`observe` watches them). */
     this.hidden = [];
+    /** Every Document and ShadowRoot entered, with text or not (one still
+     * empty may be filled later), and the custom elements (a tag with a
+     * hyphen) met without a shadow root, which their definition, if it
+     * comes later, may give one. */
+    this.entered = new Set();
+    this.shadowless = [];
     // One frame per root being walked: the node to visit next, and the
     // block of the last text node, which decides where separators go.
     this.frames = [];
@@ -185,6 +191,7 @@ class TextCollector {
   enter(root) {
     this.separate();
     const scope = root.getRootNode();
+    this.entered.add(scope);
     if (this.onScope && !this.scopes.has(scope)) this.onScope(scope);
     this.frames.push({
       root,
@@ -318,6 +325,7 @@ class TextCollector {
       next = after(node, frame);
     }
     const shadow = node.shadowRoot;
+    if (!shadow && tag.includes('-')) this.shadowless.push(node);
     if (shadow) {
       this.separate();
       frame.lastBlock = null;
@@ -348,7 +356,7 @@ class TextCollector {
   }
 
   result() {
-    return { text: this.parts.join(''), nodes: this.nodes, datas: this.datas, starts: this.starts, scopes: this.scopes, hidden: this.hidden };
+    return { text: this.parts.join(''), nodes: this.nodes, datas: this.datas, starts: this.starts, scopes: this.scopes, hidden: this.hidden, entered: this.entered, shadowless: this.shadowless };
   }
 }
 

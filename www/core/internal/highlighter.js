@@ -183,11 +183,17 @@ function refuseDefinedWrapper(scopes) {
  * or hide what a pass skipped as hidden. */
 const WATCHED_ATTRIBUTES = ['contenteditable', 'hidden', 'aria-hidden', 'open', 'class', 'style'];
 
-/** Whether `element` is one of `elements` or inside one, across shadow
- * roots and same-origin frames. */
-function insideAny(element, elements) {
-  for (let node = element; node; node = node.parentNode ?? node.host ?? node.defaultView?.frameElement) {
-    if (elements.has(node)) return true;
+/** The node above `node` as a pass walks: its parent, a shadow root's
+ * host, a same-origin frame's element for its document. */
+function walkParent(node) {
+  return node.parentNode ?? node.host ?? node.defaultView?.frameElement ?? null;
+}
+
+/** Whether `node` is one of `elements` or inside one, across shadow roots
+ * and same-origin frames. */
+function insideAny(node, elements) {
+  for (let up = node; up; up = walkParent(up)) {
+    if (elements.has(up)) return true;
   }
   return false;
 }
@@ -264,6 +270,13 @@ export class Highlighter {
      * pass, which may have shown some of them (takeRevealed). */
     this.hiddenSkipped = new Set();
     this.attributesChanged = new Set();
+    /** With observe: every ShadowRoot and Document the passes entered,
+     * with text or not, all watched; custom elements met without a shadow
+     * root whose definition has not come (awaitDefinitions), and the tag
+     * names awaited, per registry. */
+    this.enteredScopes = new Set();
+    this.undefinedElements = new Set();
+    this.awaitedTags = new WeakMap();
     this.flushTimer = 0;
     this.destroyed = false;
     /** Counts clearings (clear(), each full pass's own, destroy()): a pass
@@ -372,6 +385,8 @@ export class Highlighter {
     this.nowEditable.clear();
     this.hiddenSkipped.clear();
     this.attributesChanged.clear();
+    this.enteredScopes.clear();
+    this.undefinedElements.clear();
   }
 
   /** Whether a pass begun at `epoch` should stop: the highlighter was
@@ -433,7 +448,11 @@ export class Highlighter {
         timings.extraction += performance.now() - began - paused;
         if (this.stopped(epoch)) return [];
         if (extracted === null) continue;
-        if (this.observer) for (const element of extracted.hidden) this.hiddenSkipped.add(element);
+        if (this.observer) {
+          for (const element of extracted.hidden) this.hiddenSkipped.add(element);
+          for (const scope of extracted.entered) this.enteredScopes.add(scope);
+          this.awaitDefinitions(extracted.shadowless);
+        }
         if (extracted.nodes.length === 0) return [];
         // Read before each show (notePageMoves); the early wrapping's own
         // records are taken with show()'s, in the task that makes them, so
@@ -831,7 +850,7 @@ export class Highlighter {
     const view = root.ownerDocument.defaultView;
     this.observer ??= new view.MutationObserver((records) => this.noteMutations(records));
     const targets = new Set([root]);
-    for (const scope of this.styleReleases.keys()) {
+    for (const scope of [...this.styleReleases.keys(), ...this.enteredScopes]) {
       if (scope.host) targets.add(scope);
       else if (scope !== root.ownerDocument && scope.body) targets.add(scope.body);
     }
@@ -870,11 +889,46 @@ export class Highlighter {
       for (const node of added) this.pending.add(node.nodeType === 1 ? node : record.target);
       if (removed.length) this.pending.add(record.target);
     }
+    this.scheduleIncrementalPass();
+  }
+
+  /** An incremental pass BATCH_DELAY_MS from now, if there is anything
+   * for it and none is scheduled. */
+  scheduleIncrementalPass() {
     if ((this.pending.size || this.nowEditable.size || this.attributesChanged.size) && !this.flushTimer && !this.destroyed) {
       this.flushTimer = setTimeout(() => {
         this.flushTimer = 0;
         this.enqueue(() => this.incrementalPass()).catch(() => {});
       }, BATCH_DELAY_MS);
+    }
+  }
+
+  /**
+   * Custom elements a pass met without a shadow root, whose definition has
+   * not come (code loaded later, a split bundle): defining one may give it
+   * a shadow root and content, with no mutation record, so each is looked
+   * at again once its definition comes.
+   */
+  awaitDefinitions(elements) {
+    for (const element of elements) {
+      const registry = element.ownerDocument.defaultView?.customElements;
+      const name = element.localName;
+      if (!registry || registry.get(name)) continue;
+      this.undefinedElements.add(element);
+      let awaited = this.awaitedTags.get(registry);
+      if (!awaited) this.awaitedTags.set(registry, (awaited = new Set()));
+      if (awaited.has(name)) continue;
+      awaited.add(name);
+      registry.whenDefined(name).then(() => {
+        awaited.delete(name);
+        if (!this.observer) return;
+        for (const waiting of this.undefinedElements) {
+          if (waiting.localName !== name || waiting.ownerDocument.defaultView?.customElements !== registry) continue;
+          this.undefinedElements.delete(waiting);
+          if (waiting.isConnected) this.pending.add(waiting);
+        }
+        this.scheduleIncrementalPass();
+      }, () => {});
     }
   }
 
@@ -996,7 +1050,8 @@ export class Highlighter {
     // a page that appends thousands of paragraphs at once must not cost
     // the square of their number.
     const nested = (block) => {
-      for (let up = block.parentNode; up; up = up.parentNode) if (blocks.has(up)) return true;
+      // Across shadow roots and frames too: the outer block's walk enters them.
+      for (let up = walkParent(block); up; up = walkParent(up)) if (blocks.has(up)) return true;
       return false;
     };
     return [...blocks].filter((block) => !nested(block));
@@ -1013,6 +1068,8 @@ export class Highlighter {
    * a page that replaces its content for hours. */
   forgetDetached() {
     for (const element of this.hiddenSkipped) if (!element.isConnected) this.hiddenSkipped.delete(element);
+    for (const element of this.undefinedElements) if (!element.isConnected) this.undefinedElements.delete(element);
+    for (const scope of this.enteredScopes) if (!(scope.host ?? scope.body ?? scope.documentElement)?.isConnected) this.enteredScopes.delete(scope);
     const attached = (mention) => (this.mode === 'paint' ? mention.paintedNodes?.every((node) => node.isConnected) : mention.elements.some((element) => element.isConnected));
     const gone = this.current.filter((mention) => !attached(mention));
     if (gone.length === 0) return;
@@ -1028,10 +1085,8 @@ export class Highlighter {
   /** Removes the highlighter's marks inside `roots`. */
   removeWithin(roots) {
     const rootSet = new Set(roots);
-    const inside = (node) => {
-      for (let up = node; up; up = up.parentNode) if (rootSet.has(up)) return true;
-      return false;
-    };
+    // Across shadow roots and frames, as the pass that follows walks.
+    const inside = (node) => insideAny(node, rootSet);
     const removed = new Set(this.current.filter((mention) => (mention.elements.length ? mention.elements : mention.paintedNodes ?? []).some(inside)));
     if (removed.size === 0) return;
     this.current = this.current.filter((mention) => !removed.has(mention));
