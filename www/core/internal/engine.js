@@ -46,6 +46,10 @@ export async function startWasm(wasmUrl = DEFAULT_WASM_URL) {
  * also has the page's text (up to 64 KB of it) costs about 3 ms once
  * compiled, and brought that first pass to 32-38 ms. */
 const PRACTICE_ROUNDS = 16;
+/** Of those, the last few wait for the page's text, when it is coming: the
+ * rounds on it are worth the most, and on a slow machine all 16 had run
+ * before the page's walk handed it over. */
+const ROUNDS_KEPT_FOR_PAGE_TEXT = 4;
 let practiceRounds = 0;
 
 /**
@@ -60,9 +64,15 @@ export async function practiseWhile(pending, pageText) {
   const ran = { rounds: 0, onPageText: 0 };
   if (practiceRounds >= PRACTICE_ROUNDS) return ran;
   let text;
-  pageText?.then((known) => { text = known; }, () => {});
+  let textAnswered = !pageText;
+  const textKnown = pageText?.then((known) => { text = known; }, () => {}).finally(() => { textAnswered = true; });
   const { settled, pause } = await waitToPractise(pending);
   while (!settled() && practiceRounds < PRACTICE_ROUNDS) {
+    if (!textAnswered && practiceRounds >= PRACTICE_ROUNDS - ROUNDS_KEPT_FOR_PAGE_TEXT) {
+      // Until the text comes or the download ends (pause ends with it).
+      await Promise.race([textKnown, pause(1_000)]);
+      continue;
+    }
     practiceRounds += 1;
     try {
       Engine.warmUp(1, text || undefined);
