@@ -275,6 +275,35 @@ for (const mode of ['wrap', 'paint']) {
   });
 }
 
+for (const mode of ['wrap', 'paint']) {
+  test(`${mode}, observe: a card whose mention the page takes away closes, though the pointer stays still`, async () => {
+    const { page, consoleErrors, pageErrors } = await open('live.html');
+    await page.evaluate(() => { document.getElementById('root').innerHTML = '<p id="story" style="font-size: 24px">Talks in Baku went on.</p>'; });
+    await start(page, { observe: true, mode });
+    const spot = await page.evaluate(() => {
+      const node = document.getElementById('story').querySelector('entity-mention')?.firstChild ?? document.getElementById('story').firstChild;
+      const range = document.createRange();
+      const at = node.data.indexOf('Baku');
+      range.setStart(node, at);
+      range.setEnd(node, at + 4);
+      const rect = range.getBoundingClientRect();
+      return { x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 };
+    });
+    await page.mouse.move(spot.x - 30, spot.y - 30);
+    await page.mouse.move(spot.x, spot.y, { steps: 3 });
+    const cardOpen = () => page.evaluate(() => { const host = document.querySelector('entity-highlighter-card'); return Boolean(host && !host.hidden); });
+    await page.waitForFunction(() => { const host = document.querySelector('entity-highlighter-card'); return host && !host.hidden; });
+    // The page swaps its story (keyboard navigation, an auto-refresh).
+    await page.evaluate(() => { document.getElementById('root').innerHTML = '<p style="font-size: 24px">No names here, none at all.</p>'; });
+    await page.waitForFunction(() => window.highlighter.mentions.length === 0);
+    await page.waitForTimeout(100);
+    assert.equal(await cardOpen(), false);
+    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
+}
+
 describe('observe: changes the highlighter must not lose', () => {
   test('wrap: after the page merges text nodes with normalize(), clear() still takes every wrapper out', async () => {
     const { page, consoleErrors, pageErrors } = await open('live.html');

@@ -1075,6 +1075,9 @@ export class Highlighter {
     if (gone.length === 0) return;
     const goneSet = new Set(gone);
     this.current = this.current.filter((mention) => !goneSet.has(mention));
+    // A card stays open for as long as the pointer stays still: over the
+    // new story of a page that swapped its article, say.
+    for (const cards of this.cards.values()) if (goneSet.has(cards.mention)) cards.close({ restoreFocus: false });
     if (this.mode === 'paint') this.painter.remove(gone);
     // A record whose text nodes the page merged away (normalize()) still
     // owns its wrappers while any is in the page: dropped, they would
