@@ -1007,6 +1007,32 @@ describe('hover card', () => {
     await page.close();
   });
 
+  test('phone: the sheet never covers the tapped mention: at the bottom for a mention above it, at the top for one low on the screen', async () => {
+    const { page } = await fixture('<p id="high" style="margin-top:60px">Talks in Baku.</p><p style="margin-top:560px" id="low">Then Yerevan.</p>', { hasTouch: true, isMobile: true, viewport: { width: 390, height: 700 } });
+    // A phone's page says how wide it is (without this, its layout is 980 px).
+    await page.evaluate(() => document.head.insertAdjacentHTML('beforeend', '<meta name="viewport" content="width=device-width, initial-scale=1">'));
+    await page.waitForFunction(() => innerWidth === 390);
+    await highlight(page);
+    const facts = async (text) => {
+      const mention = page.locator('entity-mention', { hasText: text });
+      await mention.tap();
+      const line = await mention.boundingBox();
+      const state = await cardState(page);
+      await page.screenshot({ path: `target/screenshots/sheet-${text.toLowerCase()}.png` });
+      return { line: { top: line.y, bottom: line.y + line.height }, box: state.box, names: state.names };
+    };
+    const high = await facts('Baku');
+    assert.deepEqual(high.names, ['Baku']);
+    assert.ok(Math.abs(high.box.bottom - 700) <= 1, `a sheet along the bottom (${JSON.stringify(high.box)})`);
+    assert.ok(high.box.top >= high.line.bottom, 'below the mention');
+    await page.keyboard.press('Escape');
+    const low = await facts('Yerevan');
+    assert.deepEqual(low.names, ['Yerevan']);
+    assert.ok(low.box.bottom <= low.line.top, `the sheet leaves the mention visible (${JSON.stringify(low)})`);
+    assert.ok(Math.abs(low.box.top) <= 1, 'along the top edge');
+    await page.close();
+  });
+
   test('summaries are text: a dictionary payload shows as text and runs nothing', async () => {
     const payload = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
     const { page } = await fixture('<p>Baku</p>');

@@ -618,15 +618,12 @@ export class CardController {
     const width = view.innerWidth;
     const height = view.innerHeight;
     host.classList.toggle('sheet', width < SHEET_BELOW_PX);
-    if (width < SHEET_BELOW_PX) {
-      // Small screens: a sheet along the bottom edge, as readers expect on
-      // phones, rather than a card that covers the text it explains.
-      this.dialog.style.removeProperty('max-height');
-      this.moveHost(0, height - this.dialog.getBoundingClientRect().height);
-      return;
-    }
     const line = this.lineRect(element);
     this.dialog.style.removeProperty('max-height');
+    if (width < SHEET_BELOW_PX) {
+      this.placeSheet(line, height);
+      return;
+    }
     let box = this.dialog.getBoundingClientRect();
     const rtl = view.getComputedStyle(element).direction === 'rtl';
     this.dialog.dir = rtl ? 'rtl' : 'ltr';
@@ -666,6 +663,27 @@ export class CardController {
     if (Math.abs(dx) < 1 && Math.abs(dy) < 1) return;
     host.style.setProperty('left', `${Math.round((x + dx) / zoom)}px`, 'important');
     host.style.setProperty('top', `${Math.round((y + dy) / zoom)}px`, 'important');
+  }
+
+  /**
+   * Small screens: a sheet along the bottom edge, as readers expect on
+   * phones, rather than a card that covers the text it explains. Where it
+   * would cover its mention's line (a mention low on the screen), along the
+   * top edge instead; where neither leaves the line clear, cut to the
+   * roomier side, where it scrolls.
+   */
+  placeSheet(line, height) {
+    const sheetHeight = this.dialog.getBoundingClientRect().height;
+    const roomBelow = height - line.bottom - GAP_PX;
+    const roomAbove = line.top - GAP_PX;
+    let atTop = false;
+    if (sheetHeight > roomBelow) {
+      atTop = sheetHeight <= roomAbove || roomAbove > roomBelow;
+      const room = atTop ? roomAbove : roomBelow;
+      if (sheetHeight > room && room >= SMALLEST_CARD_PX) this.dialog.style.setProperty('max-height', `${Math.floor(room / zoomOf(this.host))}px`, 'important');
+    }
+    this.host.classList.toggle('top', atTop);
+    this.moveHost(0, atTop ? 0 : height - this.dialog.getBoundingClientRect().height);
   }
 
   reposition() {

@@ -132,6 +132,11 @@ const CARD_CSS = `
   border-radius: 14px 14px 0 0;
   border-bottom: 0;
 }
+:host(.sheet.top) .card {
+  border-radius: 0 0 14px 14px;
+  border-bottom: 1px solid var(--border);
+  border-top: 0;
+}
 `;
 
 const sheets = new WeakMap();
