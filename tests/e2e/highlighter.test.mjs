@@ -533,6 +533,48 @@ describe('highlighting again', () => {
     await page.close();
   });
 
+  test('wrap: a pass of several slices marks the screen first, so no frame shows the screen less marked than before', async () => {
+    const { page, consoleErrors, pageErrors } = await fixture(null);
+    const facts = await page.evaluate(async () => {
+      const html = await (await fetch('/tests/data/sample-article.html')).text();
+      const article = new DOMParser().parseFromString(html, 'text/html').body;
+      const root = document.getElementById('root');
+      // 20 copies, 1,680 mentions: several DOM slices, too short a text to
+      // be matched screen first.
+      for (let i = 0; i < 20; i++) root.append(...article.cloneNode(true).childNodes);
+      window.scrollTo(0, document.body.scrollHeight * 0.7);
+      const local = await window.core.createLocalMatcher();
+      const highlighter = await window.core.createHighlighter({ root, matcher: window.lateMatcher(local, 80), mode: 'wrap' });
+      const mentions = (await highlighter.highlight()).mentions.length;
+      const onScreen = () => {
+        let count = 0;
+        for (const element of root.querySelectorAll('entity-mention')) {
+          const rect = element.getBoundingClientRect();
+          if (rect.bottom > 0 && rect.top < innerHeight) count += 1;
+        }
+        return count;
+      };
+      const before = onScreen();
+      const all = () => root.querySelectorAll('entity-mention').length;
+      const stopWatching = window.watchFrames(() => [onScreen(), all()]);
+      await highlighter.highlight();
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 50)));
+      const frames = stopWatching();
+      highlighter.destroy();
+      local.free();
+      window.scrollTo(0, 0);
+      return { mentions, before, frames };
+    });
+    assert.equal(facts.mentions, 1680);
+    assert.ok(facts.before > 10, `${facts.before} marks on screen`);
+    assert.ok(facts.frames.length >= 5, `${facts.frames.length} frames watched`);
+    const partial = facts.frames.filter(([, all]) => all < 1700 && all > 0);
+    assert.ok(facts.frames.every(([screen]) => screen === facts.before), `a frame not showing the ${facts.before} marks on screen: ${facts.frames.map(([screen, all]) => `${screen}/${all}`).join(' ')} (${partial.length} frames part-wrapped)`);
+    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
+
   test('a matcher given by the caller is asked for its info again at each pass, once at the first', async () => {
     const { page, consoleErrors, pageErrors } = await fixture(null);
     const facts = await page.evaluate(async () => {

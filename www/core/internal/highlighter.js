@@ -126,10 +126,10 @@ export function adoptStylesEarly(options) {
  * rectangle reads; on a page laid out otherwise the span is merely less
  * apt, since the whole text is matched afterwards anyway.
  */
-function visibleSpan(extracted, doc) {
+function visibleSpan(extracted, doc, minChars = VISIBLE_FIRST_MIN_CHARS) {
   const { nodes, starts, text } = extracted;
   const view = doc.defaultView;
-  if (!view || text.length < VISIBLE_FIRST_MIN_CHARS || doc.visibilityState === 'hidden') return null;
+  if (!view || text.length < minChars || doc.visibilityState === 'hidden') return null;
   const margin = view.innerHeight * VISIBLE_MARGIN_SCREENS;
   const top = -margin;
   const bottom = view.innerHeight + margin;
@@ -165,6 +165,19 @@ function visibleSpan(extracted, doc) {
   const next = last < nodes.length ? text.indexOf(BLOCK_SEPARATOR, starts[last]) : -1;
   const to = next === -1 ? text.length : next + 1;
   return to > from && to - from <= text.length / 2 ? [from, to] : null;
+}
+
+/** Wrap units (`[nodeIndex, pieces]`, in text order) with those of the
+ * text on screen first, each part in text order, and how many are on
+ * screen. The span is whole blocks, which no mention crosses, so a
+ * mention's pieces stay in order. */
+function screenFirst(units, extracted, doc) {
+  const span = visibleSpan(extracted, doc, 0);
+  if (!span) return { units, onScreen: 0 };
+  const [from, to] = span;
+  const shown = (unit) => extracted.starts[unit[0]] >= from && extracted.starts[unit[0]] < to;
+  const first = units.filter(shown);
+  return { units: [...first, ...units.filter((unit) => !shown(unit))], onScreen: first.length };
 }
 
 /** Wrap mode makes <entity-mention> elements: where the page has defined
@@ -662,9 +675,18 @@ export class Highlighter {
     for (const mention of mentions) mention.id = this.nextId++;
     // Work units that never share a text node: one per mention when
     // painting, one per text node when wrapping (a node is split once).
-    const units = this.mode === 'paint'
+    let units = this.mode === 'paint'
       ? mentions.map((mention) => ({ mention, pieces: mentionPieces(mention, extracted.nodes, extracted.starts) }))
       : [...planPieces(mentions, extracted.nodes, extracted.starts)];
+    // Wrapping again, the old wrappers went at the start of this task and
+    // the new ones come slice by slice: the screen's go first, so that no
+    // frame shows it less marked than before, all in the first slice, even
+    // past its budget (a screen's worth). (Paint keeps the old paint until
+    // the new is published.)
+    let firstSliceUnits = 0;
+    if (this.mode === 'wrap' && extracted.rewrapping && units.length > UNITS_PER_CLOCK_CHECK) {
+      ({ units, onScreen: firstSliceUnits } = screenFirst(units, extracted, this.options.root.ownerDocument));
+    }
     timings.matching += performance.now() - began;
     // Thousands of ranges go under watch as they are painted, slice by
     // slice, rather than in one long task at the end.
@@ -704,7 +726,7 @@ export class Highlighter {
           this.painter?.endPass();
           throw report(new HighlighterError('page', `the page could not be changed (${error?.message ?? error}); the change was undone`, { cause: error }));
         }
-      } while (index < units.length && performance.now() - began < budget);
+      } while (index < units.length && (index < firstSliceUnits || performance.now() - began < budget));
       this.observer?.takeRecords();
       moves?.takeRecords();
       extracted.passMoves?.takeRecords();
@@ -1211,6 +1233,7 @@ export class Highlighter {
     const moves = extracted.passMoves;
     moves?.disconnect();
     const current = unwrapWalked(this.records, extracted);
+    extracted.rewrapping = true;
     this.observer?.takeRecords();
     for (const target of moves?.targets ?? []) moves.watch(target);
     return current ? performance.now() - began : null;
