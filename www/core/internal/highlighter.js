@@ -959,6 +959,9 @@ export class Highlighter {
     if (this.destroyed || !this.observer) return;
     const changed = [...this.pending, ...this.takeRevealed()];
     this.pending.clear();
+    // Attribute changes that showed nothing (a page animating through
+    // `class` or `style`) cost no more than that check.
+    if (changed.length === 0 && this.nowEditable.size === 0) return;
     this.forgetDetached();
     // Blocks the page made editable lose their marks; changedBlocks skips
     // them, as it skips every editable place.
