@@ -54,10 +54,14 @@ async function open(page, options = {}) {
 function start(page, options) {
   return page.evaluate(async ({ dictionary, options }) => {
     window.updates = 0;
+    window.updateLog = [];
     window.highlighter = await window.core.createHighlighter({
       root: document.getElementById('root'),
       dictionary,
-      onUpdate: () => { window.updates += 1; },
+      onUpdate: (update) => {
+        window.updates += 1;
+        window.updateLog.push({ added: update.added.length, mentions: update.mentions.length });
+      },
       ...options,
     });
     await window.highlighter.highlight();
@@ -298,6 +302,92 @@ for (const mode of ['wrap', 'paint']) {
     await page.waitForFunction(() => window.highlighter.mentions.length === 0);
     await page.waitForTimeout(100);
     assert.equal(await cardOpen(), false);
+    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
+}
+
+for (const mode of ['wrap', 'paint']) {
+  test(`${mode}, observe: taking an entry out of a long live blog highlights nothing again, unless it joins text around it`, async () => {
+    const { page, consoleErrors, pageErrors } = await open('live.html');
+    await page.evaluate(() => {
+      const entries = Array.from({ length: 50 }, (_, i) => `<article><p>${i}: talks in Baku.</p></article>`).join('\n');
+      document.getElementById('root').innerHTML = `<section id="blog">${entries}</section><p id="join">Ilham<span id="cut">, said a source close to</span> Aliyev.</p>`;
+    });
+    await start(page, { observe: true, mode });
+    assert.equal((await mentionTexts(page)).length, 50);
+    const facts = await page.evaluate(async () => {
+      const updates = window.updateLog;
+      updates.length = 0;
+      const blog = document.getElementById('blog');
+      // The oldest entries go, one at a time, as a capped blog does.
+      for (let i = 0; i < 5; i++) {
+        blog.lastElementChild.remove();
+        await new Promise((resolve) => setTimeout(resolve, 60));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const afterRemovals = { updates: updates.slice(), mentions: window.highlighter.mentions.length };
+      // Taking out what separated two words makes one name of them.
+      document.getElementById('cut').remove();
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      return { afterRemovals, joined: window.highlighter.mentions.map((m) => m.text).filter((text) => text.includes('Aliyev')) };
+    });
+    assert.equal(facts.afterRemovals.mentions, 45, 'the entries taken out leave the list');
+    assert.ok(facts.afterRemovals.updates.length >= 1, 'the list change is told');
+    assert.ok(facts.afterRemovals.updates.every((update) => update.added === 0), `nothing highlighted again: ${JSON.stringify(facts.afterRemovals.updates)}`);
+    assert.deepEqual(facts.joined, ['Ilham Aliyev']);
+    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
+
+  test(`${mode}, observe: a long-running page with components coming and going keeps no listeners, styles or watchers for what it removed`, async () => {
+    const { page, consoleErrors, pageErrors } = await open('live.html');
+    await page.evaluate(() => {
+      customElements.define('news-card', class extends HTMLElement {
+        constructor() {
+          super();
+          this.attachShadow({ mode: 'open' }).innerHTML = '<p>Card: talks in Yerevan.</p>';
+        }
+      });
+      document.getElementById('root').innerHTML = '<p id="ticker">Baku at 0.</p><div id="cards"></div>';
+    });
+    await start(page, { observe: true, mode });
+    const cdp = await page.context().newCDPSession(page);
+    const listenersOnRoot = async () => {
+      const { result } = await cdp.send('Runtime.evaluate', { expression: "document.getElementById('root')" });
+      const { listeners } = await cdp.send('DOMDebugger.getEventListeners', { objectId: result.objectId });
+      return listeners.length;
+    };
+    const listenersAtStart = await listenersOnRoot();
+    const facts = await page.evaluate(async () => {
+      const cards = document.getElementById('cards');
+      const ticker = document.getElementById('ticker');
+      window.collected = 0;
+      const registry = new FinalizationRegistry(() => { window.collected += 1; });
+      window.keepRegistry = registry;
+      for (let i = 1; i <= 30; i++) {
+        // A component swapped, the ticker edited: each an incremental pass.
+        const card = document.createElement('news-card');
+        if (i < 30) registry.register(card.shadowRoot, i);
+        cards.replaceChildren(card);
+        ticker.firstChild.data = `Baku at ${i}.`;
+        await new Promise((resolve) => setTimeout(resolve, 60));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      return { mentions: window.highlighter.mentions.map((m) => m.text) };
+    });
+    const listenersAtEnd = await listenersOnRoot();
+    // The 29 shadow roots taken out of the page can be collected.
+    for (let i = 0; i < 5; i++) {
+      await cdp.send('HeapProfiler.collectGarbage');
+      await page.waitForTimeout(50);
+    }
+    const collected = await page.evaluate(() => window.collected);
+    assert.equal(listenersAtEnd, listenersAtStart, `listeners on the root: ${listenersAtStart} after the first pass, ${listenersAtEnd} after 30 more`);
+    assert.ok(collected >= 25, `${collected} of the 29 removed shadow roots collected`);
+    assert.deepEqual(facts.mentions, ['Baku', 'Yerevan']);
     assert.deepEqual(consoleErrors, []);
     assert.deepEqual(pageErrors, []);
     await page.close();

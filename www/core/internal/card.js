@@ -119,18 +119,39 @@ export class CardController {
     /** A link or button around a mention, whose focus opened the card. */
     this.focusedControl = null;
     this.host = null;
+    /** Removers of every listener added, and of those on each root, so
+     * that a root the page took away (a component's shadow root) can be
+     * let go of alone (detach). */
     this.listeners = [];
+    this.rootListeners = new Map();
     this.documentListening = false;
+  }
+
+  /** Listens to `type` on `target` until destroy(), or detach(`root`). */
+  listen(target, type, handler, options, root = null) {
+    target.addEventListener(type, handler, options);
+    const remove = () => target.removeEventListener(type, handler, options);
+    this.listeners.push(remove);
+    if (root) {
+      if (!this.rootListeners.has(root)) this.rootListeners.set(root, []);
+      this.rootListeners.get(root).push(remove);
+    }
+  }
+
+  /** Stops handling events under `root`, which the page has taken away. */
+  detach(root) {
+    if (!this.roots.delete(root)) return;
+    const removers = new Set(this.rootListeners.get(root));
+    this.rootListeners.delete(root);
+    for (const remove of removers) remove();
+    this.listeners = this.listeners.filter((remove) => !removers.has(remove));
   }
 
   /** Starts handling events for wrappers under `root`. */
   attach(root) {
     if (this.roots.has(root)) return;
     this.roots.add(root);
-    const on = (target, type, handler, options) => {
-      target.addEventListener(type, handler, options);
-      this.listeners.push(() => target.removeEventListener(type, handler, options));
-    };
+    const on = (target, type, handler, options) => this.listen(target, type, handler, options, target === root ? root : null);
     on(root, 'pointerover', (event) => this.onPointerOver(event));
     on(root, 'pointermove', (event) => this.onPointerMove(event), { passive: true });
     on(root, 'pointerout', (event) => this.onPointerOut(event));
@@ -156,13 +177,12 @@ export class CardController {
    */
   attachPainted(root, hitTest) {
     this.hitTest = hitTest;
+    // Every pass prepares its scopes again: listeners are added once.
+    if (this.roots.has(root)) return;
     this.attach(root);
     let frame = 0;
     let latest = null;
-    const on = (type, handler, options) => {
-      root.addEventListener(type, handler, options);
-      this.listeners.push(() => root.removeEventListener(type, handler, options));
-    };
+    const on = (type, handler, options) => this.listen(root, type, handler, options, root);
     on('pointermove', (event) => {
       if (event.pointerType === 'touch') return;
       latest = event;
@@ -215,6 +235,7 @@ export class CardController {
     this.close({ restoreFocus: false });
     for (const remove of this.listeners) remove();
     this.listeners = [];
+    this.rootListeners.clear();
     this.documentListening = false;
     this.roots.clear();
     this.host?.remove();

@@ -118,6 +118,12 @@ export function frameBody(iframe) {
   }
 }
 
+/** Whether `node` is an element that starts a block of its own (or a
+ * `<br>`): text is never joined across it. */
+export function isBlockElement(node) {
+  return node.nodeType === 1 && BLOCK_TAGS.has(node.tagName);
+}
+
 /** The block element `element` belongs to (itself if it is one), at most
  * `stop`. */
 export function blockAncestor(element, stop) {

@@ -166,6 +166,12 @@ export class Painter {
     this.editWatchers.set(scope, watcher);
   }
 
+  /** Stops following edits in `scope`, which the page has taken away. */
+  unfollow(scope) {
+    this.editWatchers.get(scope)?.disconnect();
+    this.editWatchers.delete(scope);
+  }
+
   onEdits(records) {
     // Each painted node's values in order: the one before each edit, then
     // the one it holds now.
