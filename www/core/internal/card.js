@@ -14,7 +14,7 @@
 // Every string from the dictionary is set as text, never parsed as HTML.
 
 import { INTERACTIVE, WRAPPER_TAG } from './wrap.js';
-import { OPT_OUT_ATTRIBUTE } from './extract.js';
+import { insideAny, OPT_OUT_ATTRIBUTE } from './extract.js';
 import { adoptCardStyles } from './styles.js';
 
 export const OPEN_DELAY_MS = 200;
@@ -63,10 +63,7 @@ function anchorElement(mention) {
  * window) moves `element`: whether it holds it, across shadow roots. */
 function holds(scroller, element) {
   if (scroller?.nodeType === 9) return scroller === element.ownerDocument;
-  for (let node = element; node; node = node.parentNode ?? node.host) {
-    if (node === scroller) return true;
-  }
-  return false;
+  return insideAny(element, new Set([scroller]));
 }
 
 /** The open modal dialog or popover (the page's top layer) that holds

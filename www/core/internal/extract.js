@@ -118,6 +118,21 @@ export function frameBody(iframe) {
   }
 }
 
+/** The node above `node` as the walk goes: its parent, a shadow root's
+ * host, a same-origin frame's element for its document. */
+export function walkParent(node) {
+  return node.parentNode ?? node.host ?? node.defaultView?.frameElement ?? null;
+}
+
+/** Whether `node` is one of `elements` (a Set) or inside one, across
+ * shadow roots and same-origin frames. */
+export function insideAny(node, elements) {
+  for (let up = node; up; up = walkParent(up)) {
+    if (elements.has(up)) return true;
+  }
+  return false;
+}
+
 /** Whether `node` is an element that starts a block of its own (or a
  * `<br>`): text is never joined across it. */
 export function isBlockElement(node) {

@@ -2,7 +2,7 @@
 // later, and the two ways of showing mentions (wrapping them in elements, or
 // painting them with the CSS Custom Highlight API).
 import { HighlighterError, report } from './errors.js';
-import { BLOCK_SEPARATOR, blockAncestor, extractText, extractTextSliced, isBlockElement, isExcluded, nodeUnchanged, OPT_OUT_ATTRIBUTE, stillCurrent, stillHidden } from './extract.js';
+import { BLOCK_SEPARATOR, blockAncestor, extractText, extractTextSliced, insideAny, isBlockElement, isExcluded, nodeUnchanged, OPT_OUT_ATTRIBUTE, stillCurrent, stillHidden, walkParent } from './extract.js';
 import { labelWrapper, mentionPieces, placeOf, planPieces, unwrap, unwrapWalked, wrap, wrapperAt, wrappersOf, WRAPPER_TAG } from './wrap.js';
 import { CARD_TAG, CardController } from './card.js';
 import { adoptHighlightStyles } from './styles.js';
@@ -195,21 +195,6 @@ function refuseDefinedWrapper(scopes) {
 /** The attributes observe watches: contenteditable, and those that show
  * or hide what a pass skipped as hidden. */
 const WATCHED_ATTRIBUTES = ['contenteditable', 'hidden', 'aria-hidden', 'open', 'class', 'style'];
-
-/** The node above `node` as a pass walks: its parent, a shadow root's
- * host, a same-origin frame's element for its document. */
-function walkParent(node) {
-  return node.parentNode ?? node.host ?? node.defaultView?.frameElement ?? null;
-}
-
-/** Whether `node` is one of `elements` or inside one, across shadow roots
- * and same-origin frames. */
-function insideAny(node, elements) {
-  for (let up = node; up; up = walkParent(up)) {
-    if (elements.has(up)) return true;
-  }
-  return false;
-}
 
 /** Whether taking nodes out (a childList `record`) may have let the text
  * on either side run together: both sides, past white space and comments,
@@ -1024,17 +1009,14 @@ export class Highlighter {
     // In document order, so the mentions added come in that order too.
     const { blocks, excluded } = this.changedBlocks(changed);
     const roots = blocks.sort(documentOrder);
-    if (roots.length === 0 && editable.length === 0 && excluded.length === 0) {
-      if (this.current.length !== before) this.notify({ added: [], mentions: this.current.slice(), timings: { extraction: 0, matching: 0, domChanges: 0 } });
-      return;
-    }
     this.takePageRecords();
     const focused = roots.length > 0 ? this.focusedPlace(this.records) : null;
     // Text the page moved into an excluded place loses its marks there.
     this.removeWithin([...editable, ...excluded, ...roots]);
     this.observer.takeRecords();
     if (roots.length === 0) {
-      this.notify({ added: [], mentions: this.current.slice(), timings: { extraction: 0, matching: 0, domChanges: 0 } });
+      // Marks taken off only: told if the list changed.
+      if (this.current.length !== before) this.notify({ added: [], mentions: this.current.slice(), timings: { extraction: 0, matching: 0, domChanges: 0 } });
       return;
     }
     const seen = new Set(this.options.mentions === 'first' ? this.current.map((m) => m.entity.id) : []);
@@ -1160,13 +1142,20 @@ export class Highlighter {
     for (const scope of this.enteredScopes) if (scopeGone(scope)) this.enteredScopes.delete(scope);
     this.releaseGoneScopes();
     const partly = [];
+    // Every incremental pass checks every mention: no array per mention.
     const gone = this.current.filter((mention) => {
       const pieces = this.mode === 'paint' ? mention.paintedNodes ?? [] : mention.elements;
-      const left = pieces.filter((piece) => piece.isConnected);
-      if (left.length > 0 && left.length < pieces.length) partly.push(left[0].parentElement);
+      let left = 0;
+      let first = null;
+      for (const piece of pieces) {
+        if (!piece.isConnected) continue;
+        left += 1;
+        first ??= piece;
+      }
+      if (left > 0 && left < pieces.length) partly.push(first.parentElement);
       // Painted, a mention goes with any of its text; wrapped, with the
       // last of its wrappers (the others go with its block's next pass).
-      return this.mode === 'paint' ? left.length < pieces.length : left.length === 0;
+      return this.mode === 'paint' ? left < pieces.length : left === 0;
     });
     if (gone.length === 0) return partly;
     const goneSet = new Set(gone);
@@ -1184,6 +1173,7 @@ export class Highlighter {
 
   /** Removes the highlighter's marks inside `roots`. */
   removeWithin(roots) {
+    if (roots.length === 0) return;
     const rootSet = new Set(roots);
     // Across shadow roots and frames, as the pass that follows walks.
     const inside = (node) => insideAny(node, rootSet);
