@@ -408,6 +408,25 @@ fn is_unit(text: &str, i: usize) -> bool {
     }
 }
 
+/// Whether an ASCII name's only white space is single spaces between
+/// other characters: such a name folds byte for byte.
+fn is_singly_spaced(bytes: &[u8]) -> bool {
+    let (Some(first), Some(last)) = (bytes.first(), bytes.last()) else {
+        return false;
+    };
+    if *first == b' ' || *last == b' ' {
+        return false;
+    }
+    let mut after_space = false;
+    for &b in bytes {
+        if b.is_ascii_whitespace() && (b != b' ' || after_space) {
+            return false;
+        }
+        after_space = b == b' ';
+    }
+    true
+}
+
 /// Folds a name the way text is folded, without leading or trailing space.
 pub(crate) fn fold_name(name: &str, options: FoldOptions) -> String {
     let mut out = String::new();
@@ -430,6 +449,15 @@ pub(crate) fn fold_name_into(name: &str, options: FoldOptions, out: &mut String)
         return;
     }
     let bytes = name.as_bytes();
+    if is_singly_spaced(bytes) {
+        // Nearly every name: its bytes fold one for one, so the copy is
+        // the fold (the loop below cost the index 700 instructions a name).
+        out.push_str(name);
+        if options.case {
+            out.make_ascii_lowercase();
+        }
+        return;
+    }
     let mut folded: Vec<u8> = std::mem::take(out).into_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -562,8 +590,10 @@ mod tests {
                     name.push(alphabet[(code % alphabet.len() as u32) as usize] as char);
                     code /= alphabet.len() as u32;
                 }
-                let slow = Folded::new(&name, FOLD).text.trim_matches(' ').to_owned();
-                assert_eq!(fold_name(&name, FOLD), slow, "folding {name:?}");
+                for options in [FOLD, FoldOptions { case: false, diacritics: true }] {
+                    let slow = Folded::new(&name, options).text.trim_matches(' ').to_owned();
+                    assert_eq!(fold_name(&name, options), slow, "folding {name:?}");
+                }
             }
         }
     }
