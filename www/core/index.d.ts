@@ -113,6 +113,8 @@ export interface DictionaryInfo {
 
 /** Finds mentions for a highlighter. */
 export interface Matcher {
+  /** Read again at each `highlight()` of a highlighter given this
+   * matcher, inside the pass: answer from what is at hand. */
   info(): Promise<DictionaryInfo>;
   /**
    * `(start, end, entity index)` triples in UTF-16 units (an ambiguous
