@@ -110,6 +110,8 @@ export class LocalMatcher {
   }
 
   free() {
+    // A freed engine answers nothing, info() included, as before it.
+    this.knownInfo = null;
     this.engine.free();
   }
 }
