@@ -808,13 +808,8 @@ mod differential {
         }
     }
 
-    /// xorshift64: the same mutations on every run.
-    fn next(state: &mut u64) -> u64 {
-        *state ^= *state << 13;
-        *state ^= *state >> 7;
-        *state ^= *state << 17;
-        *state
-    }
+    // The same mutations on every run.
+    use crate::xorshift as next;
 
     fn pick(state: &mut u64, below: usize) -> usize {
         usize::try_from(next(state) % below.max(1) as u64).unwrap_or(0)

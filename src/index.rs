@@ -1940,12 +1940,7 @@ mod tests {
         }
         // Random flips (a fixed xorshift sequence, so a failure repeats).
         let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = || crate::xorshift(&mut state);
         for _ in 0..3_000 {
             let mut damaged = bytes.clone();
             for _ in 0..1 + next() % 4 {

@@ -41,6 +41,16 @@ mod warm_up;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
+/// xorshift64, for unit tests that need the same pseudo-random sequence on
+/// every run (a failure then repeats).
+#[cfg(test)]
+pub(crate) fn xorshift(state: &mut u64) -> u64 {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    *state
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 pub use dictionary::BUNDLED_JSON;
 pub use dictionary::{CaseRule, Dictionary, DictionaryError, Entity, Limits, Location, Name, NameOptions, Problem};

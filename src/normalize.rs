@@ -645,12 +645,7 @@ mod tests {
         // DEL, a line feed, and a lead byte of two-byte UTF-8.
         let alphabet = [0x1F, b' ', b' ', b'!', b'a', b'Z', b'~', 0x7F, b'\n', 0xC3, 0x80];
         let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = || crate::xorshift(&mut seed);
         let mut taken = 0;
         for _ in 0..200_000 {
             // Mostly printable, so that windows of nine are often taken.

@@ -405,10 +405,7 @@ mod tests {
             for _ in 0..20 {
                 let mut s = String::from("e");
                 for _ in 0..len {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 7;
-                    seed ^= seed << 17;
-                    s.push(marks[(seed % marks.len() as u64) as usize]);
+                    s.push(marks[(crate::xorshift(&mut seed) % marks.len() as u64) as usize]);
                 }
                 let mut ours = Vec::new();
                 nfd_into(s.chars(), &mut ours);
