@@ -40,6 +40,12 @@ export function isExcluded(element, skipSelector) {
   return exclusion(element, element.tagName, skipSelector, designModeOf(element)) !== KEPT;
 }
 
+/** Whether the walk skips `element` as hidden, which the page may undo
+ * (see exclusion), rather than for good. */
+export function isSkippedAsHidden(element, skipSelector) {
+  return exclusion(element, element.tagName, skipSelector, designModeOf(element)) === HIDDEN;
+}
+
 /** What the walk makes of an element (exclusion): kept, skipped for good
  * (its kind, the opt-out, editing, `skip`), or skipped while hidden, which
  * the page may undo (hidden, aria-hidden, no box). */

@@ -2,7 +2,7 @@
 // later, and the two ways of showing mentions (wrapping them in elements, or
 // painting them with the CSS Custom Highlight API).
 import { HighlighterError, report } from './errors.js';
-import { BLOCK_SEPARATOR, blockAncestor, extractText, extractTextSliced, insideAny, isBlockElement, isExcluded, nodeUnchanged, OPT_OUT_ATTRIBUTE, stillCurrent, stillHidden, walkParent } from './extract.js';
+import { BLOCK_SEPARATOR, blockAncestor, extractText, extractTextSliced, insideAny, isBlockElement, isExcluded, isSkippedAsHidden, nodeUnchanged, OPT_OUT_ATTRIBUTE, stillCurrent, stillHidden, walkParent } from './extract.js';
 import { labelWrapper, mentionPieces, placeOf, planPieces, unwrap, unwrapWalked, wrap, wrapperAt, wrappersOf, WRAPPER_TAG } from './wrap.js';
 import { CARD_TAG, CardController } from './card.js';
 import { adoptHighlightStyles } from './styles.js';
@@ -1127,7 +1127,13 @@ export class Highlighter {
 
   insideExcluded(element, stop, skipSelector) {
     for (let current = element; current && current !== stop; current = current.parentElement) {
-      if (current.nodeType === 1 && (isExcluded(current, skipSelector) || isOwnNode(current))) return true;
+      if (current.nodeType !== 1) continue;
+      if (isOwnNode(current)) return true;
+      if (!isExcluded(current, skipSelector)) continue;
+      // Changed while hidden: watched, as a walk watches what it skips as
+      // hidden, so that showing it later highlights what it holds then.
+      if (this.observer && isSkippedAsHidden(current, skipSelector)) this.hiddenSkipped.add(current);
+      return true;
     }
     return false;
   }
