@@ -536,6 +536,54 @@ for (const mode of ['wrap', 'paint']) {
   });
 }
 
+for (const mode of ['wrap', 'paint']) {
+  test(`${mode}, observe: a root hidden at the first pass, by an ancestor or by its own attributes, is highlighted once shown`, async () => {
+    const { page, consoleErrors, pageErrors } = await open('live.html');
+    // In a closed tab panel: hidden from outside the root.
+    await page.evaluate(() => {
+      const root = document.getElementById('root');
+      const panel = document.createElement('div');
+      panel.id = 'panel';
+      panel.hidden = true;
+      root.before(panel);
+      panel.append(root);
+    });
+    await start(page, { observe: true, mode });
+    const texts = () => mentionTexts(page);
+    assert.deepEqual(await texts(), []);
+    await page.evaluate(() => { document.getElementById('feed').insertAdjacentHTML('beforeend', '<p>Then Yerevan.</p>'); });
+    await page.waitForTimeout(300);
+    assert.deepEqual(await texts(), [], 'nothing while hidden');
+    await page.evaluate(() => { document.getElementById('panel').hidden = false; });
+    await page.waitForFunction(() => window.highlighter.mentions.length === 3);
+    assert.deepEqual(await texts(), ['Baku', 'Baku', 'Yerevan'], 'what the root holds when shown');
+    if (mode === 'wrap') assert.equal(await page.evaluate(() => document.querySelectorAll('#root entity-mention').length), 3);
+    else assert.deepEqual((await registeredRanges(page)).map((r) => r.text).sort(), ['Baku', 'Baku', 'Yerevan']);
+    // Hidden by its own attribute, then highlighted again from scratch.
+    await page.evaluate(async () => {
+      window.highlighter.clear();
+      document.getElementById('root').setAttribute('aria-hidden', 'true');
+      await window.highlighter.highlight();
+    });
+    assert.deepEqual(await texts(), []);
+    await page.evaluate(() => { document.getElementById('root').removeAttribute('aria-hidden'); });
+    await page.waitForFunction(() => window.highlighter.mentions.length === 3);
+    // Without observe, a hidden root waits for the caller's next highlight().
+    await page.evaluate(async () => {
+      window.highlighter.setOptions({ observe: false });
+      window.highlighter.clear();
+      document.getElementById('panel').hidden = true;
+      await window.highlighter.highlight();
+      document.getElementById('panel').hidden = false;
+    });
+    await page.waitForTimeout(300);
+    assert.deepEqual(await texts(), []);
+    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
+}
+
 test('observe: a page that animates through its attributes costs no passes', async () => {
   const { page } = await open('live.html');
   await page.evaluate(() => {

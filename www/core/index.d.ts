@@ -75,7 +75,9 @@ export interface HighlighterOptions {
    * Keep highlighting content the page adds or changes later (infinite
    * scroll, live blogs, single-page navigation, edited text): a
    * MutationObserver batches changes and re-highlights only the blocks
-   * around them, in slices of a few milliseconds. Default `false`.
+   * around them, in slices of a few milliseconds. Text shown later (a
+   * tab, a `<details>`, a root hidden at the first pass) is highlighted
+   * when shown. Default `false`.
    */
   observe?: boolean;
   /** Called after each incremental pass (with `observe`). */

@@ -289,6 +289,9 @@ export class Highlighter {
      * pass, which may have shown some of them (takeRevealed). */
     this.hiddenSkipped = new Set();
     this.attributesChanged = new Set();
+    /** With observe, while the root is hidden: what tells of it being
+     * shown (awaitRootShown). */
+    this.rootShownWatch = null;
     /** With observe: every ShadowRoot and Document the passes entered,
      * with text or not, all watched; custom elements met without a shadow
      * root whose definition has not come (awaitDefinitions), and the tag
@@ -371,7 +374,10 @@ export class Highlighter {
       if (info && typeof info === 'object' && !this.stopped(epoch)) this.info = info;
     }, () => {});
     this.infoJustRead = false;
-    if (!root.isConnected || isExcluded(root, skipSelector) || root.isContentEditable) return { mentions: [], timings };
+    if (!root.isConnected || isExcluded(root, skipSelector) || root.isContentEditable) {
+      if (this.options.observe && root.isConnected && isSkippedAsHidden(root, skipSelector)) this.awaitRootShown(root);
+      return { mentions: [], timings };
+    }
     // Watched from the start: what the page changes while this pass reads,
     // matches and changes the DOM slice by slice goes to an incremental
     // pass after it (begun at the end, changes to text already done were
@@ -398,6 +404,8 @@ export class Highlighter {
   stopObserving() {
     this.observer?.disconnect();
     this.observer = null;
+    this.rootShownWatch?.disconnect();
+    this.rootShownWatch = null;
     clearTimeout(this.flushTimer);
     this.flushTimer = 0;
     this.pending.clear();
@@ -893,6 +901,31 @@ export class Highlighter {
   }
 
   // --- live pages ------------------------------------------------------------
+
+  /**
+   * With observe, a root hidden at the full pass (in a tab panel not yet
+   * open, a collapsed section) is highlighted once shown. Hidden by its
+   * own attributes, it is one of the skipped elements the observer's
+   * attribute records reveal (takeRevealed). Hidden from above, by an
+   * ancestor outside the root, it sends no record; it gets a box when
+   * shown, which a ResizeObserver reports.
+   */
+  awaitRootShown(root) {
+    this.observe(root);
+    this.hiddenSkipped.add(root);
+    this.rootShownWatch?.disconnect();
+    const view = root.ownerDocument.defaultView;
+    if (!view?.ResizeObserver) return;
+    const watch = new view.ResizeObserver(() => {
+      if (stillHidden(root)) return;
+      watch.disconnect();
+      if (this.rootShownWatch === watch) this.rootShownWatch = null;
+      this.attributesChanged.add(root);
+      this.scheduleIncrementalPass();
+    });
+    watch.observe(root);
+    this.rootShownWatch = watch;
+  }
 
   observe(root) {
     const view = root.ownerDocument.defaultView;
