@@ -584,6 +584,63 @@ for (const mode of ['wrap', 'paint']) {
   });
 }
 
+test('wrap: copies the page makes of marked text become plain text and are marked afresh; another highlighter\'s wrappers stay', async () => {
+  const { page, consoleErrors, pageErrors } = await open('live.html');
+  await page.evaluate(() => {
+    document.getElementById('root').innerHTML = '<div id="slides"><p id="slide">Talks in Baku and Yerevan.</p></div><p>Georgia.</p>';
+  });
+  await start(page, { mode: 'wrap' });
+  const state = () => page.evaluate(() => ({
+    mentions: window.highlighter.mentions.map((m) => m.text),
+    wrappers: document.querySelectorAll('#root entity-mention').length,
+    ours: new Set(window.highlighter.mentions.flatMap((m) => m.elements)).size,
+  }));
+  assert.deepEqual(await state(), { mentions: ['Baku', 'Yerevan', 'Georgia'], wrappers: 3, ours: 3 });
+  // A slider clones its slide, wrappers and all; the next pass marks the
+  // copy's text with wrappers of its own.
+  await page.evaluate(async () => {
+    const slide = document.getElementById('slide');
+    slide.after(slide.cloneNode(true));
+    await window.highlighter.highlight();
+  });
+  assert.deepEqual(await state(), { mentions: ['Baku', 'Yerevan', 'Baku', 'Yerevan', 'Georgia'], wrappers: 5, ours: 5 });
+  // Observing, a copy made later is taken care of by the incremental pass.
+  await page.evaluate(() => {
+    window.highlighter.setOptions({ observe: true });
+    return window.highlighter.highlight();
+  });
+  await page.evaluate(() => {
+    const slide = document.getElementById('slide');
+    document.getElementById('slides').append(slide.cloneNode(true));
+  });
+  await page.waitForFunction(() => window.highlighter.mentions.length === 7);
+  assert.deepEqual(await state(), { mentions: ['Baku', 'Yerevan', 'Baku', 'Yerevan', 'Baku', 'Yerevan', 'Georgia'], wrappers: 7, ours: 7 });
+  // A second highlighter on a root inside this one's (a widget under an
+  // extension's): a full pass of the outer one leaves the inner one's
+  // wrappers alone, though they are not its own.
+  await page.evaluate(async () => {
+    window.highlighter.setOptions({ observe: false });
+    const inner = document.createElement('section');
+    inner.id = 'inner';
+    inner.textContent = 'Nikol Pashinyan in Yerevan.';
+    document.getElementById('root').append(inner);
+    window.inner = await window.core.createHighlighter({ root: inner, dictionary: { entities: [{ id: 'person:nikol-pashinyan', name: 'Nikol Pashinyan', type: 'person', summary: 'Prime Minister of Armenia.' }] }, mode: 'wrap' });
+    await window.inner.highlight();
+    await window.highlighter.highlight();
+  });
+  assert.deepEqual(await page.evaluate(() => ({
+    inner: window.inner.mentions.map((m) => m.elements.every((e) => e.isConnected) && m.text),
+    outer: window.highlighter.mentions.map((m) => m.text).slice(-2),
+  })), { inner: ['Nikol Pashinyan'], outer: ['Georgia', 'Yerevan'] });
+  // clear() leaves no copy behind.
+  await page.evaluate(() => { window.inner.clear(); window.highlighter.clear(); });
+  assert.equal(await page.evaluate(() => document.querySelectorAll('entity-mention').length), 0);
+  assert.equal(await page.evaluate(() => document.getElementById('slides').textContent), 'Talks in Baku and Yerevan.'.repeat(3));
+  assert.deepEqual(consoleErrors, []);
+  assert.deepEqual(pageErrors, []);
+  await page.close();
+});
+
 test('observe: a page that animates through its attributes costs no passes', async () => {
   const { page } = await open('live.html');
   await page.evaluate(() => {

@@ -206,7 +206,7 @@ describe('script injection', () => {
     // Nothing new but the highlighter's own elements, none with a handler.
     const afterCensus = await census(page);
     const added = afterCensus.filter((line) => !before.includes(line));
-    const allowed = /^(p|entity-mention( data-mention| data-entity| data-type| tabindex| role| aria-haspopup| aria-expanded| aria-label| aria-description| data-focus)*|entity-highlighter-card( data-entity-highlighter| hidden| class| style| data-placement| popover)*|div( class| role| aria-modal| tabindex| id| aria-labelledby| aria-describedby| dir)*|section( class)*|h2( class| id| dir)*|p( class| id| dir)*|a( class| href| target| rel| aria-label)*)$/;
+    const allowed = /^(p|entity-mention( data-mention| data-owner| data-entity| data-type| tabindex| role| aria-haspopup| aria-expanded| aria-label| aria-description| data-focus)*|entity-highlighter-card( data-entity-highlighter| hidden| class| style| data-placement| popover)*|div( class| role| aria-modal| tabindex| id| aria-labelledby| aria-describedby| dir)*|section( class)*|h2( class| id| dir)*|p( class| id| dir)*|a( class| href| target| rel| aria-label)*)$/;
     assert.deepEqual(added.filter((line) => !allowed.test(line)), [], 'only the highlighter\'s own elements and attributes were added');
     assert.ok(afterCensus.every((line) => !/ on\w+/.test(line)), 'no element has an event-handler attribute');
     await page.evaluate(() => window.highlighter.clear());

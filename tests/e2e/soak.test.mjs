@@ -48,7 +48,7 @@ after(async () => {
  * #mirror alike, with random pauses (none, a timer, a frame) between some
  * of them. Elements are found by the `data-k` key the page gives each one
  * it makes, so both trees are changed at the same places. In wrap mode the
- * changes are those of element-level code (textContent, innerHTML,
+ * changes are those of element-level code (textContent, innerHTML, cloneNode,
  * append, move, remove, attributes): a script that edits a text node it
  * kept a reference to may find it split by wrappers, which README states.
  * Paint mode leaves the page's nodes alone, so there changes also edit
@@ -158,6 +158,17 @@ async function churn({ seed, count, textNodeEdits }) {
       for (let i = 0; i < 2; i++) {
         if (atStart) target[i].prepend(moving[i]);
         else target[i].append(moving[i]);
+      }
+      return true;
+    },
+    // A slider or a framework copying a block it shows elsewhere.
+    cloneAfter() {
+      const pair = both(pick(keys));
+      if (!pair) return false;
+      for (const element of pair) {
+        const copy = element.cloneNode(true);
+        for (const keyed of [copy, ...copy.querySelectorAll('[data-k]')]) keyed.dataset.k += 'c';
+        element.after(copy);
       }
       return true;
     },

@@ -3,7 +3,7 @@
 // painting them with the CSS Custom Highlight API).
 import { HighlighterError, report } from './errors.js';
 import { BLOCK_SEPARATOR, blockAncestor, extractText, extractTextSliced, insideAny, isBlockElement, isExcluded, isSkippedAsHidden, nodeUnchanged, OPT_OUT_ATTRIBUTE, stillCurrent, stillHidden, walkParent } from './extract.js';
-import { labelWrapper, mentionPieces, placeOf, planPieces, unwrap, unwrapWalked, wrap, wrapperAt, wrappersOf, WRAPPER_TAG } from './wrap.js';
+import { labelWrapper, mentionPieces, OWNER_ATTRIBUTE, placeOf, planPieces, unwrap, unwrapWalked, wrap, wrapperAt, wrappersOf, WRAPPER_TAG } from './wrap.js';
 import { CARD_TAG, CardController } from './card.js';
 import { adoptHighlightStyles } from './styles.js';
 import { PAINTED, Painter, paintSupported, rangesOf } from './paint.js';
@@ -270,6 +270,10 @@ export class Highlighter {
     this.ownsMatcher = ownsMatcher;
     this.mode = resolveMode(options);
     this.records = [];
+    /** Written on this highlighter's wrappers (OWNER_ATTRIBUTE); random,
+     * so two highlighters on one page, in one script world or two (a page's
+     * widget, an extension's content script), never share it. */
+    this.owner = Math.random().toString(36).slice(2, 10);
     this.current = [];
     this.nextId = 1;
     this.queue = Promise.resolve();
@@ -383,6 +387,9 @@ export class Highlighter {
     // pass after it (begun at the end, changes to text already done were
     // never looked at again).
     if (this.options.observe) this.observe(root);
+    this.takePageRecords();
+    this.dropCopiedWrappers([root]);
+    this.observer?.takeRecords();
     let added;
     try {
       added = await this.pass([root], timings, new Set(), epoch, true);
@@ -851,7 +858,7 @@ export class Highlighter {
     }
     const plan = new Map(batch.filter(([nodeIndex]) => this.usable(extracted, nodeIndex)));
     extracted.interactive ??= new Map();
-    this.records.push(...wrap(plan, extracted.nodes, extracted.interactive));
+    this.records.push(...wrap(plan, extracted.nodes, this.owner, extracted.interactive));
     extracted.ours ??= new Set();
     for (const nodeIndex of plan.keys()) extracted.ours.add(nodeIndex);
   }
@@ -1045,7 +1052,10 @@ export class Highlighter {
     this.takePageRecords();
     const focused = roots.length > 0 ? this.focusedPlace(this.records) : null;
     // Text the page moved into an excluded place loses its marks there.
-    this.removeWithin([...editable, ...excluded, ...roots]);
+    const touched = [...editable, ...excluded, ...roots];
+    this.removeWithin(touched);
+    // Copies too, in excluded places as well: an editor would save them.
+    this.dropCopiedWrappers(touched);
     this.observer.takeRecords();
     if (roots.length === 0) {
       // Marks taken off only: told if the list changed.
@@ -1211,6 +1221,25 @@ export class Highlighter {
   }
 
   /** Removes the highlighter's marks inside `roots`. */
+  /**
+   * Wrap mode: takes out, under `roots`, the copies the page made of this
+   * highlighter's wrappers (a slider cloning its slides, a framework
+   * copying a block), leaving their text as plain page text for the pass
+   * to mark. No card, clear() or later pass knows a copy: left alone, it
+   * would look like a mark, take keyboard focus as a button, and do
+   * nothing. Another highlighter's wrappers carry another owner and stay.
+   */
+  dropCopiedWrappers(roots) {
+    if (this.mode !== 'wrap') return;
+    let ours = null;
+    for (const root of roots) {
+      for (const wrapper of root.querySelectorAll(`${WRAPPER_TAG}[${OWNER_ATTRIBUTE}="${this.owner}"]`)) {
+        ours ??= wrappersOf(this.records);
+        if (!ours.has(wrapper)) wrapper.replaceWith(...wrapper.childNodes);
+      }
+    }
+  }
+
   removeWithin(roots) {
     if (roots.length === 0) return;
     const rootSet = new Set(roots);

@@ -8,6 +8,12 @@
 
 export const WRAPPER_TAG = 'entity-mention';
 
+/** Names, on each wrapper, the highlighter that made it (its `owner`
+ * token): a copy the page makes of marked text carries it too, which
+ * tells the highlighter's own copies apart from another highlighter's
+ * wrappers on the same page. */
+export const OWNER_ATTRIBUTE = 'data-owner';
+
 // A mention inside these is already interactive: it keeps its hover card
 // but gets no focus stop of its own (nested interactive content).
 export const INTERACTIVE = 'a[href], button, label, summary, select, [role="button"], [role="link"]';
@@ -83,9 +89,10 @@ export function labelWrapper(wrapper, entity) {
   wrapper.setAttribute('data-type', entity.type);
 }
 
-function makeWrapper(doc, mention, first, interactiveInside, text) {
+function makeWrapper(doc, mention, first, interactiveInside, text, owner) {
   const wrapper = doc.createElement(WRAPPER_TAG);
   wrapper.setAttribute('data-mention', String(mention.id));
+  wrapper.setAttribute(OWNER_ATTRIBUTE, owner);
   labelWrapper(wrapper, mention.entity);
   if (first && !interactiveInside) {
     wrapper.setAttribute('tabindex', '0');
@@ -105,9 +112,9 @@ function makeWrapper(doc, mention, first, interactiveInside, text) {
  * mention's `elements`. If the DOM refuses a change midway, everything done
  * so far is undone before the error is rethrown. `interactive` caches which
  * elements lie inside links and buttons; share one Map between the calls
- * of one pass.
+ * of one pass. `owner` is the highlighter's token (OWNER_ATTRIBUTE).
  */
-export function wrap(piecesByNode, nodes, interactive = new Map()) {
+export function wrap(piecesByNode, nodes, owner, interactive = new Map()) {
   const records = [];
   // The node being split, until its pieces are all in place: unwrap cannot
   // fold back pieces that never reached the page, so a refusal midway puts
@@ -130,7 +137,7 @@ export function wrap(piecesByNode, nodes, interactive = new Map()) {
         // mention's first; it alone is the focus stop.
         const first = mention.elements.length === 0;
         const text = original.slice(from, to);
-        const wrapper = makeWrapper(doc, mention, first, interactiveInside, text);
+        const wrapper = makeWrapper(doc, mention, first, interactiveInside, text, owner);
         mention.elements.push(wrapper);
         parts.push({ wrapper, text });
         position = to;
