@@ -709,6 +709,59 @@ test('wrap: a piece the page removed before the next pass does not send that pas
   await page.close();
 });
 
+test('wrap: a copy of marked text gives the clipboard the page\'s text and markup, none of the wrappers', async () => {
+  const { page, consoleErrors, pageErrors } = await fixture('<p id="one">Talks in <b>Baku</b> and Yerevan.</p><p id="two">Georgia next.</p>');
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  await highlight(page, { options: { mode: 'wrap' } });
+  assert.equal(await page.evaluate(() => document.querySelectorAll('#root entity-mention').length), 3);
+  /** Selects from (start node, offset) to (end node, offset), copies with
+   * the keyboard, and reads back the clipboard. */
+  const copy = async (select) => {
+    await page.evaluate(select);
+    await page.keyboard.press('Control+C');
+    return page.evaluate(async () => {
+      const [item] = await navigator.clipboard.read();
+      return { text: await (await item.getType('text/plain')).text(), html: await (await item.getType('text/html')).text() };
+    });
+  };
+  // Across both paragraphs and every mention.
+  const across = await copy(() => {
+    const range = document.createRange();
+    range.setStart(document.querySelector('#one').firstChild, 0);
+    const last = document.querySelector('#two').lastChild;
+    range.setEnd(last, last.length);
+    getSelection().removeAllRanges();
+    getSelection().addRange(range);
+  });
+  assert.doesNotMatch(across.html, /entity-mention|data-owner|tabindex|role=/);
+  assert.match(across.html, /<p id="one">Talks in <b>Baku<\/b> and Yerevan\.<\/p><p id="two">Georgia next\.<\/p>/);
+  assert.match(across.text, /^Talks in Baku and Yerevan\.\s+Georgia next\.$/);
+  // Inside one mention: the browser would carry the wrapper's look.
+  const inside = await copy(() => {
+    const text = document.querySelector('#one entity-mention').firstChild;
+    const range = document.createRange();
+    range.setStart(text, 1);
+    range.setEnd(text, 3);
+    getSelection().removeAllRanges();
+    getSelection().addRange(range);
+  });
+  assert.deepEqual(inside, { text: 'ak', html: 'ak' });
+  // Text without marks is left to the browser, styles and all.
+  const plain = await copy(() => {
+    const text = document.querySelector('#two').lastChild;
+    const range = document.createRange();
+    range.setStart(text, 1);
+    range.setEnd(text, text.length);
+    getSelection().removeAllRanges();
+    getSelection().addRange(range);
+  });
+  assert.equal(plain.text, 'next.');
+  assert.match(plain.html, /style=/);
+  assert.deepEqual(consoleErrors, []);
+  assert.deepEqual(pageErrors, []);
+  await page.close();
+});
+
 describe('errors leave the page untouched', () => {
   test('a dictionary object with a lone surrogate is refused at the field that holds it', async () => {
     const { page, pageErrors } = await fixture('<p>Baku.</p>');

@@ -3,7 +3,7 @@
 // painting them with the CSS Custom Highlight API).
 import { HighlighterError, report } from './errors.js';
 import { BLOCK_SEPARATOR, blockAncestor, extractText, extractTextSliced, insideAny, isBlockElement, isExcluded, isSkippedAsHidden, nodeUnchanged, OPT_OUT_ATTRIBUTE, stillCurrent, stillHidden, walkParent } from './extract.js';
-import { labelWrapper, mentionPieces, OWNER_ATTRIBUTE, placeOf, planPieces, unwrap, unwrapWalked, wrap, wrapperAt, wrappersOf, WRAPPER_TAG } from './wrap.js';
+import { keepWrappersOutOfCopies, labelWrapper, mentionPieces, OWNER_ATTRIBUTE, placeOf, planPieces, unwrap, unwrapWalked, wrap, wrapperAt, wrappersOf, WRAPPER_TAG } from './wrap.js';
 import { CARD_TAG, CardController } from './card.js';
 import { adoptHighlightStyles } from './styles.js';
 import { PAINTED, Painter, paintSupported, rangesOf } from './paint.js';
@@ -866,7 +866,12 @@ export class Highlighter {
   /** Styles and cards for a Document or ShadowRoot holding mentions. */
   prepareScope(scope) {
     if (!this.styleReleases.has(scope)) {
-      this.styleReleases.set(scope, adoptHighlightStyles(scope, this.mode));
+      const releaseStyles = adoptHighlightStyles(scope, this.mode);
+      const releaseCopies = this.mode === 'wrap' && !scope.host ? keepWrappersOutOfCopies(scope, this.owner) : null;
+      this.styleReleases.set(scope, () => {
+        releaseStyles();
+        releaseCopies?.();
+      });
     }
     this.painter?.followEdits(scope);
     if (!this.options.cards) return;

@@ -233,6 +233,45 @@ export function unwrap(records, joined = null) {
   records.length = 0;
 }
 
+/**
+ * Copying text that holds this highlighter's wrappers puts the page's own
+ * markup on the clipboard. Left to the browser, a copy carries every
+ * wrapper as an element, with its tint and underline inlined as styles
+ * and its role and tabindex as attributes, all of which a mail or a
+ * document the reader pastes into keeps. Only copies from `doc`'s own
+ * selection are handled (not from inside a shadow root). Returns the
+ * function that stops it.
+ */
+export function keepWrappersOutOfCopies(doc, owner) {
+  const ours = `${WRAPPER_TAG}[${OWNER_ATTRIBUTE}="${owner}"]`;
+  const onCopy = (event) => {
+    // A page that writes its own clipboard data in an earlier listener
+    // has the last word.
+    if (event.defaultPrevented || !event.clipboardData) return;
+    const selection = doc.getSelection();
+    if (!selection || selection.isCollapsed) return;
+    const holder = doc.createElement('div');
+    // A selection inside one wrapper clones as bare text, yet the
+    // browser's copy would carry the wrapper's look.
+    let inside = false;
+    for (let i = 0; i < selection.rangeCount; i++) {
+      const range = selection.getRangeAt(i);
+      for (const end of [range.startContainer, range.endContainer]) {
+        if ((end.nodeType === 1 ? end : end.parentElement)?.closest(ours)) inside = true;
+      }
+      holder.append(range.cloneContents());
+    }
+    const copied = holder.querySelectorAll(ours);
+    if (!inside && copied.length === 0) return;
+    for (const wrapper of copied) wrapper.replaceWith(...wrapper.childNodes);
+    event.clipboardData.setData('text/plain', selection.toString());
+    event.clipboardData.setData('text/html', holder.innerHTML);
+    event.preventDefault();
+  };
+  doc.addEventListener('copy', onCopy, true);
+  return () => doc.removeEventListener('copy', onCopy, true);
+}
+
 /** The wrappers `records` created, for a walk to enter (TextCollector's
  * `own`). */
 export function wrappersOf(records) {
