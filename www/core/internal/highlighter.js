@@ -1225,7 +1225,6 @@ export class Highlighter {
     return partly;
   }
 
-  /** Removes the highlighter's marks inside `roots`. */
   /**
    * Wrap mode: takes out, under `roots`, the copies the page made of this
    * highlighter's wrappers (a slider cloning its slides, a framework
@@ -1245,6 +1244,7 @@ export class Highlighter {
     }
   }
 
+  /** Removes the highlighter's marks inside `roots`. */
   removeWithin(roots) {
     if (roots.length === 0) return;
     const rootSet = new Set(roots);
