@@ -262,7 +262,9 @@ export class CardController {
   }
 
   isInsideCard(node) {
-    return Boolean(node && this.host && (node === this.host || this.host.contains(node)));
+    // The card's own elements are in its shadow root, which the host's
+    // contains() does not look into.
+    return Boolean(node && this.host && (node === this.host || this.host.contains(node) || this.shadow?.contains(node)));
   }
 
   onPointerOver(event) {
