@@ -109,17 +109,21 @@ impl Engine {
     }
 }
 
-fn error_with_problems(message: &str, problems: Array) -> JsValue {
+/// An `Error` with `problems` (at most a few hundred listed) and
+/// `problemCount` (how many were found in all).
+fn error_with_problems(message: &str, problems: Array, count: usize) -> JsValue {
     let error = js_sys::Error::new(message);
     // Setting a property on a fresh Error object cannot fail.
     let _ = Reflect::set(&error, &JsValue::from_str("problems"), &problems);
+    let _ = Reflect::set(&error, &JsValue::from_str("problemCount"), &JsValue::from(count as f64));
     error.into()
 }
 
 #[wasm_bindgen]
 impl Engine {
     /// Validates `dictionary_json` and compiles it. Throws an `Error` whose
-    /// `problems` property lists `{ location, message }` for every problem.
+    /// `problems` property lists `{ location, message }` for every problem
+    /// (the first few hundred; `problemCount` counts them all).
     #[wasm_bindgen(constructor)]
     pub fn new(dictionary_json: &str, options: EngineOptionsOrUndefined) -> Result<Engine, JsValue> {
         PANIC_HOOK.call_once(|| {
@@ -135,7 +139,7 @@ impl Engine {
                 let _ = Reflect::set(&entry, &"message".into(), &problem.message().into());
                 problems.push(&entry);
             }
-            error_with_problems(&error.to_string(), problems)
+            error_with_problems(&error.to_string(), problems, error.count())
         })?;
         let match_options = MatchOptions { fold_diacritics: options.fold_diacritics.unwrap_or(true) };
         let matcher = Matcher::new(&dictionary, match_options).map_err(|error| js_sys::Error::new(&error.to_string()))?;
@@ -148,7 +152,7 @@ impl Engine {
     /// are those the index was written with.
     #[wasm_bindgen(js_name = fromIndex)]
     pub fn from_index(bytes: Vec<u8>) -> Result<Engine, JsValue> {
-        let index = CompactIndex::from_bytes(bytes).map_err(|error| error_with_problems(&error.to_string(), Array::new()))?;
+        let index = CompactIndex::from_bytes(bytes).map_err(|error| error_with_problems(&error.to_string(), Array::new(), 0))?;
         Ok(Engine { source: Source::Index(index), selection: None })
     }
 

@@ -97,6 +97,16 @@ fn a_bad_dictionary_throws_with_every_problem() {
     assert_eq!(Reflect::get(&first, &"location".into()).unwrap().as_string().as_deref(), Some("entities[0] (id \"a\"), name"));
     let message = Reflect::get(&error, &"message".into()).unwrap().as_string().unwrap();
     assert!(message.contains("4 problems"), "{message}");
+    assert_eq!(Reflect::get(&error, &"problemCount".into()).unwrap().as_f64(), Some(4.0));
+}
+
+#[wasm_bindgen_test]
+fn a_dictionary_with_hundreds_of_problems_lists_some_and_counts_all() {
+    let entities: Vec<String> = (0..240).map(|i| format!(r#"{{"id":"e{i}","name":"","type":"city","summary":"s"}}"#)).collect();
+    let error = entity_highlighter_wasm_engine(&format!(r#"{{"entities":[{}]}}"#, entities.join(","))).err().expect("refused");
+    let problems: js_sys::Array = Reflect::get(&error, &"problems".into()).unwrap().unchecked_into();
+    assert_eq!(problems.length(), 200);
+    assert_eq!(Reflect::get(&error, &"problemCount".into()).unwrap().as_f64(), Some(240.0));
 }
 
 #[wasm_bindgen_test]

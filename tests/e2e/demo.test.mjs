@@ -243,6 +243,15 @@ test('a bad dictionary file shows every problem with where it is, and keeps the 
     assert.ok(syntaxLocations.some((l) => /\b3\b/.test(l) && /\d+\D+\d+/.test(l)), `syntax error location: ${syntaxLocations.join(' | ')}`);
     assert.equal(await mentionCount(page), before);
 
+    // 240 problems: the engine lists 200 and counts them all; the panel
+    // shows 50 and says how many more there are.
+    const many = JSON.stringify({ entities: Array.from({ length: 240 }, (_, i) => ({ id: `e${i}`, name: '', type: 'city', summary: 's' })) });
+    await page.setInputFiles('#dictionary-file', { name: 'many.json', mimeType: 'application/json', buffer: Buffer.from(many) });
+    await page.locator('#dictionary-error', { hasText: 'many.json' }).waitFor({ timeout: 20_000 });
+    assert.match(await page.textContent('#dictionary-error .error-panel__intro'), /^240 problems found\./);
+    assert.equal(await page.locator('#dictionary-error .error-panel__list li').count(), 50);
+    assert.equal(await page.textContent('#dictionary-error .error-panel__more'), '…and 190 more.');
+
     // A good dictionary replaces the highlights; the bundled one comes back.
     const good = JSON.stringify({
       name: 'Tiny',

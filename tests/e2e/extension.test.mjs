@@ -628,6 +628,13 @@ describe('the options page', () => {
     assert.equal(await options.evaluate(() => document.activeElement?.id), 'result', 'focus moves to the problems');
     assert.equal(await options.locator('.dictionary').count(), 1);
     await screenshot(options, 'extension-options-problems', { fullPage: true });
+    // 240 problems: 200 listed, all counted.
+    const many = JSON.stringify({ entities: Array.from({ length: 240 }, (_, i) => ({ id: `e${i}`, name: '', type: 'city', summary: 's' })) });
+    await options.locator('#file').setInputFiles({ name: 'many.json', mimeType: 'application/json', buffer: Buffer.from(many) });
+    await options.getByRole('button', { name: 'Add file' }).click();
+    await result.filter({ hasText: 'was not added: 240 problems.' }).waitFor();
+    assert.equal(await options.locator('.problems li').count(), 200);
+    assert.match(await result.textContent(), /…and 40 more\.$/);
 
     // A good one: listed, active, its duplicate id skipped while the bundled one is on.
     const { page } = await openTab('extension-plain.html');

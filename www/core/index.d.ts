@@ -221,8 +221,11 @@ export interface HighlightResult {
 export class HighlighterError extends Error {
   /** What failed. */
   kind: 'option' | 'dictionary' | 'wasm' | 'page';
-  /** For a refused dictionary: every problem with where it is. */
+  /** For a refused dictionary: its problems with where each is, in file
+   * order; at most a few hundred (see `problemCount`). */
   problems: { location: string; message: string }[];
+  /** How many problems were found in all (at least `problems.length`). */
+  problemCount: number;
 }
 
 export interface Highlighter {

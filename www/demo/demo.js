@@ -508,8 +508,10 @@ function showDictionaryError(fileName, error) {
   const intro = document.createElement('p');
   intro.className = 'error-panel__intro';
   const problems = Array.isArray(error?.problems) ? error.problems : [];
+  // The engine lists a few hundred problems and counts the rest.
+  const total = Math.max(problems.length, Number.isSafeInteger(error?.problemCount) ? error.problemCount : 0);
   intro.textContent = problems.length
-    ? `${problems.length} ${plural(problems.length, 'problem', 'problems')} found. The page keeps its previous highlighting.`
+    ? `${numberFormat.format(total)} ${plural(total, 'problem', 'problems')} found. The page keeps its previous highlighting.`
     : `${error?.message ?? error}. The page keeps its previous highlighting.`;
   const nodes = [heading, intro];
   if (problems.length) {
@@ -527,10 +529,11 @@ function showDictionaryError(fileName, error) {
       list.append(li);
     }
     nodes.push(list);
-    if (problems.length > MAX_PROBLEMS_SHOWN) {
+    const shown = Math.min(problems.length, MAX_PROBLEMS_SHOWN);
+    if (total > shown) {
       const more = document.createElement('p');
       more.className = 'error-panel__more';
-      more.textContent = `…and ${problems.length - MAX_PROBLEMS_SHOWN} more.`;
+      more.textContent = `…and ${numberFormat.format(total - shown)} more.`;
       nodes.push(more);
     }
   }

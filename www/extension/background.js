@@ -24,7 +24,7 @@
 //     { type: 'site', site }              → { site, always: boolean }
 //     { type: 'set-site', site, always, tabId? } → { site, always }
 //     { type: 'highlight-tab', tabId }    → { injected: true }
-// A failure answers { error: { kind, message, problems } }.
+// A failure answers { error: { kind, message, problems, problemCount } }.
 //
 // The matcher is built once from the active dictionaries and reused for
 // every tab. The browser may stop this worker at any time; the next message

@@ -36,6 +36,7 @@ function fromBackground(response) {
     const error = new Error(response.error.message);
     error.kind = response.error.kind;
     error.problems = response.error.problems;
+    error.problemCount = response.error.problemCount;
     throw error;
   }
   return response;

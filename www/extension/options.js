@@ -146,9 +146,10 @@ async function removeDictionary(id, title) {
 // --- adding ------------------------------------------------------------------
 
 class AddError extends Error {
-  constructor(message, problems = []) {
+  constructor(message, problems = [], problemCount = problems.length) {
     super(message);
     this.problems = problems;
+    this.problemCount = Math.max(problemCount, problems.length);
   }
 }
 
@@ -164,8 +165,9 @@ function showResult({ ok, error, title }) {
     return;
   }
   const problems = error.problems ?? [];
+  const total = Math.max(problems.length, error.problemCount ?? 0);
   heading.textContent = problems.length > 0
-    ? `${title} was not added: ${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}.`
+    ? `${title} was not added: ${total} ${total === 1 ? 'problem' : 'problems'}.`
     : `${title} was not added: ${error.message}`;
   const nodes = [heading];
   if (problems.length > 0) {
@@ -179,6 +181,11 @@ function showResult({ ok, error, title }) {
       list.append(item);
     }
     nodes.push(list);
+    if (total > problems.length) {
+      const more = document.createElement('p');
+      more.textContent = `…and ${total - problems.length} more.`;
+      nodes.push(more);
+    }
   }
   result.replaceChildren(...nodes);
   result.focus();
@@ -200,7 +207,7 @@ async function validate(text) {
     const info = await matcher.info();
     return { ...info, bytes };
   } catch (error) {
-    throw new AddError(String(error?.message ?? error), Array.isArray(error?.problems) ? error.problems : []);
+    throw new AddError(String(error?.message ?? error), Array.isArray(error?.problems) ? error.problems : [], error?.problemCount);
   } finally {
     matcher?.free();
   }

@@ -207,6 +207,7 @@ export function buildEngine({ json, index, url, object }, foldDiacritics) {
     return index ? Engine.fromIndex(index) : new Engine(json, { foldDiacritics });
   } catch (error) {
     let problems = Array.isArray(error?.problems) ? error.problems : [];
+    let problemCount = Number.isSafeInteger(error?.problemCount) ? error.problemCount : problems.length;
     let message = String(error?.message ?? error);
     // A lone surrogate in an object's string is written by JSON.stringify
     // as an escape the engine refuses, at a line and column of text the
@@ -215,6 +216,7 @@ export function buildEngine({ json, index, url, object }, foldDiacritics) {
     if (where) {
       const problem = { location: where, message: 'unpaired surrogate (half of a UTF-16 pair, not a character)' };
       problems = [problem];
+      problemCount = 1;
       // As the engine words a refusal.
       message = `the dictionary was refused: 1 problem\n  ${problem.location}: ${problem.message}`;
     }
@@ -222,6 +224,6 @@ export function buildEngine({ json, index, url, object }, foldDiacritics) {
       // A site owner reading the console must know which file to fix.
       message = message.startsWith('the dictionary ') ? `the dictionary at ${url} ${message.slice('the dictionary '.length)}` : `the dictionary at ${url}: ${message}`;
     }
-    throw new HighlighterError('dictionary', message, { problems, cause: error });
+    throw new HighlighterError('dictionary', message, { problems, problemCount, cause: error });
   }
 }

@@ -4,11 +4,14 @@
 // "page" (the page changed under the highlighter in a way it could not
 // handle; the page is restored first).
 export class HighlighterError extends Error {
-  constructor(kind, message, { problems = [], cause } = {}) {
+  constructor(kind, message, { problems = [], problemCount = problems.length, cause } = {}) {
     super(message, cause === undefined ? undefined : { cause });
     this.name = 'HighlighterError';
     this.kind = kind;
     this.problems = problems;
+    /** How many problems were found in all: a file with thousands lists
+     * only the first few hundred in `problems`. */
+    this.problemCount = Math.max(problemCount, problems.length);
   }
 }
 

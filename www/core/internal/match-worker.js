@@ -16,7 +16,7 @@
 //                                     for the stream's pieces joined (find)
 //   { type: 'cancel', stream }      → nothing; the pieces are forgotten
 // One stream at a time (the other side queues them); a failure answers
-// { type: 'error', id | stream, error: { kind, message, problems } }, or
+// { type: 'error', id | stream, error: { kind, message, problems, problemCount } }, or
 // { type: 'error', load: true, ... } for the load. `entities` holds only
 // the records this worker has not sent before, since the other side keeps
 // every record it was sent.
@@ -41,7 +41,8 @@ function newRecords(triples) {
  * keeps its kind; anything else (an engine error while matching) has none,
  * and the highlighter reports it as it would from the page. */
 function describe(error) {
-  return { kind: error?.kind ?? null, message: String(error?.message ?? error), problems: Array.isArray(error?.problems) ? error.problems : [] };
+  const problems = Array.isArray(error?.problems) ? error.problems : [];
+  return { kind: error?.kind ?? null, message: String(error?.message ?? error), problems, problemCount: Number.isSafeInteger(error?.problemCount) ? error.problemCount : problems.length };
 }
 
 async function load({ dictionary, dictionaryUrl, wasmUrl, foldDiacritics, fetchTimeout, progress }) {

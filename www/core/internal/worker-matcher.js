@@ -10,8 +10,8 @@ const WORKER_URL = new URL('./match-worker.js', import.meta.url);
 
 /** A HighlighterError when the worker's error had a kind (loading), else
  * a plain Error, which the highlighter words as it does for the page. */
-function toError({ kind, message, problems }) {
-  return kind ? new HighlighterError(kind, message, { problems }) : new Error(message);
+function toError({ kind, message, problems, problemCount }) {
+  return kind ? new HighlighterError(kind, message, { problems, problemCount }) : new Error(message);
 }
 
 export class WorkerMatcher {

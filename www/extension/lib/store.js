@@ -177,5 +177,6 @@ export function errorToJson(error) {
     kind: typeof error?.kind === 'string' ? error.kind : 'page',
     message: String(error?.message ?? error),
     problems: Array.isArray(error?.problems) ? error.problems.map(({ location, message }) => ({ location: String(location), message: String(message) })) : [],
+    problemCount: Number.isSafeInteger(error?.problemCount) ? error.problemCount : Array.isArray(error?.problems) ? error.problems.length : 0,
   };
 }
