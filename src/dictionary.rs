@@ -406,17 +406,8 @@ impl Loader<'_> {
                 }
                 // Still read to the end, for the syntax errors after it.
                 reader.skip()?;
-            } else if let Some(entity) = validate_entity(index, reader.value()?, self.problems) {
-                match self.ids.get(&entity.id) {
-                    Some(first) => self.problems.add(
-                        Location::Entity { index, id: Some(entity.id.clone()), field: "id".into() },
-                        format!("duplicate id: entities[{first}] has the same id"),
-                    ),
-                    None => {
-                        self.ids.insert(entity.id.clone(), index);
-                        self.dictionary.entities.push(entity);
-                    }
-                }
+            } else if let Some(entity) = validate_entity(index, reader.value()?, self.problems, &mut self.ids) {
+                self.dictionary.entities.push(entity);
             }
             index += 1;
         }
@@ -456,7 +447,10 @@ fn repeated_keys<'m>(members: &'m Members<'_>) -> Vec<&'m str> {
 }
 
 /// Reports problems for one entity; returns it only when it has none.
-fn validate_entity(index: usize, value: Value<'_>, problems: &mut Problems) -> Option<Entity> {
+/// `ids` maps each usable id seen so far to its first entity, whether or
+/// not that entity had other problems: a repeated id is reported in the
+/// same round as everything else.
+fn validate_entity(index: usize, value: Value<'_>, problems: &mut Problems, ids: &mut HashMap<String, usize>) -> Option<Entity> {
     let before = problems.kept.len() + problems.unlisted;
     let Value::Object(mut fields) = value else {
         problems.add(Location::Entity { index, id: None, field: "entity".into() }, format!("expected an object, found {}", value.described()));
@@ -480,6 +474,14 @@ fn validate_entity(index: usize, value: Value<'_>, problems: &mut Problems) -> O
             None
         }
     };
+    if let Some(id) = &id {
+        match ids.get(id) {
+            Some(first) => problems.add(Location::Entity { index, id: Some(id.clone()), field: "id".into() }, format!("duplicate id: entities[{first}] has the same id")),
+            None => {
+                ids.insert(id.clone(), index);
+            }
+        }
+    }
     let at = |field: &str| Location::Entity { index, id: id.clone(), field: field.to_owned() };
     for key in &repeated {
         problems.add(at(&shown(key)), REPEATED);
@@ -942,6 +944,23 @@ mod tests {
         )
         .unwrap();
         assert_eq!(dictionary.type_counts(), vec![("city", 2), ("person", 1)]);
+    }
+
+    #[test]
+    fn a_repeated_id_is_reported_with_its_entities_other_problems() {
+        // Both entities are invalid otherwise; the repeat is not left for a
+        // second round once those are mended.
+        let json = r#"{"entities":[{"id":"a","name":"X","type":"city"},{"id":"a","name":"Y","type":"city","summary":5}]}"#;
+        let error = Dictionary::from_json(json).expect_err("refused");
+        let listed: Vec<String> = error.problems().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            listed,
+            [
+                "entities[0] (id \"a\"), summary: missing",
+                "entities[1] (id \"a\"), id: duplicate id: entities[0] has the same id",
+                "entities[1] (id \"a\"), summary: expected a string, found a number",
+            ]
+        );
     }
 
     #[test]
