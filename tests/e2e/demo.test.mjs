@@ -156,6 +156,22 @@ test('screenshots: wide and narrow, light and dark', async () => {
   }
 });
 
+test('pasted plain text: blank lines make paragraphs, each in the direction of its own script', async () => {
+  const opened = await openDemo();
+  const { page } = opened;
+  try {
+    await page.click('#paste-panel summary');
+    await page.fill('#paste-input', 'Talks in Baku resumed.\n\nالتقى الرئيس في Baku و Yerevan.\nسطر ثان.');
+    await afterNextPass(page, () => page.click('button:has-text("Highlight this")'));
+    const paragraphs = await page.locator('#article p').evaluateAll((ps) => ps.map((p) => ({ direction: getComputedStyle(p).direction, lines: p.querySelectorAll('br').length + 1 })));
+    assert.deepEqual(paragraphs, [{ direction: 'ltr', lines: 1 }, { direction: 'rtl', lines: 2 }]);
+    assert.deepEqual(await page.locator('#article entity-mention').allTextContents(), ['Baku', 'Baku', 'Yerevan']);
+    assert.deepEqual(opened.consoleErrors, []);
+  } finally {
+    await opened.page.close();
+  }
+});
+
 test('pasted HTML is sanitised: the name is highlighted, nothing runs or loads', async () => {
   const opened = await openDemo();
   const { page } = opened;

@@ -98,6 +98,9 @@ export function textToFragment(text, doc = document) {
     const lines = block.split('\n').map((line) => line.trim());
     if (!lines.some(Boolean)) continue;
     const p = doc.createElement('p');
+    // Each paragraph takes the direction of its first strong letter, so
+    // Arabic or Hebrew reads right to left beside English.
+    p.dir = 'auto';
     lines.filter(Boolean).forEach((line, i) => {
       if (i > 0) p.append(doc.createElement('br'));
       p.append(doc.createTextNode(line));
