@@ -268,6 +268,16 @@ test('a bad dictionary file shows every problem with where it is, and keeps the 
     assert.equal(await page.locator('#dictionary-error .error-panel__list li').count(), 50);
     assert.equal(await page.textContent('#dictionary-error .error-panel__more'), '…and 190 more.');
 
+    // An empty file says so, and the status line names it, not the file
+    // refused before; Dismiss brings back the page's own status.
+    await page.setInputFiles('#dictionary-file', { name: 'empty.json', mimeType: 'application/json', buffer: Buffer.from('  \n') });
+    await page.locator('#dictionary-error', { hasText: 'empty.json' }).waitFor({ timeout: 20_000 });
+    assert.match(await page.textContent('#dictionary-error .error-panel__list'), /the file is empty/);
+    assert.equal(await page.textContent('#status-text'), '“empty.json” was not loaded; the previous dictionary is still in use');
+    await page.click('#dictionary-error button:has-text("Dismiss")');
+    assert.match(await page.textContent('#status-text'), /^[\d,]+ mentions of [\d,]+ entities highlighted$/);
+    assert.equal(await page.getAttribute('#status', 'data-tone'), 'ok');
+
     // A good dictionary replaces the highlights; the bundled one comes back.
     const good = JSON.stringify({
       name: 'Tiny',

@@ -170,6 +170,8 @@ const state = {
   /** Group key -> index of the next mention to show. */
   stepIndex: new Map(),
   passes: 0,
+  /** The status line of the last pass, which Dismiss brings back. */
+  summary: null,
   /** Whether the whole entity list is shown. */
   showAllEntities: false,
 };
@@ -216,13 +218,19 @@ async function runPass(message) {
     const result = await highlighter.highlight();
     state.passes += 1;
     render(result);
-    const n = result.mentions.length;
-    setStatus(message ?? `${numberFormat.format(n)} ${plural(n, 'mention', 'mentions')} of ${numberFormat.format(state.groups.size)} ${plural(state.groups.size, 'entity', 'entities')} highlighted`, 'ok');
+    state.summary = message ?? summaryOf(result.mentions.length);
+    setStatus(state.summary, 'ok');
     return result;
   } finally {
     ui.article.setAttribute('aria-busy', 'false');
     ui.root.dataset.demoPasses = String(state.passes);
   }
+}
+
+/** The status line after a pass that found `n` mentions. */
+function summaryOf(n) {
+  if (n === 0) return state.hiddenTypes.size > 0 ? 'No mentions of the types shown' : 'No mentions found';
+  return `${numberFormat.format(n)} ${plural(n, 'mention', 'mentions')} of ${numberFormat.format(state.groups.size)} ${plural(state.groups.size, 'entity', 'entities')} highlighted`;
 }
 
 function reportFailure(error, what) {
@@ -504,7 +512,10 @@ function clearDictionaryError() {
   ui.dictionaryError.replaceChildren();
 }
 
+/** Shows why a dictionary was not loaded, in the panel and the status
+ * line (every refusal, whatever found it). */
 function showDictionaryError(fileName, error) {
+  setStatus(`“${fileName}” was not loaded; the previous dictionary is still in use`, 'error');
   const heading = document.createElement('h3');
   heading.className = 'error-panel__title';
   heading.textContent = `“${fileName}” was not loaded`;
@@ -546,6 +557,8 @@ function showDictionaryError(fileName, error) {
   dismiss.textContent = 'Dismiss';
   dismiss.addEventListener('click', () => {
     clearDictionaryError();
+    // The status line goes back to what the page shows.
+    if (ui.status.dataset.tone === 'error' && state.summary) setStatus(state.summary, 'ok');
     ui.dictionaryFile.focus();
   });
   nodes.push(dismiss);
@@ -618,7 +631,6 @@ function loadDictionaryFile(file) {
         await switchDictionary(new Uint8Array(await file.arrayBuffer()), name);
       } catch (error) {
         showDictionaryError(name, error);
-        setStatus(`“${name}” was not loaded; the previous dictionary is still in use`, 'error');
       }
       ui.dictionaryFile.value = '';
       return;
@@ -635,7 +647,8 @@ function loadDictionaryFile(file) {
     }
     const json = asDictionaryJson(text);
     if (json === null) {
-      showDictionaryError(name, { problems: [{ location: 'line 1, column 1', message: 'a dictionary is a JSON object, so the file must start with “{”' }] });
+      const empty = text.replace(/^\uFEFF/, '').trim() === '';
+      showDictionaryError(name, { problems: [{ location: empty ? name : 'line 1, column 1', message: empty ? 'the file is empty' : 'a dictionary is a JSON object, so the file must start with “{”' }] });
       return;
     }
     setStatus(`Loading “${name}”…`);
@@ -643,7 +656,6 @@ function loadDictionaryFile(file) {
       await switchDictionary(json, name);
     } catch (error) {
       showDictionaryError(name, error);
-      setStatus(`“${name}” was not loaded; the previous dictionary is still in use`, 'error');
     }
   });
 }
@@ -668,7 +680,6 @@ function loadDictionaryUrl(address) {
       await switchDictionary(url.href, name);
     } catch (error) {
       showDictionaryError(name, error);
-      setStatus(`“${name}” was not loaded; the previous dictionary is still in use`, 'error');
     }
   });
 }
