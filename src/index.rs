@@ -919,9 +919,18 @@ impl CompactIndex {
         }
         let mut reader = Reader { bytes: &bytes, at: 4 };
         let version = reader.u32()?;
-        if version != VERSION {
+        // Versions go up one at a time; a number far past this build's is
+        // damage (a copy cut short and mended, bytes overwritten), not an
+        // index from the future.
+        if version == 0 || version > VERSION + 100 {
             return Err(IndexError::new(format!(
-                "index format version {version}; this build reads version {VERSION}: write the index again with this build's `entity-highlighter index`"
+                "the file starts like an entity index, but its header is damaged (its format version reads {version}); make it again with `entity-highlighter index`"
+            )));
+        }
+        if version != VERSION {
+            let made_by = if version < VERSION { "an older" } else { "a newer" };
+            return Err(IndexError::new(format!(
+                "index format version {version}, made by {made_by} build; this build reads version {VERSION}: write the index again with this build's `entity-highlighter index`"
             )));
         }
         let flags = reader.u32()?;
@@ -1661,13 +1670,22 @@ mod tests {
     }
 
     #[test]
-    fn old_versions_are_refused_with_a_clear_error() {
+    fn other_versions_and_damaged_headers_are_refused_with_a_clear_error() {
         let dictionary = Dictionary::from_json(DICTIONARY).unwrap();
         let mut bytes = write_index(&dictionary, MatchOptions::default()).unwrap();
         for old in [1u32, 4] {
             bytes[4..8].copy_from_slice(&old.to_le_bytes());
             let error = CompactIndex::from_bytes(bytes.clone()).unwrap_err().to_string();
-            assert!(error.contains(&format!("version {old}")) && error.contains("write the index again"), "{error}");
+            assert!(error.contains(&format!("version {old}, made by an older build")) && error.contains("write the index again"), "{error}");
+        }
+        bytes[4..8].copy_from_slice(&(VERSION + 1).to_le_bytes());
+        let error = CompactIndex::from_bytes(bytes.clone()).unwrap_err().to_string();
+        assert!(error.contains("made by a newer build"), "{error}");
+        // Damage, not a version: bytes 0x00 0x01 0x02 0x03 where the version is.
+        for damaged in [0u32, 0x0302_0100] {
+            bytes[4..8].copy_from_slice(&damaged.to_le_bytes());
+            let error = CompactIndex::from_bytes(bytes.clone()).unwrap_err().to_string();
+            assert!(error.contains("its header is damaged"), "{error}");
         }
     }
 
