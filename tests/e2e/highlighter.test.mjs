@@ -806,6 +806,7 @@ describe('errors leave the page untouched', () => {
         option: await attempt({ mentions: 'some' }),
         unknown: await attempt({ colour: 'red' }),
         missing: await attempt({ dictionary: '/data/no-such-dictionary.json' }),
+        page: await attempt({ dictionary: '/tests/e2e/pages/fixture.html' }),
         scheme: await attempt({ dictionary: 'javascript:alert(1)' }),
         untouched: root.isEqualNode(before),
         sheets: document.adoptedStyleSheets.length,
@@ -820,6 +821,8 @@ describe('errors leave the page untouched', () => {
     assert.match(outcome.unknown.message, /unknown option "colour"/);
     assert.equal(outcome.missing.kind, 'dictionary');
     assert.match(outcome.missing.message, /HTTP 404/);
+    assert.equal(outcome.page.kind, 'dictionary');
+    assert.match(outcome.page.message, /^the dictionary at \S+\/tests\/e2e\/pages\/fixture\.html is an HTML page, not a dictionary/);
     assert.equal(outcome.scheme.kind, 'option');
     assert.ok(outcome.untouched);
     assert.equal(outcome.sheets, 0, 'the sheet adopted at creation is released when creation fails');

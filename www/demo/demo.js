@@ -674,7 +674,8 @@ function loadDictionaryUrl(address) {
       showDictionaryError(address, { problems: [{ location: 'address', message: `${url.protocol} addresses are not loaded; use http: or https:` }] });
       return;
     }
-    const name = url.pathname.split('/').pop() || url.host;
+    // The file's name; an address ending in "/" is named by its last folder.
+    const name = url.pathname.split('/').filter(Boolean).pop() || url.host;
     setStatus(`Loading “${name}”…`);
     try {
       await switchDictionary(url.href, name);

@@ -141,7 +141,14 @@ export function isJsonText(text) {
  * `url` says where they came from, for messages. */
 function fromBytes(bytes, url) {
   if (INDEX_MAGIC.every((byte, i) => bytes[i] === byte)) return { index: bytes, url };
-  return { json: new TextDecoder().decode(bytes), url };
+  const json = new TextDecoder().decode(bytes);
+  // A wrong address often answers with a web page (a site's "not found"
+  // page served as 200, a login page): its JSON syntax error would not
+  // say so.
+  if (url && json.replace(/^\uFEFF/, '').trimStart().startsWith('<')) {
+    throw new HighlighterError('dictionary', `the dictionary at ${url} is an HTML page, not a dictionary (a JSON object or an .ehx index): check the address`);
+  }
+  return { json, url };
 }
 
 /**
