@@ -156,6 +156,27 @@ test('screenshots: wide and narrow, light and dark', async () => {
   }
 });
 
+test('the legend\'s type colours are those of the highlights in the text', async () => {
+  const opened = await openDemo();
+  try {
+    const pairs = await opened.page.evaluate(() => {
+      const channels = (color) => (color.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+      const seen = {};
+      for (const dot of document.querySelectorAll('.type-dot[data-type]')) {
+        const type = dot.dataset.type;
+        const mention = document.querySelector(`#article entity-mention[data-type="${type}"]`);
+        if (!mention || seen[type]) continue;
+        seen[type] = { legend: channels(getComputedStyle(dot).backgroundColor), text: channels(getComputedStyle(mention).getPropertyValue('--eh-accent')) };
+      }
+      return seen;
+    });
+    assert.ok(Object.keys(pairs).length >= 4, `types compared: ${Object.keys(pairs)}`);
+    for (const [type, { legend, text }] of Object.entries(pairs)) assert.deepEqual(legend, text, `${type}: legend ${legend}, highlight ${text}`);
+  } finally {
+    await opened.page.close();
+  }
+});
+
 test('pasted plain text: blank lines make paragraphs, each in the direction of its own script', async () => {
   const opened = await openDemo();
   const { page } = opened;
