@@ -1132,6 +1132,34 @@ describe('hover card', () => {
     await page.close();
   });
 
+  test('an ambiguous mention whose first candidate the page names on its own shows that one as the likely meaning', async () => {
+    const dictionary = { entities: [
+      { id: 'person:ilham-aliyev', name: 'Ilham Aliyev', type: 'person', aliases: ['Aliyev'], summary: 'President of Azerbaijan.' },
+      { id: 'person:heydar-aliyev', name: 'Heydar Aliyev', type: 'person', aliases: ['Aliyev'], summary: 'His father, president before him.' },
+    ] };
+    const { page } = await fixture('<p id="bare">Aliyev arrives.</p><p>Ilham Aliyev met the press.</p>');
+    await highlight(page, { dictionary });
+    const open = async () => {
+      await page.locator('#bare entity-mention').focus();
+      const state = await cardState(page);
+      const description = await page.locator('#bare entity-mention').getAttribute('aria-description');
+      await page.locator('#bare entity-mention').blur();
+      await page.waitForTimeout(450);
+      return { ...state, description };
+    };
+    const likely = await open();
+    assert.deepEqual(likely.names, ['Ilham Aliyev', 'Heydar Aliyev']);
+    assert.match(likely.text, /^“Aliyev” here most likely means:\s*Person\s*Ilham Aliyev\s*President of Azerbaijan\.\s*It may also refer to:\s*Person\s*Heydar Aliyev/);
+    assert.equal(likely.description, 'Most likely Ilham Aliyev (person). President of Azerbaijan. May also refer to: Heydar Aliyev (person).');
+    // Named on its own nowhere else: every candidate alike.
+    await page.evaluate(() => { document.querySelector('#root p:last-child').textContent = 'The press waited.'; });
+    await highlight(page, { dictionary });
+    const even = await open();
+    assert.match(even.text, /^“Aliyev” may refer to 2 entries:/);
+    assert.match(even.description, /^May refer to 2 entries: /);
+    await page.close();
+  });
+
   test('touch: the first tap opens the card instead of following a link', async () => {
     const { page } = await fixture('<p>Read about <a href="#followed">Baku here</a>.</p>', { hasTouch: true, isMobile: true, viewport: { width: 390, height: 700 } });
     await highlight(page);

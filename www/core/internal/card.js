@@ -34,12 +34,14 @@ function typeLabel(type) {
   return type.charAt(0).toUpperCase() + type.slice(1);
 }
 
-/** The card's text in one line: type and summary, or the candidates. */
-function cardDescription(mention) {
+/** The card's text in one line: type and summary, or the candidates
+ * (the likely one first, when there is one: see CardController). */
+function cardDescription(mention, likely) {
   const { candidates } = mention;
   if (candidates.length === 1) return `${typeLabel(candidates[0].type)}. ${candidates[0].summary}`;
-  const each = candidates.map((entity) => `${entity.name} (${typeLabel(entity.type).toLowerCase()})`);
-  return `May refer to ${candidates.length} entries: ${each.join('; ')}.`;
+  const each = (list) => list.map((entity) => `${entity.name} (${typeLabel(entity.type).toLowerCase()})`).join('; ');
+  if (likely) return `Most likely ${each(candidates.slice(0, 1))}. ${candidates[0].summary} May also refer to: ${each(candidates.slice(1))}.`;
+  return `May refer to ${candidates.length} entries: ${each(candidates)}.`;
 }
 
 function hostLabel(url) {
@@ -98,12 +100,15 @@ export const CARD_TAG = 'entity-highlighter-card';
 export class CardController {
   /**
    * @param {Document} doc
-   * @param {{ theme: string, lookup: (element: Element) => object | undefined }} options
-   *   `lookup` returns the mention a wrapper element belongs to.
+   * @param {{ theme: string, lookup: (element: Element) => object | undefined, likely?: (mention: object) => boolean }} options
+   *   `lookup` returns the mention a wrapper element belongs to; `likely`
+   *   says whether an ambiguous mention's first candidate is the likely
+   *   one (the page names it on its own more often than the others).
    */
-  constructor(doc, { theme, lookup }) {
+  constructor(doc, { theme, lookup, likely = () => false }) {
     this.doc = doc;
     this.lookup = lookup;
+    this.likely = likely;
     this.theme = theme;
     this.roots = new Set();
     this.mention = null;
@@ -510,16 +515,23 @@ export class CardController {
     const dialog = this.dialog;
     dialog.replaceChildren();
     const ambiguous = mention.candidates.length > 1;
+    // "Aliyev" on a page that also names Ilham Aliyev in full: him first,
+    // the rest as what the name may also mean.
+    const likely = ambiguous && this.likely(mention);
     const headingIds = [];
+    const lead = (id, text) => {
+      const paragraph = doc.createElement('p');
+      paragraph.className = 'lead';
+      paragraph.id = id;
+      paragraph.textContent = text;
+      dialog.append(paragraph);
+    };
     if (ambiguous) {
-      const lead = doc.createElement('p');
-      lead.className = 'lead';
-      lead.id = 'lead';
-      lead.textContent = `“${mention.text}” may refer to ${mention.candidates.length} entries:`;
-      dialog.append(lead);
+      lead('lead', likely ? `“${mention.text}” here most likely means:` : `“${mention.text}” may refer to ${mention.candidates.length} entries:`);
       headingIds.push('lead');
     }
     mention.candidates.forEach((entity, index) => {
+      if (likely && index === 1) lead('lead-others', mention.candidates.length === 2 ? 'It may also refer to:' : `It may also refer to ${mention.candidates.length - 1} other entries:`);
       const section = doc.createElement('section');
       section.className = 'entity';
       const type = doc.createElement('p');
@@ -549,7 +561,7 @@ export class CardController {
         section.append(link);
       }
       dialog.append(section);
-      if (!ambiguous) headingIds.push(name.id);
+      if (!ambiguous || (likely && index === 0)) headingIds.push(name.id);
     });
     dialog.setAttribute('aria-labelledby', headingIds.join(' '));
     if (ambiguous) dialog.removeAttribute('aria-describedby');
@@ -608,7 +620,7 @@ export class CardController {
     // reads it with the focused mention, as a sighted reader sees the card
     // without entering it (the card's own ids cannot be referred to from
     // outside its shadow root).
-    if (expanded && this.mention) this.trigger.setAttribute('aria-description', cardDescription(this.mention));
+    if (expanded && this.mention) this.trigger.setAttribute('aria-description', cardDescription(this.mention, this.mention.candidates.length > 1 && this.likely(this.mention)));
     else this.trigger.removeAttribute('aria-description');
   }
 

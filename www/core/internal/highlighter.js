@@ -296,6 +296,8 @@ export class Highlighter {
     /** With observe, while the root is hidden: what tells of it being
      * shown (awaitRootShown). */
     this.rootShownWatch = null;
+    /** namedAlone()'s counts, and the mentions they were counted from. */
+    this.namedAloneCache = null;
     /** With observe: every ShadowRoot and Document the passes entered,
      * with text or not, all watched; custom elements met without a shadow
      * root whose definition has not come (awaitDefinitions), and the tag
@@ -863,6 +865,20 @@ export class Highlighter {
     for (const nodeIndex of plan.keys()) extracted.ours.add(nodeIndex);
   }
 
+  /** How many of the current mentions name each entity on its own (one
+   * candidate), by entity id; counted again once the mentions change
+   * (they change by new arrays, or by pushes). */
+  namedAlone() {
+    const cache = this.namedAloneCache;
+    if (cache?.of === this.current && cache.length === this.current.length) return cache.counts;
+    const counts = new Map();
+    for (const mention of this.current) {
+      if (mention.candidates.length === 1) counts.set(mention.entity.id, (counts.get(mention.entity.id) ?? 0) + 1);
+    }
+    this.namedAloneCache = { of: this.current, length: this.current.length, counts };
+    return counts;
+  }
+
   /** Styles and cards for a Document or ShadowRoot holding mentions. */
   prepareScope(scope) {
     if (!this.styleReleases.has(scope)) {
@@ -878,7 +894,16 @@ export class Highlighter {
     const doc = scope.ownerDocument ?? scope;
     let cards = this.cards.get(doc);
     if (!cards) {
-      cards = new CardController(doc, { theme: this.options.theme, lookup: (element) => this.byElement.get(element) });
+      cards = new CardController(doc, {
+        theme: this.options.theme,
+        lookup: (element) => this.byElement.get(element),
+        // The candidates come ranked by how often the page names each on
+        // its own; the first is likely when it leads that count.
+        likely: ({ candidates }) => {
+          const named = this.namedAlone();
+          return (named.get(candidates[0]?.id) ?? 0) > (named.get(candidates[1]?.id) ?? 0);
+        },
+      });
       this.cards.set(doc, cards);
     }
     const eventRoot = scope === doc ? (doc === this.options.root.ownerDocument ? this.options.root : doc.body) : scope;

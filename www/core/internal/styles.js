@@ -111,7 +111,7 @@ const CARD_CSS = `
 .card:focus { outline: none; }
 .card:focus-visible { outline: 2px solid var(--link); outline-offset: 2px; }
 .lead { margin: 0 0 8px; color: var(--muted); font-size: 12.5px; }
-.entity + .entity { margin-top: 12px; padding-top: 12px; border-top: 1px solid var(--border); }
+.entity + .entity, .entity + .lead { margin-top: 12px; padding-top: 12px; border-top: 1px solid var(--border); }
 .type {
   display: inline-block;
   margin: 0 0 4px;
