@@ -1160,6 +1160,27 @@ describe('hover card', () => {
     await page.close();
   });
 
+  test('touch, small screen: the card is a sheet with a close button; wide, it has none', async () => {
+    const { page } = await fixture('<p>Talks in Baku today.</p><p style="height:900px"></p>', { hasTouch: true, viewport: { width: 390, height: 700 } });
+    await highlight(page);
+    await page.locator('entity-mention').tap();
+    assert.deepEqual((await cardState(page)).names, ['Baku']);
+    const closer = page.locator('entity-highlighter-card').locator('button.close');
+    const box = await closer.boundingBox();
+    assert.ok(box && box.width >= 24 && box.height >= 24, `a close button big enough to tap: ${JSON.stringify(box)}`);
+    assert.equal(await closer.getAttribute('aria-label'), 'Close');
+    await closer.tap();
+    assert.equal(await cardState(page), null, 'the button closes the card');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Baku', 'focus back on the mention');
+    await page.setViewportSize({ width: 1000, height: 700 });
+    await page.locator('entity-mention').focus();
+    await page.locator('entity-mention').blur();
+    await page.locator('entity-mention').focus();
+    assert.deepEqual((await cardState(page)).names, ['Baku']);
+    assert.equal(await closer.isVisible(), false, 'no close button on a card beside its mention');
+    await page.close();
+  });
+
   test('touch: the first tap opens the card instead of following a link', async () => {
     const { page } = await fixture('<p>Read about <a href="#followed">Baku here</a>.</p>', { hasTouch: true, isMobile: true, viewport: { width: 390, height: 700 } });
     await highlight(page);

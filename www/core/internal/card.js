@@ -514,6 +514,16 @@ export class CardController {
     const doc = this.doc;
     const dialog = this.dialog;
     dialog.replaceChildren();
+    // Shown on small screens only (styles.js), where the card is a sheet
+    // over the page and no pointer leaves it to close it: a tap on the
+    // page outside works too, but a reader looks for a button.
+    const closer = doc.createElement('button');
+    closer.type = 'button';
+    closer.className = 'close';
+    // Its cross is drawn by the style sheet: the card's text stays its own.
+    closer.setAttribute('aria-label', 'Close');
+    closer.addEventListener('click', () => this.close({ restoreFocus: true }));
+    dialog.append(closer);
     const ambiguous = mention.candidates.length > 1;
     // "Aliyev" on a page that also names Ilham Aliyev in full: him first,
     // the rest as what the name may also mean.

@@ -126,6 +126,25 @@ const CARD_CSS = `
 .more { display: inline-block; margin-top: 8px; color: var(--link); font-weight: 550; text-decoration: none; }
 .more:hover { text-decoration: underline; }
 .more:focus-visible { outline: 2px solid var(--link); outline-offset: 2px; border-radius: 2px; }
+.close { display: none; }
+:host(.sheet) .close {
+  display: block;
+  position: sticky;
+  top: 0;
+  float: inline-end;
+  width: 36px;
+  height: 36px;
+  margin: -6px -6px 4px 8px;
+  padding: 0;
+  border: 1px solid var(--border);
+  border-radius: 50%;
+  background: var(--bg);
+  color: var(--fg);
+  font: 22px/1 system-ui, sans-serif;
+  cursor: pointer;
+}
+:host(.sheet) .close::before { content: "×"; }
+:host(.sheet) .close:focus-visible { outline: 2px solid var(--link); outline-offset: 2px; }
 :host(.sheet) .card {
   width: 100vw;
   max-height: 60vh;
