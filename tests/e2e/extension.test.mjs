@@ -326,6 +326,14 @@ describe('access to sites', () => {
     const chips = await popup.locator('.type-chip').allTextContents();
     assert.ok(chips.some((chip) => /^Person 1$/.test(chip.trim())), `chips: ${chips}`);
     assert.ok(chips.some((chip) => /^City 2$/.test(chip.trim())), `chips: ${chips}`);
+    // Each row opens, from the keyboard too, to its card's text: painted
+    // mentions are no focus stops, so this is the keyboard's way to it.
+    const bakuRow = popup.locator('.entity', { has: popup.locator('.name', { hasText: /^Baku$/ }) });
+    await bakuRow.locator('summary').focus();
+    await popup.keyboard.press('Enter');
+    assert.equal(await bakuRow.locator('details').evaluate((details) => details.open), true);
+    assert.match(await bakuRow.locator('.about p').textContent(), /Azerbaijan/);
+    assert.match(await bakuRow.locator('.about a').getAttribute('aria-label'), /^More on [\w.-]+: Baku \(opens in a new tab\)$/);
     await screenshot(popup, 'extension-popup');
     await popup.emulateMedia({ colorScheme: 'dark' });
     await screenshot(popup, 'extension-popup-dark');

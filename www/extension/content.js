@@ -145,12 +145,14 @@ function apply(want, options) {
   return schedule(() => (want ? turnOn(options) : turnOff()));
 }
 
-/** What the popup shows: one row per entity found, most mentioned first. */
+/** What the popup shows: one row per entity found, most mentioned first,
+ * with its card's text (the popup is where a keyboard reaches it: painted
+ * mentions are no focus stops). */
 function state() {
   const rows = new Map();
   for (const mention of highlighter?.mentions ?? []) {
-    const { id, name, type } = mention.entity;
-    const row = rows.get(id) ?? { id, name, type, count: 0 };
+    const { id, name, type, summary, url } = mention.entity;
+    const row = rows.get(id) ?? { id, name, type, summary, url: url ?? null, count: 0 };
     row.count += 1;
     rows.set(id, row);
   }

@@ -118,6 +118,11 @@ function renderPage() {
     const item = document.createElement('li');
     item.className = 'entity';
     item.dataset.group = typeGroup(row.type);
+    // Each row opens to its card's text: in a page painted without
+    // elements, this list is how a keyboard or a screen reader gets it.
+    const details = document.createElement('details');
+    const line = document.createElement('summary');
+    line.className = 'line';
     const dot = document.createElement('span');
     dot.className = 'dot';
     dot.setAttribute('aria-hidden', 'true');
@@ -131,7 +136,30 @@ function renderPage() {
     count.className = 'count';
     count.textContent = `×${row.count}`;
     count.setAttribute('aria-label', plural(row.count, 'mention', 'mentions'));
-    item.append(dot, name, type, count);
+    line.append(dot, name, type, count);
+    const about = document.createElement('div');
+    about.className = 'about';
+    const summary = document.createElement('p');
+    summary.dir = 'auto';
+    summary.textContent = typeof row.summary === 'string' ? row.summary : '';
+    about.append(summary);
+    if (typeof row.url === 'string' && /^https?:\/\//i.test(row.url)) {
+      const link = document.createElement('a');
+      link.href = row.url;
+      link.target = '_blank';
+      link.rel = 'noopener noreferrer';
+      let where = '';
+      try {
+        where = new URL(row.url).hostname.replace(/^www\./, '');
+      } catch {
+        // A URL the browser cannot read keeps the plain label.
+      }
+      link.textContent = where ? `More on ${where}` : 'More';
+      link.setAttribute('aria-label', `${link.textContent}: ${row.name} (opens in a new tab)`);
+      about.append(link);
+    }
+    details.append(line, about);
+    item.append(details);
     return item;
   }));
   // A long list scrolls; make the scroller reachable by keyboard then.
