@@ -393,6 +393,15 @@ test('selecting an entity steps through its mentions', async () => {
     await button.click();
     assert.equal((await focused()).mention, first.mention);
 
+    // From the keyboard: Escape closes the card, a second Escape goes back
+    // to the entity's entry, and Enter steps on to the next mention.
+    await page.keyboard.press('Escape');
+    assert.equal((await focused()).mention, first.mention, 'the first Escape closes the card only');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.evaluate(() => document.activeElement?.querySelector('.entity-button__name')?.textContent), 'Azerbaijan');
+    await page.keyboard.press('Enter');
+    assert.equal((await focused()).mention, second.mention, 'Enter steps on from where the list left off');
+
     assertNoErrors(opened);
   } finally {
     await page.close();

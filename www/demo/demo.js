@@ -172,6 +172,9 @@ const state = {
   passes: 0,
   /** The status line of the last pass, which Dismiss brings back. */
   summary: null,
+  /** The group key of the entity last stepped to from the list, until
+   * Escape goes back there (returnToList). */
+  steppedFrom: null,
   /** Whether the whole entity list is shown. */
   showAllEntities: false,
 };
@@ -501,7 +504,23 @@ function stepTo(key) {
   target.scrollIntoView({ block: 'center', inline: 'nearest', behavior: reducedMotion.matches ? 'auto' : 'smooth' });
   target.focus({ preventScroll: true });
   flash(mention.elements);
-  announce(`${group.name}: mention ${index + 1} of ${live.length}`);
+  state.steppedFrom = key;
+  announce(`${group.name}: mention ${index + 1} of ${live.length}. Escape twice returns to the list.`);
+}
+
+/** After stepping to a mention, Escape (once its card has closed) goes
+ * back to the entity's entry in the list, where Enter steps on: a keyboard
+ * reader need not find the list again for each mention. */
+function returnToList(event) {
+  if (event.key !== 'Escape' || event.defaultPrevented || state.steppedFrom === null) return;
+  const active = document.activeElement;
+  // The first Escape is the card's (it closes it).
+  if (!active || !ui.article.contains(active) || active.getAttribute('aria-expanded') === 'true') return;
+  const entry = [...ui.entityList.querySelectorAll('button[data-group]')].find((button) => button.dataset.group === state.steppedFrom);
+  if (!entry) return;
+  event.preventDefault();
+  state.steppedFrom = null;
+  entry.focus();
 }
 
 // ---------------------------------------------------------------------------
@@ -778,6 +797,7 @@ function wireEvents() {
     const button = event.target instanceof Element ? event.target.closest('button[data-group]') : null;
     if (button) stepTo(button.dataset.group);
   });
+  document.addEventListener('keydown', returnToList);
 
   ui.dictionaryUrlForm.addEventListener('submit', (event) => {
     event.preventDefault();
