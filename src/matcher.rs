@@ -374,6 +374,9 @@ impl Matcher {
     fn accept(&self, text: &str, folded: &Folded, start: usize, end: usize, pattern: usize, written: &mut String) -> Option<Mention> {
         let from = folded.start_origin(start)?;
         let to = folded.end_origin(end)?;
+        if in_web_address(text, from.byte) {
+            return None;
+        }
         let original = text.get(from.byte..to.byte)?;
         let mut written_ready = false;
         let mut sentence_start: Option<bool> = None;
@@ -409,6 +412,38 @@ impl Matcher {
         }
         Some(Mention { start: from.utf16, end: to.utf16, byte_start: from.byte, byte_end: to.byte, entities })
     }
+}
+
+/// How far back from a name `in_web_address` looks for the start of its
+/// word: longer runs without white space are not prose anyway.
+const MAX_ADDRESS_BYTES: usize = 2048;
+
+/// Whether the name at byte `at` of `text` lies inside a web address (its
+/// run of text without white space holds "://" before it, or begins with
+/// "www."): "Armenia" in "https://example.org/Armenia/" or "www.armenia.am"
+/// is part of an address, not a mention of the country.
+fn in_web_address(text: &str, at: usize) -> bool {
+    let bytes = text.as_bytes();
+    let floor = at.saturating_sub(MAX_ADDRESS_BYTES);
+    let mut start = at;
+    // Bytes, not characters: ASCII white space never occurs inside a
+    // multi-byte character. U+00A0 and U+2029 (the block separator) end a
+    // word too.
+    while start > floor {
+        let byte = bytes[start - 1];
+        if byte.is_ascii_whitespace() || (byte == 0xA0 && start >= 2 && bytes[start - 2] == 0xC2) || (byte == 0xA9 && start >= 3 && bytes[start - 3..start - 1] == [0xE2, 0x80]) {
+            break;
+        }
+        start -= 1;
+    }
+    let Some(before) = text.get(start..at) else { return false };
+    if before.contains("://") {
+        return true;
+    }
+    // "www." (after any opening punctuation: "(www.armenia.am)") before
+    // the name.
+    let word = before.trim_start_matches(|c: char| !c.is_alphanumeric());
+    word.len() >= 4 && word.as_bytes()[..4].eq_ignore_ascii_case(b"www.")
 }
 
 /// Whether `folded[start..end]` may be a name: it begins and ends at word
@@ -645,6 +680,12 @@ mod tests {
         Case { rule: "one name, two entities", names: &[("country:georgia", &["Georgia"]), ("region:us-ga", &["Georgia"])], text: "Georgia", expected: &[("country:georgia|region:us-ga", "Georgia")] },
         Case { rule: "context ranks an ambiguous mention", names: &[("heydar", &["Heydar Aliyev", "Aliyev"]), ("ilham", &["Ilham Aliyev", "Aliyev"])], text: "Aliyev spoke. Ilham Aliyev said", expected: &[("ilham|heydar", "Aliyev"), ("ilham", "Ilham Aliyev")] },
         Case { rule: "one entity listed once for two of its names", names: &[("tr", &["Türkiye", "Turkiye"])], text: "Turkiye", expected: &[("tr", "Turkiye")] },
+        // Web addresses.
+        Case { rule: "not in a URL's path", names: &[("am", &["Armenia"])], text: "See https://example.org/Armenia/news today", expected: &[] },
+        Case { rule: "not in a URL's host", names: &[("am", &["~Armenia"])], text: "at http://armenia.example.org.", expected: &[] },
+        Case { rule: "not in a www. address, after a bracket", names: &[("am", &["~Armenia"])], text: "(www.armenia.am) or WWW.Armenia.travel", expected: &[] },
+        Case { rule: "after an address, in prose", names: &[("am", &["Armenia"])], text: "https://example.org/x Armenia\u{00A0}https://a.b/\u{2029}Armenia", expected: &[("am", "Armenia"), ("am", "Armenia")] },
+        Case { rule: "a word that merely begins like one", names: &[("am", &["Armenia"])], text: "wwwArmenia Armenia", expected: &[("am", "Armenia")] },
     ];
 
     #[test]
