@@ -21,6 +21,20 @@ export { startServer } from '../../scripts/serve.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/** A small dictionary of South Caucasus news, shared by the tests of live
+ * pages. */
+export const NEWS_DICTIONARY = {
+  entities: [
+    { id: 'person:ilham-aliyev', name: 'Ilham Aliyev', type: 'person', summary: 'President of Azerbaijan.' },
+    { id: 'person:nikol-pashinyan', name: 'Nikol Pashinyan', type: 'person', summary: 'Prime Minister of Armenia.' },
+    { id: 'city:baku', name: 'Baku', type: 'city', summary: 'Capital of Azerbaijan.' },
+    { id: 'city:yerevan', name: 'Yerevan', type: 'city', summary: 'Capital of Armenia.' },
+    { id: 'city:washington', name: 'Washington', type: 'city', summary: 'Capital of the United States.' },
+    { id: 'country:georgia', name: 'Georgia', type: 'country', summary: 'A country in the South Caucasus.' },
+    { id: 'region:central-asia', name: 'Central Asia', type: 'region', summary: 'Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan and Uzbekistan.' },
+  ],
+};
+
 /** Where `screenshot()` writes. */
 export const SCREENSHOT_DIR = path.join(ROOT, 'target', 'screenshots');
 

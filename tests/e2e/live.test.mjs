@@ -6,21 +6,10 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { launchBrowser, openPage, screenshot, startServer } from './harness.mjs';
+import { launchBrowser, NEWS_DICTIONARY, openPage, screenshot, startServer } from './harness.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-const DICTIONARY = {
-  entities: [
-    { id: 'person:ilham-aliyev', name: 'Ilham Aliyev', type: 'person', summary: 'President of Azerbaijan.' },
-    { id: 'person:nikol-pashinyan', name: 'Nikol Pashinyan', type: 'person', summary: 'Prime Minister of Armenia.' },
-    { id: 'city:baku', name: 'Baku', type: 'city', summary: 'Capital of Azerbaijan.' },
-    { id: 'city:yerevan', name: 'Yerevan', type: 'city', summary: 'Capital of Armenia.' },
-    { id: 'city:washington', name: 'Washington', type: 'city', summary: 'Capital of the United States.' },
-    { id: 'country:georgia', name: 'Georgia', type: 'country', summary: 'A country in the South Caucasus.' },
-    { id: 'region:central-asia', name: 'Central Asia', type: 'region', summary: 'Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan and Uzbekistan.' },
-  ],
-};
 
 let server;
 let browser;
@@ -66,7 +55,7 @@ function start(page, options) {
     });
     await window.highlighter.highlight();
     return window.highlighter.mode;
-  }, { dictionary: DICTIONARY, options });
+  }, { dictionary: NEWS_DICTIONARY, options });
 }
 
 const mentionTexts = (page) => page.evaluate(() => window.highlighter.mentions.map((m) => m.text));
@@ -455,7 +444,7 @@ describe('observe: changes the highlighter must not lose', () => {
           return node && first.contains(node);
         });
         return { editedDuringPass, text: first.textContent, mentions: inFirst.map((m) => `${m.text}:${m.entity.id}`), wrapped: [...first.querySelectorAll('entity-mention')].map((el) => el.textContent) };
-      }, { dictionary: DICTIONARY, mode });
+      }, { dictionary: NEWS_DICTIONARY, mode });
       assert.ok(facts.editedDuringPass, 'the page edited while the pass was under way');
       assert.equal(facts.text, '0: Bazzku and Yerevan met; Georgia too. Washington.');
       assert.deepEqual(facts.mentions, ['Yerevan:city:yerevan', 'Georgia:country:georgia', 'Washington:city:washington']);

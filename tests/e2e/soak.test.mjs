@@ -13,16 +13,12 @@
 // A longer soak: SOAK_SEEDS=1,2,3 SOAK_CHANGES=1000 node --test tests/e2e/soak.test.mjs
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, openPage, startServer } from './harness.mjs';
+import { launchBrowser, NEWS_DICTIONARY, openPage, startServer } from './harness.mjs';
 
+// The live pages' dictionary, and a name with an all-capital alias.
 const DICTIONARY = {
   entities: [
-    { id: 'person:ilham-aliyev', name: 'Ilham Aliyev', type: 'person', summary: 'President of Azerbaijan.' },
-    { id: 'person:nikol-pashinyan', name: 'Nikol Pashinyan', type: 'person', summary: 'Prime Minister of Armenia.' },
-    { id: 'city:baku', name: 'Baku', type: 'city', summary: 'Capital of Azerbaijan.' },
-    { id: 'city:yerevan', name: 'Yerevan', type: 'city', summary: 'Capital of Armenia.' },
-    { id: 'country:georgia', name: 'Georgia', type: 'country', summary: 'A country in the South Caucasus.' },
-    { id: 'region:central-asia', name: 'Central Asia', type: 'region', summary: 'Five republics east of the Caspian.' },
+    ...NEWS_DICTIONARY.entities,
     { id: 'org:un', name: 'United Nations', type: 'organization', summary: 'An intergovernmental organisation.', aliases: ['UN'] },
   ],
 };
