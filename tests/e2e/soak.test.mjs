@@ -102,50 +102,42 @@ async function churn({ seed, count, textNodeEdits }) {
   const containers = () => ['root', ...keys.filter((key) => root.querySelector(`section[data-k="${key}"]`) && mirror.querySelector(`section[data-k="${key}"]`))];
   const place = (key) => (key === 'root' ? [root, mirror] : both(key));
   const kinds = {};
+  /** Appends a new `tag` element (its text from `text()`, if given) to a
+   * random container, in both trees. */
+  const add = (tag, text) => {
+    const target = place(pick(containers()));
+    if (!target) return false;
+    const [a, b] = made(tag, text?.());
+    target[0].append(a);
+    target[1].append(b);
+    return true;
+  };
+  /** Changes a random keyed element (of tag `only`, if given) in both
+   * trees: `prepare()` draws what the change needs once, after the element
+   * is picked, and returns the change to make to each tree's copy. */
+  const onBoth = (only, prepare) => {
+    const pair = both(pick(keys));
+    if (!pair || (only && pair[0].tagName !== only)) return false;
+    const change = prepare();
+    for (const element of pair) change(element);
+    return true;
+  };
   const changes = {
-    addParagraph() {
-      const target = place(pick(containers()));
-      if (!target) return false;
-      const [a, b] = made('p', sentence());
-      target[0].append(a);
-      target[1].append(b);
-      return true;
-    },
-    addSection() {
-      const target = place(pick(containers()));
-      if (!target) return false;
-      const [a, b] = made('section');
-      target[0].append(a);
-      target[1].append(b);
-      return true;
-    },
-    setText() {
-      const pair = both(pick(keys));
-      if (!pair) return false;
+    addParagraph: () => add('p', sentence),
+    addSection: () => add('section'),
+    setText: () => onBoth(null, () => {
       const text = sentence();
-      for (const element of pair) element.textContent = text;
-      return true;
-    },
-    setMarkup() {
-      const pair = both(pick(keys));
-      if (!pair || pair[0].tagName !== 'P') return false;
+      return (element) => { element.textContent = text; };
+    }),
+    setMarkup: () => onBoth('P', () => {
       const markup = pick(fragments)();
-      for (const element of pair) element.innerHTML = markup;
-      return true;
-    },
-    appendText() {
-      const pair = both(pick(keys));
-      if (!pair) return false;
+      return (element) => { element.innerHTML = markup; };
+    }),
+    appendText: () => onBoth(null, () => {
       const text = ` ${sentence()}`;
-      for (const element of pair) element.append(text);
-      return true;
-    },
-    remove() {
-      const pair = both(pick(keys));
-      if (!pair) return false;
-      for (const element of pair) element.remove();
-      return true;
-    },
+      return (element) => element.append(text);
+    }),
+    remove: () => onBoth(null, () => (element) => element.remove()),
     move() {
       const moving = both(pick(keys));
       const target = place(pick(containers()));
@@ -158,37 +150,17 @@ async function churn({ seed, count, textNodeEdits }) {
       return true;
     },
     // A slider or a framework copying a block it shows elsewhere.
-    cloneAfter() {
-      const pair = both(pick(keys));
-      if (!pair) return false;
-      for (const element of pair) {
-        const copy = element.cloneNode(true);
-        for (const keyed of [copy, ...copy.querySelectorAll('[data-k]')]) keyed.dataset.k += 'c';
-        element.after(copy);
-      }
-      return true;
-    },
-    toggleHidden() {
-      const pair = both(pick(keys));
-      if (!pair) return false;
-      for (const element of pair) element.hidden = !element.hidden;
-      return true;
-    },
-    toggleEditable() {
-      const pair = both(pick(keys));
-      if (!pair || pair[0].tagName !== 'P') return false;
-      for (const element of pair) {
-        if (element.hasAttribute('contenteditable')) element.removeAttribute('contenteditable');
-        else element.setAttribute('contenteditable', 'true');
-      }
-      return true;
-    },
-    normalize() {
-      const pair = both(pick(keys));
-      if (!pair) return false;
-      for (const element of pair) element.normalize();
-      return true;
-    },
+    cloneAfter: () => onBoth(null, () => (element) => {
+      const copy = element.cloneNode(true);
+      for (const keyed of [copy, ...copy.querySelectorAll('[data-k]')]) keyed.dataset.k += 'c';
+      element.after(copy);
+    }),
+    toggleHidden: () => onBoth(null, () => (element) => { element.hidden = !element.hidden; }),
+    toggleEditable: () => onBoth('P', () => (element) => {
+      if (element.hasAttribute('contenteditable')) element.removeAttribute('contenteditable');
+      else element.setAttribute('contenteditable', 'true');
+    }),
+    normalize: () => onBoth(null, () => (element) => element.normalize()),
     // Paint mode only (textNodeEdits): a text node edited in place, as a
     // framework updates the node it rendered.
     editTextNode() {
