@@ -389,9 +389,12 @@ export class Highlighter {
     // pass after it (begun at the end, changes to text already done were
     // never looked at again).
     if (this.options.observe) this.observe(root);
-    this.takePageRecords();
-    this.dropCopiedWrappers([root]);
-    this.observer?.takeRecords();
+    if (this.mode === 'wrap') {
+      // The page's records first, then this pass's own are dropped.
+      this.takePageRecords();
+      this.dropCopiedWrappers([root]);
+      this.observer?.takeRecords();
+    }
     let added;
     try {
       added = await this.pass([root], timings, new Set(), epoch, true);
