@@ -762,6 +762,59 @@ test('wrap: a copy of marked text gives the clipboard the page\'s text and marku
   await page.close();
 });
 
+test('wrap: dragging a selection of marked text, or a link holding a mark, drops the page\'s text and markup, none of the wrappers', async () => {
+  const { page, consoleErrors, pageErrors } = await fixture('<p id="one" style="font-size: 24px">Talks in <b>Baku</b> and Yerevan went on.</p>'
+    + '<p><a id="link" href="/about" style="font-size: 24px">Georgia</a></p><div id="drop" style="width: 300px; height: 100px; border: 1px solid">drop here</div>');
+  await highlight(page, { options: { mode: 'wrap' } });
+  assert.equal(await page.evaluate(() => document.querySelectorAll('#root entity-mention').length), 3);
+  await page.evaluate(() => {
+    window.dropped = [];
+    const drop = document.getElementById('drop');
+    drop.addEventListener('dragover', (event) => event.preventDefault());
+    drop.addEventListener('drop', (event) => {
+      event.preventDefault();
+      const data = event.dataTransfer;
+      window.dropped.push({ text: data.getData('text/plain'), html: data.getData('text/html'), link: data.getData('text/uri-list') });
+    });
+  });
+  /** Drags with the mouse from the middle of `from` to the drop zone. */
+  const drag = async (from) => {
+    const before = await page.evaluate(() => window.dropped.length);
+    const start = await page.locator(from).boundingBox();
+    const end = await page.locator('#drop').boundingBox();
+    await page.mouse.move(start.x + start.width / 2, start.y + start.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(start.x + start.width / 2 + 30, start.y + start.height / 2 + 10, { steps: 5 });
+    await page.mouse.move(end.x + 50, end.y + 50, { steps: 10 });
+    await page.mouse.up();
+    await page.waitForFunction((count) => window.dropped.length > count, before);
+    return page.evaluate(() => window.dropped.at(-1));
+  };
+  await page.evaluate(() => {
+    const one = document.getElementById('one');
+    const range = document.createRange();
+    range.setStart(one.firstChild, 0);
+    range.setEnd(one.lastChild, one.lastChild.length);
+    getSelection().removeAllRanges();
+    getSelection().addRange(range);
+  });
+  const selection = await drag('#one b');
+  assert.equal(selection.text, 'Talks in Baku and Yerevan went on.');
+  assert.doesNotMatch(selection.html, /entity-mention|data-owner|tabindex|role=/);
+  assert.match(selection.html, /Talks in <b>Baku<\/b> and Yerevan went on\./);
+  // The drag moved nothing and left the marks in place.
+  assert.equal(await page.evaluate(() => document.querySelectorAll('#root entity-mention').length), 3);
+  // A link dragged with nothing selected: the browser's address and text,
+  // the link's markup without the wrapper.
+  await page.evaluate(() => getSelection().removeAllRanges());
+  const link = await drag('#link');
+  assert.equal(link.link, `${server.url}/about`);
+  assert.equal(link.html, `<a id="link" href="${server.url}/about" style="font-size: 24px">Georgia</a>`);
+  assert.deepEqual(consoleErrors, []);
+  assert.deepEqual(pageErrors, []);
+  await page.close();
+});
+
 describe('errors leave the page untouched', () => {
   test('a dictionary object with a lone surrogate is refused at the field that holds it', async () => {
     const { page, pageErrors } = await fixture('<p>Baku.</p>');

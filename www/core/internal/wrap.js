@@ -234,13 +234,13 @@ export function unwrap(records, joined = null) {
 }
 
 /**
- * Copying text that holds this highlighter's wrappers puts the page's own
- * markup on the clipboard. Left to the browser, a copy carries every
- * wrapper as an element, with its tint and underline inlined as styles
- * and its role and tabindex as attributes, all of which a mail or a
- * document the reader pastes into keeps. Only copies from `doc`'s own
- * selection are handled (not from inside a shadow root). Returns the
- * function that stops it.
+ * Copying or dragging text that holds this highlighter's wrappers puts
+ * the page's own markup on the clipboard or in the drop. Left to the
+ * browser, either carries every wrapper as an element, with its tint and
+ * underline inlined as styles and its role and tabindex as attributes,
+ * all of which a mail or a document the reader pastes or drops into
+ * keeps. Only `doc`'s own selection is handled (not one inside a shadow
+ * root). Returns the function that stops it.
  */
 export function keepWrappersOutOfCopies(doc, owner) {
   const ours = `${WRAPPER_TAG}[${OWNER_ATTRIBUTE}="${owner}"]`;
@@ -248,28 +248,61 @@ export function keepWrappersOutOfCopies(doc, owner) {
     // A page that writes its own clipboard data in an earlier listener
     // has the last word.
     if (event.defaultPrevented || !event.clipboardData) return;
-    const selection = doc.getSelection();
-    if (!selection || selection.isCollapsed) return;
-    const holder = doc.createElement('div');
-    // A selection inside one wrapper clones as bare text, yet the
-    // browser's copy would carry the wrapper's look.
-    let inside = false;
-    for (let i = 0; i < selection.rangeCount; i++) {
-      const range = selection.getRangeAt(i);
-      for (const end of [range.startContainer, range.endContainer]) {
-        if ((end.nodeType === 1 ? end : end.parentElement)?.closest(ours)) inside = true;
-      }
-      holder.append(range.cloneContents());
-    }
-    const copied = holder.querySelectorAll(ours);
-    if (!inside && copied.length === 0) return;
-    for (const wrapper of copied) wrapper.replaceWith(...wrapper.childNodes);
-    event.clipboardData.setData('text/plain', selection.toString());
-    event.clipboardData.setData('text/html', holder.innerHTML);
+    const copied = selectionWithout(doc, ours);
+    if (!copied) return;
+    event.clipboardData.setData('text/plain', copied.text);
+    event.clipboardData.setData('text/html', copied.html);
     event.preventDefault();
   };
+  const onDragStart = (event) => {
+    const data = event.dataTransfer;
+    if (event.defaultPrevented || !data) return;
+    // Replacing the data, not cancelling the event, keeps the drag.
+    const target = event.target;
+    if (target?.nodeType === 3) {
+      // A selection's drag starts at one of its text nodes.
+      const dragged = selectionWithout(doc, ours);
+      if (!dragged) return;
+      data.setData('text/plain', dragged.text);
+      data.setData('text/html', dragged.html);
+    } else if (target?.nodeType === 1 && target.querySelector(ours)) {
+      // A link (or a draggable element) with marks inside: the browser's
+      // markup is the element's own, its address made absolute.
+      const copy = target.cloneNode(true);
+      for (const wrapper of copy.querySelectorAll(ours)) wrapper.replaceWith(...wrapper.childNodes);
+      if (typeof target.href === 'string' && target.hasAttribute('href')) copy.setAttribute('href', target.href);
+      data.setData('text/html', copy.outerHTML);
+    }
+  };
   doc.addEventListener('copy', onCopy, true);
-  return () => doc.removeEventListener('copy', onCopy, true);
+  doc.addEventListener('dragstart', onDragStart, true);
+  return () => {
+    doc.removeEventListener('copy', onCopy, true);
+    doc.removeEventListener('dragstart', onDragStart, true);
+  };
+}
+
+/** The selection's text and markup without the wrappers matching `ours`,
+ * or null when it holds none (or lies inside none): that data is the
+ * browser's to write. */
+function selectionWithout(doc, ours) {
+  const selection = doc.getSelection();
+  if (!selection || selection.isCollapsed) return null;
+  const holder = doc.createElement('div');
+  // A selection inside one wrapper clones as bare text, yet the
+  // browser's copy would carry the wrapper's look.
+  let inside = false;
+  for (let i = 0; i < selection.rangeCount; i++) {
+    const range = selection.getRangeAt(i);
+    for (const end of [range.startContainer, range.endContainer]) {
+      if ((end.nodeType === 1 ? end : end.parentElement)?.closest(ours)) inside = true;
+    }
+    holder.append(range.cloneContents());
+  }
+  const copied = holder.querySelectorAll(ours);
+  if (!inside && copied.length === 0) return null;
+  for (const wrapper of copied) wrapper.replaceWith(...wrapper.childNodes);
+  return { text: selection.toString(), html: holder.innerHTML };
 }
 
 /** The wrappers `records` created, for a walk to enter (TextCollector's
