@@ -450,6 +450,22 @@ describe('highlighting pages', () => {
     await page.close();
   });
 
+  test('Alt+Shift+Down steps to a painted mention: marked, its card focused', async () => {
+    const { page, problems } = await openTab('extension-plain.html');
+    await waitForHighlights(page, (p) => p.includes('Baku'));
+    await page.keyboard.press('Alt+Shift+ArrowDown');
+    await page.waitForFunction(() => {
+      const host = document.querySelector('entity-highlighter-card');
+      return host && !host.hidden && host.shadowRoot.activeElement?.getAttribute('role') === 'dialog';
+    }, null, { timeout: 5_000 });
+    const card = await page.evaluate(() => document.querySelector('entity-highlighter-card').shadowRoot.querySelector('.position')?.textContent);
+    assert.match(card, /^1 of \d+ · Alt\+Shift\+↓ next, ↑ previous$/);
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => document.querySelector('entity-highlighter-card')?.hidden);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
   test('content the page adds later is highlighted', async () => {
     const { page } = await openTab('extension-plain.html');
     await waitForHighlights(page, (p) => p.includes('Baku'));

@@ -1038,6 +1038,82 @@ describe('hover card', () => {
     await page.close();
   });
 
+  test('paint: Alt+Shift+Down and Up step through the mentions, each scrolled to, marked, and its card focused; Escape gives focus back', async () => {
+    const filler = '<p style="margin: 0 0 18px">Filler text without names.</p>'.repeat(30);
+    const { page, consoleErrors, pageErrors } = await fixture(`<p><button id="start">Start</button> <input id="field" value="Baku"></p><p>Talks in Baku and Yerevan.</p>${filler}<p id="far">Then Ilham Aliyev in Armenia.</p>`);
+    await highlight(page, { options: { mode: 'paint' } });
+    await page.locator('#start').focus();
+    const state = () => page.evaluate(() => {
+      const host = document.querySelector('entity-highlighter-card');
+      const shadow = host?.shadowRoot;
+      const stepped = CSS.highlights.get('entity-highlighter-stepped');
+      const [range] = stepped ? [...stepped] : [];
+      const rect = range?.getBoundingClientRect();
+      return {
+        names: host && !host.hidden ? [...shadow.querySelectorAll('.name')].map((n) => n.textContent) : null,
+        position: host && !host.hidden ? shadow.querySelector('.position')?.textContent : null,
+        focus: shadow?.activeElement?.getAttribute('role') ?? document.activeElement?.id,
+        stepped: range ? range.toString() : null,
+        onScreen: rect ? rect.top >= 0 && rect.bottom <= innerHeight : null,
+        described: shadow?.querySelector('.card')?.getAttribute('aria-describedby'),
+      };
+    });
+    const step = async (key) => {
+      await page.keyboard.press(`Alt+Shift+${key}`);
+      return state();
+    };
+    assert.deepEqual(await step('ArrowDown'), { names: ['Baku'], position: '1 of 4 · Alt+Shift+↓ next, ↑ previous', focus: 'dialog', stepped: 'Baku', onScreen: true, described: 'summary-0 position' });
+    assert.deepEqual((await step('ArrowDown')).names, ['Yerevan']);
+    // Below the fold: scrolled to.
+    assert.equal(await page.evaluate(() => scrollY), 0);
+    const far = await step('ArrowDown');
+    assert.deepEqual([far.names, far.stepped, far.onScreen, far.position.slice(0, 6)], [['Ilham Aliyev'], 'Ilham Aliyev', true, '3 of 4']);
+    assert.ok(await page.evaluate(() => scrollY) > 0);
+    assert.deepEqual((await step('ArrowDown')).names, ['Armenia']);
+    // At the end it stays on the last.
+    assert.deepEqual((await step('ArrowDown')).names, ['Armenia']);
+    assert.deepEqual((await step('ArrowUp')).names, ['Ilham Aliyev']);
+    // The card's link is reached by Tab, as for any card; the keys still step.
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.querySelector('entity-highlighter-card').shadowRoot.activeElement?.className), 'more');
+    assert.deepEqual((await step('ArrowUp')).names, ['Yerevan']);
+    // Escape: the card and the mark go, focus is back where stepping began.
+    await page.keyboard.press('Escape');
+    assert.deepEqual(await state(), { names: null, position: null, focus: 'start', stepped: null, onScreen: null, described: 'summary-0 position' });
+    // The next step goes on from the last mention stepped to.
+    assert.deepEqual((await step('ArrowDown')).names, ['Ilham Aliyev']);
+    await page.keyboard.press('Escape');
+    // In a text field the keys are the field's.
+    await page.locator('#field').focus();
+    await page.keyboard.press('Alt+Shift+ArrowDown');
+    assert.equal((await state()).names, null);
+    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
+
+  test('wrap: Alt+Shift+Down and Up focus the next and previous mention, which shows its card', async () => {
+    const { page } = await fixture('<p><button id="start">Start</button> Talks in Baku and <a href="#y">Yerevan</a> with Armenia.</p>');
+    await highlight(page, { options: { mode: 'wrap' } });
+    await page.locator('#start').focus();
+    const state = () => page.evaluate(() => {
+      const host = document.querySelector('entity-highlighter-card');
+      return { focus: document.activeElement.textContent, names: host && !host.hidden ? [...host.shadowRoot.querySelectorAll('.name')].map((n) => n.textContent) : null };
+    });
+    await page.keyboard.press('Alt+Shift+ArrowDown');
+    assert.deepEqual(await state(), { focus: 'Baku', names: ['Baku'] });
+    // A mention inside a link has no focus stop: its card takes focus.
+    await page.keyboard.press('Alt+Shift+ArrowDown');
+    assert.deepEqual(await state(), { focus: '', names: ['Yerevan'] });
+    assert.equal(await page.evaluate(() => document.querySelector('entity-highlighter-card').shadowRoot.activeElement?.getAttribute('role')), 'dialog');
+    await page.keyboard.press('Alt+Shift+ArrowDown');
+    assert.deepEqual(await state(), { focus: 'Armenia', names: ['Armenia'] });
+    await page.keyboard.press('Alt+Shift+ArrowUp');
+    await page.keyboard.press('Alt+Shift+ArrowUp');
+    assert.deepEqual(await state(), { focus: 'Baku', names: ['Baku'] });
+    await page.close();
+  });
+
   test('a card that fits neither below nor above its line is cut to the roomier side, never over the mention', async () => {
     // 300 px high, the mention in the middle: the ambiguous card (about
     // 250 px) fits on neither side.

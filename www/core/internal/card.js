@@ -6,7 +6,11 @@
 // closes a moment after it leaves, and reopens if it comes back within that
 // moment. Keyboard: focus shows the card as a description; Enter or Space
 // moves focus into it (a non-modal dialog, since it can hold a link);
-// Escape closes it and returns focus. A mention inside a link or button
+// Escape closes it and returns focus. Alt+Shift+Down and Alt+Shift+Up step
+// to the next and previous mention from anywhere outside a text field: in
+// paint mode, which has no element to focus, that is the keyboard's way to
+// the cards (the mention is scrolled to, marked, and its card takes focus);
+// in wrap mode it focuses the mention, as Tab would. A mention inside a link or button
 // has no focus stop of its own: keyboard focus on the link shows its first
 // mention's card, which Enter cannot enter (Enter is the link's). Touch:
 // the first tap opens the card, a second tap on the same mention does what
@@ -61,6 +65,46 @@ function anchorElement(mention) {
   return node ? (node.nodeType === 1 ? node : node.parentElement) : null;
 }
 
+/** The first box a mention's text has on screen, or null where it has
+ * none (hidden). */
+function firstBox(mention) {
+  for (const piece of [...mention.elements.filter((element) => element.isConnected), ...(mention.ranges ?? [])]) {
+    for (const rect of piece.getClientRects()) {
+      if (rect.width > 0 || rect.height > 0) return rect;
+    }
+  }
+  return null;
+}
+
+/** Scrolls `mention` into view, a third of the way down the window where
+ * the window has to scroll; scrolling boxes that hold it come first. */
+function reveal(mention, view) {
+  let box = firstBox(mention);
+  const height = view.innerHeight;
+  if (!box || (box.top >= 0 && box.bottom <= height)) return;
+  anchorElement(mention)?.scrollIntoView({ block: 'nearest', inline: 'nearest', behavior: 'instant' });
+  box = firstBox(mention);
+  if (box && (box.top < 0 || box.bottom > height)) view.scrollBy({ top: box.top - height / 3, behavior: 'instant' });
+}
+
+function isStepKey(event) {
+  return event.altKey && event.shiftKey && !event.ctrlKey && !event.metaKey && (event.key === 'ArrowDown' || event.key === 'ArrowUp');
+}
+
+/** Whether keys typed at `node` edit text. */
+function isEditable(node) {
+  const element = node?.nodeType === 1 ? node : node?.parentElement;
+  if (!element) return false;
+  return element.isContentEditable || element.matches('input, textarea, select');
+}
+
+/** The focused element, inside open shadow roots too. */
+function deepActiveElement(doc) {
+  let active = doc.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active;
+}
+
 /** Whether scrolling `scroller` (an element, or a document for its
  * window) moves `element`: whether it holds it, across shadow roots. */
 function holds(scroller, element) {
@@ -100,15 +144,25 @@ export const CARD_TAG = 'entity-highlighter-card';
 export class CardController {
   /**
    * @param {Document} doc
-   * @param {{ theme: string, lookup: (element: Element) => object | undefined, likely?: (mention: object) => boolean }} options
+   * @param {{ theme: string, lookup: (element: Element) => object | undefined, likely?: (mention: object) => boolean,
+   *   mentions?: () => object[], markStepped?: (mention: object | null) => void }} options
    *   `lookup` returns the mention a wrapper element belongs to; `likely`
    *   says whether an ambiguous mention's first candidate is the likely
-   *   one (the page names it on its own more often than the others).
+   *   one (the page names it on its own more often than the others);
+   *   `mentions` gives every mention in document order, for the step
+   *   keys; `markStepped` paints the one stepped to (null: none).
    */
-  constructor(doc, { theme, lookup, likely = () => false }) {
+  constructor(doc, { theme, lookup, likely = () => false, mentions = () => [], markStepped = () => {} }) {
     this.doc = doc;
     this.lookup = lookup;
     this.likely = likely;
+    this.mentions = mentions;
+    this.markStepped = markStepped;
+    /** The mention the step keys last went to: the next step goes on
+     * from it, even after its card closed. */
+    this.stepped = null;
+    /** What had focus when stepping began, given it back on leaving. */
+    this.returnTo = null;
     this.theme = theme;
     this.roots = new Set();
     this.mention = null;
@@ -372,6 +426,10 @@ export class CardController {
   }
 
   onDocumentKey(event) {
+    if (isStepKey(event)) {
+      this.onStepKey(event);
+      return;
+    }
     if (event.key !== 'Escape' || !this.mention) return;
     // This Escape closes the card only: a modal dialog or menu of the page
     // holding the mention stays open (browsers close a dialog on an
@@ -379,6 +437,85 @@ export class CardController {
     event.preventDefault();
     const focusWasInside = this.hasFocusInside();
     this.close({ restoreFocus: focusWasInside });
+  }
+
+  /** Alt+Shift+Down or Up: the next or previous mention. Left alone in a
+   * text field (where it extends a selection on some systems), and where
+   * this document has no mention of this highlighter's, for another
+   * highlighter on the page to take. */
+  onStepKey(event) {
+    if (event.defaultPrevented) return;
+    const origin = event.composedPath()[0];
+    if (!this.isInsideCard(origin) && isEditable(origin)) return;
+    const list = this.mentions().filter((mention) => anchorElement(mention)?.ownerDocument === this.doc);
+    if (list.length === 0) return;
+    event.preventDefault();
+    const forward = event.key === 'ArrowDown';
+    const from = this.stepped ? list.indexOf(this.stepped) : -1;
+    let index = -1;
+    if (from < 0) {
+      // From what is on screen: the first mention not above it, going
+      // down; the last not below it, going up.
+      const height = this.doc.defaultView.innerHeight;
+      const onScreen = (mention) => {
+        const rect = firstBox(mention);
+        return rect && (forward ? rect.bottom > 0 : rect.top < height);
+      };
+      index = forward ? list.findIndex(onScreen) : list.findLastIndex(onScreen);
+    } else {
+      // Skipping mentions with no box (hidden since they were found); at
+      // either end, the card of the one reached shows again.
+      for (let i = from + (forward ? 1 : -1); i >= 0 && i < list.length; i += forward ? 1 : -1) {
+        if (firstBox(list[i])) {
+          index = i;
+          break;
+        }
+      }
+      if (index < 0) index = from;
+    }
+    if (index < 0) return;
+    this.stepTo(list[index], index, list.length);
+  }
+
+  /** Shows `mention` (the `index`th of `total`) to a keyboard reader. */
+  stepTo(mention, index, total) {
+    if (this.stepped && this.stepped !== mention) this.unmarkStepped();
+    this.stepped = mention;
+    reveal(mention, this.doc.defaultView);
+    const trigger = mention.elements.find((element) => element.isConnected && element.hasAttribute('tabindex'));
+    if (trigger) {
+      // Wrap mode: the mention's own focus stop, which opens its card.
+      trigger.focus({ preventScroll: true });
+      return;
+    }
+    const active = deepActiveElement(this.doc);
+    if (!this.returnTo && active && active !== this.doc.body && !this.isInsideCard(active)) this.returnTo = active;
+    this.markStepped(mention);
+    for (const element of mention.elements) element.toggleAttribute('data-focus', true);
+    this.open(mention, null, { pointer: null });
+    if (this.mention !== mention) return;
+    this.showPosition(index, total);
+    this.dialog.focus({ preventScroll: true });
+    // Re-rendering took away a link that had focus; the card stays.
+    clearTimeout(this.closeTimer);
+  }
+
+  /** Takes the stepped mention's mark away (it is kept for the next step). */
+  unmarkStepped() {
+    if (!this.stepped) return;
+    this.markStepped(null);
+    for (const element of this.stepped.elements) element.removeAttribute('data-focus');
+  }
+
+  /** Where a stepped-to mention is among the page's, and the keys. */
+  showPosition(index, total) {
+    const position = this.doc.createElement('p');
+    position.className = 'position';
+    position.id = 'position';
+    position.textContent = `${index + 1} of ${total} · Alt+Shift+↓ next, ↑ previous`;
+    this.dialog.append(position);
+    const described = this.dialog.getAttribute('aria-describedby');
+    this.dialog.setAttribute('aria-describedby', described ? `${described} position` : 'position');
   }
 
   onDocumentPointerDown(event) {
@@ -612,6 +749,10 @@ export class CardController {
       if (this.inTopLayer && this.host.matches(':popover-open')) this.host.hidePopover();
     }
     if (openCard === this) openCard = null;
+    this.unmarkStepped();
+    const returnTo = this.returnTo;
+    this.returnTo = null;
+    if (restoreFocus && !trigger && returnTo?.isConnected) returnTo.focus({ preventScroll: true });
     if (restoreFocus && trigger?.isConnected) {
       // Back on the mention the card was for: focus alone must not reopen it.
       this.refocusing = true;

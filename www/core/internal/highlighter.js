@@ -6,7 +6,7 @@ import { BLOCK_SEPARATOR, blockAncestor, extractText, extractTextSliced, insideA
 import { keepWrappersOutOfCopies, labelWrapper, mentionPieces, OWNER_ATTRIBUTE, placeOf, planPieces, unwrap, unwrapWalked, wrap, wrapperAt, wrappersOf, WRAPPER_TAG } from './wrap.js';
 import { CARD_TAG, CardController } from './card.js';
 import { adoptHighlightStyles } from './styles.js';
-import { PAINTED, Painter, paintSupported, rangesOf } from './paint.js';
+import { markStepped, PAINTED, Painter, paintSupported, rangesOf } from './paint.js';
 
 /** DOM work done in one main-thread task before yielding, in ms: well under
  * the 50 ms that counts as a long task. The browser restyles and lays out
@@ -906,6 +906,8 @@ export class Highlighter {
           const named = this.namedAlone();
           return (named.get(candidates[0]?.id) ?? 0) > (named.get(candidates[1]?.id) ?? 0);
         },
+        mentions: () => this.current,
+        markStepped: (mention) => markStepped(doc, mention),
       });
       this.cards.set(doc, cards);
     }

@@ -59,6 +59,7 @@ const PAINT_CSS = `
 ::highlight(entity-highlighter-place) { background-color: rgb(5 150 105 / 0.16); text-decoration: underline 2px rgb(5 150 105 / 0.8); }
 ::highlight(entity-highlighter-organisation) { background-color: rgb(217 119 6 / 0.16); text-decoration: underline 2px rgb(217 119 6 / 0.85); }
 ::highlight(entity-highlighter-other) { background-color: rgb(147 51 234 / 0.16); text-decoration: underline 2px rgb(147 51 234 / 0.75); }
+::highlight(entity-highlighter-stepped) { background-color: #facc15; color: #111111; }
 `;
 
 /** Whether this browser paints highlights (Chrome 105+, Safari 17.2+,
@@ -99,6 +100,23 @@ function liveRange(bounds) {
  * a mention never painted. */
 export function rangesOf(mention) {
   return mention[PAINTED]?.map(liveRange);
+}
+
+/** Paints the mention the keyboard stepped to (see CardController) above
+ * the others, or with null takes that paint away. A mention never painted
+ * (wrap mode) has none. */
+export function markStepped(doc, mention) {
+  const registry = doc.defaultView?.CSS?.highlights;
+  if (!registry) return;
+  const name = `${HIGHLIGHT_PREFIX}stepped`;
+  const ranges = mention ? rangesOf(mention) : undefined;
+  if (!ranges?.length) {
+    registry.delete(name);
+    return;
+  }
+  const highlight = new doc.defaultView.Highlight(...ranges);
+  highlight.priority = 1;
+  registry.set(name, highlight);
 }
 
 export class Painter {

@@ -126,6 +126,7 @@ const CARD_CSS = `
 .more { display: inline-block; margin-top: 8px; color: var(--link); font-weight: 550; text-decoration: none; }
 .more:hover { text-decoration: underline; }
 .more:focus-visible { outline: 2px solid var(--link); outline-offset: 2px; border-radius: 2px; }
+.position { margin: 10px 0 0; color: var(--muted); font-size: 12px; }
 .close { display: none; }
 :host(.sheet) .close {
   display: block;
