@@ -1080,8 +1080,14 @@ describe('hover card', () => {
     // Escape: the card and the mark go, focus is back where stepping began.
     await page.keyboard.press('Escape');
     assert.deepEqual(await state(), { names: null, position: null, focus: 'start', stepped: null, onScreen: null, described: 'summary-0 position' });
-    // The next step goes on from the last mention stepped to.
+    // The next step goes on from the last mention stepped to, while it is
+    // on screen; scrolled away from it, from what is on screen.
     assert.deepEqual((await step('ArrowDown')).names, ['Ilham Aliyev']);
+    await page.keyboard.press('Escape');
+    await page.evaluate(() => scrollTo(0, 0));
+    assert.deepEqual((await step('ArrowDown')).names, ['Baku']);
+    await page.evaluate(() => scrollTo(0, document.documentElement.scrollHeight));
+    assert.deepEqual((await step('ArrowUp')).names, ['Armenia']);
     await page.keyboard.press('Escape');
     // In a text field the keys are the field's.
     await page.locator('#field').focus();
@@ -1111,6 +1117,10 @@ describe('hover card', () => {
     await page.keyboard.press('Alt+Shift+ArrowUp');
     await page.keyboard.press('Alt+Shift+ArrowUp');
     assert.deepEqual(await state(), { focus: 'Baku', names: ['Baku'] });
+    // From a mention reached by Tab, the next one.
+    await page.locator('#root entity-mention').last().focus();
+    await page.keyboard.press('Alt+Shift+ArrowUp');
+    assert.deepEqual(await state(), { focus: '', names: ['Yerevan'] });
     await page.close();
   });
 
