@@ -630,6 +630,61 @@ test('wrap: copies the page makes of marked text become plain text and are marke
   await page.close();
 });
 
+test('wrap: two observing highlighters, one inside the other, settle after marking each other\'s blocks once', async () => {
+  const { page, consoleErrors, pageErrors } = await open('live.html');
+  const markup = '<p>Talks in Baku and Yerevan.</p><section id="inner"><p id="shared">Nikol Pashinyan met in Baku and Yerevan.</p></section><p>Georgia.</p>';
+  const result = await page.evaluate(async ({ dictionary, markup }) => {
+    const root = document.getElementById('root');
+    root.innerHTML = markup;
+    const log = [];
+    // The inner one (a widget) first, then the outer one (an extension).
+    window.inner = await window.core.createHighlighter({
+      root: document.getElementById('inner'),
+      dictionary: { entities: [
+        { id: 'person:nikol-pashinyan', name: 'Nikol Pashinyan', type: 'person', summary: 'Prime Minister of Armenia.' },
+        { id: 'city:baku', name: 'Baku', type: 'city', summary: 'Capital of Azerbaijan.' },
+      ] },
+      mode: 'wrap',
+      observe: true,
+      onUpdate: () => log.push('inner'),
+    });
+    await window.inner.highlight();
+    window.outer = await window.core.createHighlighter({ root, dictionary, mode: 'wrap', observe: true, onUpdate: () => log.push('outer') });
+    await window.outer.highlight();
+    const settle = async () => {
+      // Quiet for half a second, within five.
+      for (let waited = 0; waited < 5000; waited += 500) {
+        const count = log.length;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        if (log.length === count) return log.splice(0);
+      }
+      return null;
+    };
+    const texts = () => ({
+      inner: window.inner.mentions.map((m) => m.elements.every((e) => e.isConnected) && m.text),
+      outer: window.outer.mentions.map((m) => m.elements.every((e) => e.isConnected) && m.text),
+    });
+    const first = { passes: await settle(), ...texts() };
+    document.getElementById('shared').append(' Then Georgia and Baku.');
+    const edited = { passes: await settle(), ...texts() };
+    window.outer.clear();
+    window.inner.clear();
+    return { first, edited, after: root.innerHTML };
+  }, { dictionary: NEWS_DICTIONARY, markup });
+  // Each marked the block the other changed once more, then both stopped
+  // (they used to go on for ever, a pass each every 40 ms).
+  assert.ok(result.first.passes !== null && result.first.passes.length <= 4, `passes after the start: ${result.first.passes}`);
+  assert.deepEqual(result.first.inner, ['Nikol Pashinyan', 'Baku']);
+  assert.deepEqual(result.first.outer, ['Baku', 'Yerevan', 'Yerevan', 'Georgia']);
+  assert.ok(result.edited.passes !== null && result.edited.passes.length <= 4, `passes after the edit: ${result.edited.passes}`);
+  assert.deepEqual(result.edited.inner, ['Nikol Pashinyan', 'Baku', 'Baku']);
+  assert.deepEqual(result.edited.outer, ['Baku', 'Yerevan', 'Yerevan', 'Georgia', 'Georgia']);
+  assert.equal(result.after, markup.replace('Yerevan.</p></section>', 'Yerevan. Then Georgia and Baku.</p></section>'));
+  assert.deepEqual(consoleErrors, []);
+  assert.deepEqual(pageErrors, []);
+  await page.close();
+});
+
 test('observe: a page that animates through its attributes costs no passes', async () => {
   const { page } = await open('live.html');
   await page.evaluate(() => {

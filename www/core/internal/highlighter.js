@@ -298,6 +298,10 @@ export class Highlighter {
     this.rootShownWatch = null;
     /** namedAlone()'s counts, and the mentions they were counted from. */
     this.namedAloneCache = null;
+    /** Wrap mode, with observe: blocks that hold another highlighter's
+     * wrappers → their text as this one's last pass there read it
+     * (settledBlocks). */
+    this.blockTexts = new WeakMap();
     /** With observe: every ShadowRoot and Document the passes entered,
      * with text or not, all watched; custom elements met without a shadow
      * root whose definition has not come (awaitDefinitions), and the tag
@@ -1076,15 +1080,21 @@ export class Highlighter {
     const before = this.current.length;
     // A mention the page took part of is highlighted again where the rest
     // of it is.
-    changed.push(...this.forgetDetached());
+    const partly = this.forgetDetached();
+    const onlyEdits = partly.length === 0 && this.nowEditable.size === 0 && this.current.length === before;
+    changed.push(...partly);
     // Blocks the page made editable lose their marks; changedBlocks skips
     // them, as it skips every editable place.
     const editable = [...this.nowEditable].filter((element) => element.isConnected && element.isContentEditable);
     this.nowEditable.clear();
     // In document order, so the mentions added come in that order too.
     const { blocks, excluded } = this.changedBlocks(changed);
-    const roots = blocks.sort(documentOrder);
+    let roots = blocks.sort(documentOrder);
     this.takePageRecords();
+    if (onlyEdits && this.mode === 'wrap') {
+      const settled = this.settledBlocks(roots);
+      if (settled.size > 0) roots = roots.filter((block) => !settled.has(block));
+    }
     const focused = roots.length > 0 ? this.focusedPlace(this.records) : null;
     // Text the page moved into an excluded place loses its marks there.
     const touched = [...editable, ...excluded, ...roots];
@@ -1106,6 +1116,7 @@ export class Highlighter {
       return;
     }
     this.focusAgain(focused);
+    if (this.mode === 'wrap') this.noteBlockTexts(roots);
     if (added) this.placeAdded(added);
     if (added === null) for (const root of roots) this.pending.add(root);
     // New shadow roots or iframes met in this pass are watched too.
@@ -1256,6 +1267,58 @@ export class Highlighter {
   }
 
   /**
+   * Wrap mode: the blocks among `roots` that need no pass: another
+   * highlighter's wrappers are there, the text this one reads there
+   * (theirs skipped, its own read through) is what its last pass there
+   * read, and each of its own wrappers there is one it made. Another
+   * highlighter wrapping or unwrapping its names changes no text; if each
+   * marked a block again for every change the other made there, two that
+   * observe, one inside the other (a widget in a page an extension marks),
+   * would do so back and forth for ever.
+   */
+  settledBlocks(roots) {
+    const settled = new Set();
+    let own = null;
+    for (const block of roots) {
+      const before = this.blockTexts.get(block);
+      if (before === undefined || !this.holdsOthersWrappers(block)) continue;
+      own ??= wrappersOf(this.records);
+      let intact = true;
+      for (const wrapper of block.querySelectorAll(`${WRAPPER_TAG}[${OWNER_ATTRIBUTE}="${this.owner}"]`)) {
+        if (!own.has(wrapper)) {
+          intact = false;
+          break;
+        }
+      }
+      if (intact && this.textAsRead(block, own) === before) settled.add(block);
+    }
+    return settled;
+  }
+
+  /** After an incremental pass: the text of each of `roots` that holds
+   * another highlighter's wrappers, for settledBlocks. */
+  noteBlockTexts(roots) {
+    let own = null;
+    for (const block of roots) {
+      if (!block.isConnected || !this.holdsOthersWrappers(block)) {
+        this.blockTexts.delete(block);
+        continue;
+      }
+      own ??= wrappersOf(this.records);
+      this.blockTexts.set(block, this.textAsRead(block, own));
+    }
+  }
+
+  holdsOthersWrappers(block) {
+    return block.querySelector(`${WRAPPER_TAG}:not([${OWNER_ATTRIBUTE}="${this.owner}"])`) !== null;
+  }
+
+  /** `block`'s text as a pass reads it, through `own` wrappers. */
+  textAsRead(block, own) {
+    return extractText([block], { skipSelector: this.options.skipSelector, own }).text;
+  }
+
+  /**
    * Wrap mode: takes out, under `roots`, the copies the page made of this
    * highlighter's wrappers (a slider cloning its slides, a framework
    * copying a block), leaving their text as plain page text for the pass
@@ -1359,6 +1422,7 @@ export class Highlighter {
     this.stopObserving();
     for (const cards of this.cards.values()) cards.removeHost();
     this.retiring = keepShown;
+    this.blockTexts = new WeakMap();
     if (!keepShown) {
       unwrap(this.records);
       this.painter?.clear();
