@@ -810,6 +810,41 @@ test('wrap: dragging a selection of marked text, or a link holding a mark, drops
   const link = await drag('#link');
   assert.equal(link.link, `${server.url}/about`);
   assert.equal(link.html, `<a id="link" href="${server.url}/about" style="font-size: 24px">Georgia</a>`);
+  // A selection dragged by an image inside it is the selection's drag.
+  await page.evaluate(() => {
+    const image = document.createElement('img');
+    image.id = 'image';
+    image.width = 40;
+    image.height = 40;
+    image.src = 'data:image/svg+xml,%3Csvg xmlns="http://www.w3.org/2000/svg" width="40" height="40"%3E%3Crect width="40" height="40" fill="teal"/%3E%3C/svg%3E';
+    const one = document.getElementById('one');
+    one.prepend(image);
+    const range = document.createRange();
+    range.setStartBefore(image);
+    range.setEnd(one.lastChild, one.lastChild.length);
+    getSelection().removeAllRanges();
+    getSelection().addRange(range);
+  });
+  const byImage = await drag('#image');
+  assert.doesNotMatch(byImage.html, /entity-mention|data-owner|tabindex|role=/);
+  assert.match(byImage.html, /<img id="image"[^>]*>Talks in <b>Baku<\/b> and Yerevan went on\./);
+  // A draggable element of the page's: the browser offers no markup, and
+  // none is added.
+  await page.evaluate(() => {
+    getSelection().removeAllRanges();
+    const card = document.createElement('div');
+    card.id = 'draggable';
+    card.draggable = true;
+    card.style.cssText = 'font-size: 24px; width: 200px';
+    card.textContent = 'Armenia card';
+    document.getElementById('one').after(card);
+    card.addEventListener('dragstart', (event) => event.dataTransfer.setData('text/plain', 'the page\'s own'));
+  });
+  await highlight(page, { options: { mode: 'wrap' } });
+  await page.evaluate(() => { window.dropped = []; });
+  assert.equal(await page.locator('#draggable entity-mention').count(), 1);
+  const draggable = await drag('#draggable');
+  assert.deepEqual(draggable, { text: 'the page\'s own', html: '', link: '' });
   assert.deepEqual(consoleErrors, []);
   assert.deepEqual(pageErrors, []);
   await page.close();

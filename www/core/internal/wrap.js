@@ -259,18 +259,21 @@ export function keepWrappersOutOfCopies(doc, owner) {
     if (event.defaultPrevented || !data) return;
     // Replacing the data, not cancelling the event, keeps the drag.
     const target = event.target;
-    if (target?.nodeType === 3) {
-      // A selection's drag starts at one of its text nodes.
+    const selection = doc.getSelection();
+    if (target && selection && !selection.isCollapsed && (target.nodeType === 3 || selection.containsNode(target, true))) {
+      // A selection's drag: it starts at one of its text nodes, or at an
+      // image or link inside it.
       const dragged = selectionWithout(doc, ours);
       if (!dragged) return;
       data.setData('text/plain', dragged.text);
       data.setData('text/html', dragged.html);
-    } else if (target?.nodeType === 1 && target.querySelector(ours)) {
-      // A link (or a draggable element) with marks inside: the browser's
-      // markup is the element's own, its address made absolute.
+    } else if (target?.nodeType === 1 && target.localName === 'a' && target.hasAttribute('href') && target.querySelector(ours)) {
+      // A link with marks inside: the browser writes the link's own
+      // markup, its address made absolute. (A draggable element of the
+      // page's gets no markup from the browser, so none is added.)
       const copy = target.cloneNode(true);
       for (const wrapper of copy.querySelectorAll(ours)) wrapper.replaceWith(...wrapper.childNodes);
-      if (typeof target.href === 'string' && target.hasAttribute('href')) copy.setAttribute('href', target.href);
+      copy.setAttribute('href', target.href);
       data.setData('text/html', copy.outerHTML);
     }
   };
