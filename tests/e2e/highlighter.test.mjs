@@ -1075,7 +1075,7 @@ describe('hover card', () => {
 
   test('paint: Alt+Shift+Down and Up step through the mentions, each scrolled to, marked, and its card focused; Escape gives focus back', async () => {
     const filler = '<p style="margin: 0 0 18px">Filler text without names.</p>'.repeat(30);
-    const { page, consoleErrors, pageErrors } = await fixture(`<p><button id="start">Start</button> <input id="field" value="Baku"></p><p>Talks in Baku and Yerevan.</p>${filler}<p id="far">Then Ilham Aliyev in Armenia.</p>`);
+    const { page, consoleErrors, pageErrors } = await fixture(`<p><button id="start">Start</button> <input id="field" value="Baku"> <input id="box" type="checkbox"></p><p>Talks in Baku and Yerevan.</p>${filler}<p id="far">Then Ilham Aliyev in Armenia.</p>`);
     await highlight(page, { options: { mode: 'paint' } });
     await page.locator('#start').focus();
     const state = () => page.evaluate(() => {
@@ -1086,7 +1086,8 @@ describe('hover card', () => {
       const rect = range?.getBoundingClientRect();
       return {
         names: host && !host.hidden ? [...shadow.querySelectorAll('.name')].map((n) => n.textContent) : null,
-        position: host && !host.hidden ? shadow.querySelector('.position')?.textContent : null,
+        position: host && !host.hidden ? shadow.querySelector('.position [aria-hidden]')?.textContent : null,
+        heard: host && !host.hidden ? shadow.querySelector('.position .visually-hidden')?.textContent : null,
         focus: shadow?.activeElement?.getAttribute('role') ?? document.activeElement?.id,
         stepped: range ? range.toString() : null,
         onScreen: rect ? rect.top >= 0 && rect.bottom <= innerHeight : null,
@@ -1097,7 +1098,15 @@ describe('hover card', () => {
       await page.keyboard.press(`Alt+Shift+${key}`);
       return state();
     };
-    assert.deepEqual(await step('ArrowDown'), { names: ['Baku'], position: '1 of 4 · Alt+Shift+↓ next, ↑ previous', focus: 'dialog', stepped: 'Baku', onScreen: true, described: 'summary-0 position' });
+    assert.deepEqual(await step('ArrowDown'), {
+      names: ['Baku'],
+      position: '1 of 4 · Alt+Shift+↓ next, Alt+Shift+↑ previous',
+      heard: 'Mention 1 of 4. Alt+Shift+Down arrow for the next, Alt+Shift+Up arrow for the previous.',
+      focus: 'dialog',
+      stepped: 'Baku',
+      onScreen: true,
+      described: 'summary-0 position',
+    });
     assert.deepEqual((await step('ArrowDown')).names, ['Yerevan']);
     // Below the fold: scrolled to.
     assert.equal(await page.evaluate(() => scrollY), 0);
@@ -1114,7 +1123,7 @@ describe('hover card', () => {
     assert.deepEqual((await step('ArrowUp')).names, ['Yerevan']);
     // Escape: the card and the mark go, focus is back where stepping began.
     await page.keyboard.press('Escape');
-    assert.deepEqual(await state(), { names: null, position: null, focus: 'start', stepped: null, onScreen: null, described: 'summary-0 position' });
+    assert.deepEqual(await state(), { names: null, position: null, heard: null, focus: 'start', stepped: null, onScreen: null, described: 'summary-0 position' });
     // The next step goes on from the last mention stepped to, while it is
     // on screen; scrolled away from it, from what is on screen.
     assert.deepEqual((await step('ArrowDown')).names, ['Ilham Aliyev']);
@@ -1124,11 +1133,150 @@ describe('hover card', () => {
     await page.evaluate(() => scrollTo(0, document.documentElement.scrollHeight));
     assert.deepEqual((await step('ArrowUp')).names, ['Armenia']);
     await page.keyboard.press('Escape');
-    // In a text field the keys are the field's.
+    // In a text field the keys are the field's; on a checkbox they step.
     await page.locator('#field').focus();
     await page.keyboard.press('Alt+Shift+ArrowDown');
     assert.equal((await state()).names, null);
+    await page.locator('#box').focus();
+    assert.deepEqual((await step('ArrowDown')).names, ['Baku']);
+    await page.keyboard.press('Escape');
+    assert.equal((await state()).focus, 'box');
     assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
+
+  /** In paint mode: what the step keys show (card names, the stepped
+   * mark's text, where focus is). */
+  const stepState = (page) => page.evaluate(() => {
+    // One card element per highlighter: the one shown, if any.
+    const hosts = [...document.querySelectorAll('entity-highlighter-card')];
+    const host = hosts.find((element) => !element.hidden) ?? hosts[0];
+    const shadow = hosts.find((element) => element.shadowRoot.activeElement)?.shadowRoot ?? host?.shadowRoot;
+    const stepped = CSS.highlights.get('entity-highlighter-stepped');
+    const [range] = stepped ? [...stepped] : [];
+    return {
+      names: host && !host.hidden ? [...shadow.querySelectorAll('.name')].map((n) => n.textContent) : null,
+      position: host && !host.hidden ? shadow.querySelector('.position [aria-hidden]')?.textContent.split(' · ')[0] : null,
+      stepped: range ? range.toString() : null,
+      focus: shadow?.activeElement ? 'card' : document.activeElement?.id || document.activeElement?.localName,
+    };
+  });
+
+  test('paint: stepping scrolls inner boxes to the mention, never covers it with the card, and passes over text no one can see', async () => {
+    const filler = (n) => '<p>Filler text without names.</p>'.repeat(n);
+    const { page, consoleErrors, pageErrors } = await fixture(`<p><button id="start">Start</button> Baku first.</p>`
+      + `<div id="tall" style="height: 120px; overflow: auto">${filler(12)}<p>Yerevan inside.</p>${filler(12)}</div>`
+      + '<div id="wide" style="width: 260px; overflow-x: auto; white-space: nowrap">Filler text without names, a long line of it, and then Georgia at its end.</div>'
+      + '<p style="visibility: hidden">Armenia unseen.</p><p style="position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0)">Armenia for screen readers.</p>'
+      + '<p style="position: absolute; left: -9999px">Armenia far left.</p><p style="opacity: 0">Armenia transparent.</p>'
+      + `${filler(14)}<p id="low">Low on the screen: Ilham Aliyev.</p>`, { viewport: { width: 1000, height: 700 } });
+    await highlight(page, { options: { mode: 'paint' } });
+    await page.locator('#start').focus();
+    const boxes = () => page.evaluate(() => {
+      const stepped = [...CSS.highlights.get('entity-highlighter-stepped') ?? []][0];
+      const mark = stepped?.getBoundingClientRect();
+      const host = document.querySelector('entity-highlighter-card');
+      const card = host?.shadowRoot.querySelector('.card').getBoundingClientRect();
+      const inside = (id) => {
+        const frame = document.getElementById(id).getBoundingClientRect();
+        return mark.top >= frame.top && mark.bottom <= frame.bottom && mark.left >= frame.left && mark.right <= frame.right;
+      };
+      return {
+        text: stepped?.toString(),
+        inTall: inside('tall'),
+        inWide: inside('wide'),
+        onScreen: mark.top >= 0 && mark.bottom <= innerHeight,
+        covered: card.left < mark.right && card.right > mark.left && card.top < mark.bottom && card.bottom > mark.top,
+      };
+    });
+    await page.keyboard.press('Alt+Shift+ArrowDown');
+    // Numbered among every mention found; the hidden ones are passed over.
+    assert.equal((await stepState(page)).position, '1 of 8');
+    await page.keyboard.press('Alt+Shift+ArrowDown');
+    const tall = await boxes();
+    assert.deepEqual([tall.text, tall.inTall, tall.onScreen, tall.covered], ['Yerevan', true, true, false], `the inner box scrolled to it: ${JSON.stringify(tall)}`);
+    await page.keyboard.press('Alt+Shift+ArrowDown');
+    const wide = await boxes();
+    assert.deepEqual([wide.text, wide.inWide, wide.covered], ['Georgia', true, false], `scrolled sideways to it: ${JSON.stringify(wide)}`);
+    await page.keyboard.press('Alt+Shift+ArrowDown');
+    const low = await boxes();
+    assert.deepEqual([low.text, low.onScreen, low.covered], ['Ilham Aliyev', true, false], JSON.stringify(low));
+    assert.equal((await stepState(page)).position, '8 of 8');
+    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
+
+  test('paint: stepping goes through every highlighter\'s mentions in page order, keeps to an open modal dialog, and keeps its place when the page changes', async () => {
+    const { page, consoleErrors, pageErrors } = await fixture('<p><button id="start">Start</button></p><div id="a"><p id="first">Talks in Baku and Yerevan.</p></div><div id="b"><p>Then Armenia and Georgia.</p></div>'
+      + '<dialog id="modal"><p>Inside: Yerevan and Georgia.</p><button id="ok">OK</button></dialog>');
+    await page.evaluate(async (dictionary) => {
+      window.first = await window.core.createHighlighter({ root: document.getElementById('a'), dictionary, mode: 'paint', observe: true });
+      await window.first.highlight();
+      window.second = await window.core.createHighlighter({ root: document.getElementById('b'), dictionary, mode: 'paint' });
+      await window.second.highlight();
+    }, DICTIONARY);
+    await page.locator('#start').focus();
+    const names = [];
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.press('Alt+Shift+ArrowDown');
+      const state = await stepState(page);
+      names.push(`${state.names?.[0]} ${state.position}`);
+    }
+    assert.deepEqual(names, ['Baku 1 of 4', 'Yerevan 2 of 4', 'Armenia 3 of 4', 'Georgia 4 of 4']);
+    // The page adds to a paragraph stepped through: the mentions there
+    // are found again, and the next step goes on from the same place.
+    await page.keyboard.press('Alt+Shift+ArrowUp');
+    await page.keyboard.press('Alt+Shift+ArrowUp');
+    assert.equal((await stepState(page)).names[0], 'Yerevan');
+    const updated = page.evaluate(() => new Promise((resolve) => window.first.setOptions({ onUpdate: resolve })));
+    await page.evaluate(() => document.getElementById('first').append(' More later.'));
+    await updated;
+    await page.keyboard.press('Alt+Shift+ArrowDown');
+    assert.deepEqual((await stepState(page)).names, ['Armenia']);
+    await page.keyboard.press('Escape');
+    // A modal dialog: only its mentions, and focus stays in it.
+    await page.evaluate(async (dictionary) => {
+      document.getElementById('modal').showModal();
+      window.third = await window.core.createHighlighter({ root: document.getElementById('modal'), dictionary, mode: 'paint' });
+      await window.third.highlight();
+    }, DICTIONARY);
+    await page.locator('#ok').focus();
+    const inModal = [];
+    for (let i = 0; i < 3; i++) {
+      await page.keyboard.press('Alt+Shift+ArrowDown');
+      const state = await stepState(page);
+      inModal.push(`${state.names[0]} ${state.position} ${state.focus}`);
+    }
+    assert.deepEqual(inModal, ['Yerevan 1 of 2 card', 'Georgia 2 of 2 card', 'Georgia 2 of 2 card']);
+    await page.keyboard.press('Escape');
+    assert.equal((await stepState(page)).focus, 'ok', 'focus back on the dialog\'s button');
+    assert.equal(await page.evaluate(() => document.getElementById('modal').open), true);
+    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
+
+  test('paint: the stepped mark and focus are given back when the card cannot be made, on clear() and on highlighting again', async () => {
+    const { page, pageErrors } = await fixture('<p><button id="start">Start</button> Talks in Baku and Yerevan.</p>');
+    await highlight(page, { options: { mode: 'paint' } });
+    await page.locator('#start').focus();
+    await page.keyboard.press('Alt+Shift+ArrowDown');
+    assert.deepEqual(await stepState(page), { names: ['Baku'], position: '1 of 2', stepped: 'Baku', focus: 'card' });
+    await page.evaluate(() => window.highlighter.highlight());
+    assert.deepEqual(await stepState(page), { names: null, position: null, stepped: null, focus: 'start' }, 'highlighting again');
+    await page.keyboard.press('Alt+Shift+ArrowDown');
+    await page.evaluate(() => window.highlighter.clear());
+    assert.deepEqual(await stepState(page), { names: null, position: null, stepped: null, focus: 'start' }, 'clear()');
+    // A page where no card can be made: nothing is marked for it.
+    await page.evaluate(async () => {
+      window.highlighter.destroy();
+      Element.prototype.attachShadow = () => { throw new Error('no shadow roots here'); };
+    });
+    await highlight(page, { options: { mode: 'paint' } });
+    await page.keyboard.press('Alt+Shift+ArrowDown');
+    assert.deepEqual(await stepState(page), { names: null, position: null, stepped: null, focus: 'start' });
     assert.deepEqual(pageErrors, []);
     await page.close();
   });

@@ -19,7 +19,7 @@
 
 import { INTERACTIVE, WRAPPER_TAG } from './wrap.js';
 import { insideAny, OPT_OUT_ATTRIBUTE } from './extract.js';
-import { PAINTED } from './paint.js';
+import { addStepper, anchorNode, isStepKey, onStepKey, removeStepper, steppedBy, takeReturnTo } from './step.js';
 import { adoptCardStyles } from './styles.js';
 
 export const OPEN_DELAY_MS = 200;
@@ -64,86 +64,6 @@ function anchorElement(mention) {
   if (wrapper) return wrapper;
   const node = mention.ranges?.[0]?.startContainer;
   return node ? (node.nodeType === 1 ? node : node.parentElement) : null;
-}
-
-/** The first box a mention's text has on screen, or null where it has
- * none (hidden). */
-function firstBox(mention) {
-  for (const piece of [...mention.elements.filter((element) => element.isConnected), ...(mention.ranges ?? [])]) {
-    for (const rect of piece.getClientRects()) {
-      if (rect.width > 0 || rect.height > 0) return rect;
-    }
-  }
-  return null;
-}
-
-/** The document a mention is in, read without making live ranges. */
-function documentOf(mention) {
-  const node = mention.elements[0] ?? mention[PAINTED]?.[0]?.startContainer;
-  return node?.ownerDocument ?? null;
-}
-
-/**
- * The first of `list` (in document order) whose box `test` accepts,
- * where `test` turns true once and stays true down the page (as "not
- * above the screen" does), or -1. Found by halving, as a page puts its
- * text mostly top to bottom: on 7,000 mentions a scan took 170 ms.
- * Mentions without a box are passed over.
- */
-function firstBoxWhere(list, test) {
-  let low = 0;
-  let high = list.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    let at = middle;
-    let rect = null;
-    while (at < high && !(rect = firstBox(list[at]))) at++;
-    if (!rect) high = middle;
-    else if (test(rect)) high = middle;
-    else low = at + 1;
-  }
-  while (low < list.length && !firstBox(list[low])) low++;
-  return low < list.length ? low : -1;
-}
-
-function isOnScreen(rect, height) {
-  return Boolean(rect) && rect.bottom > 0 && rect.top < height;
-}
-
-/** The last mention at or before `index` that has a box, or -1. */
-function lastWithBox(list, index) {
-  let at = index;
-  while (at >= 0 && !firstBox(list[at])) at--;
-  return at;
-}
-
-/** Scrolls `mention` into view, a third of the way down the window where
- * the window has to scroll; scrolling boxes that hold it come first. */
-function reveal(mention, view) {
-  let box = firstBox(mention);
-  const height = view.innerHeight;
-  if (!box || (box.top >= 0 && box.bottom <= height)) return;
-  anchorElement(mention)?.scrollIntoView({ block: 'nearest', inline: 'nearest', behavior: 'instant' });
-  box = firstBox(mention);
-  if (box && (box.top < 0 || box.bottom > height)) view.scrollBy({ top: box.top - height / 3, behavior: 'instant' });
-}
-
-function isStepKey(event) {
-  return event.altKey && event.shiftKey && !event.ctrlKey && !event.metaKey && (event.key === 'ArrowDown' || event.key === 'ArrowUp');
-}
-
-/** Whether keys typed at `node` edit text. */
-function isEditable(node) {
-  const element = node?.nodeType === 1 ? node : node?.parentElement;
-  if (!element) return false;
-  return element.isContentEditable || element.matches('input, textarea, select');
-}
-
-/** The focused element, inside open shadow roots too. */
-function deepActiveElement(doc) {
-  let active = doc.activeElement;
-  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
-  return active;
 }
 
 /** Whether scrolling `scroller` (an element, or a document for its
@@ -199,11 +119,7 @@ export class CardController {
     this.likely = likely;
     this.mentions = mentions;
     this.markStepped = markStepped;
-    /** The mention the step keys last went to: the next step goes on
-     * from it, even after its card closed. */
-    this.stepped = null;
-    /** What had focus when stepping began, given it back on leaving. */
-    this.returnTo = null;
+    addStepper(this);
     this.theme = theme;
     this.roots = new Set();
     this.mention = null;
@@ -320,7 +236,9 @@ export class CardController {
   /** Closes the card and takes its element out of the page, so that a
    * cleared page is exactly as it was; the next card makes it again. */
   removeHost() {
-    this.close({ restoreFocus: false });
+    // Focus in a stepped card goes back where it was before stepping
+    // (the highlighter gives a wrapper's focus back itself).
+    this.close({ restoreFocus: this.hasFocusInside() && !this.trigger });
     this.host?.remove();
     this.host = null;
     this.shadow = null;
@@ -329,7 +247,8 @@ export class CardController {
 
   /** Removes the card and every listener. */
   destroy() {
-    this.close({ restoreFocus: false });
+    this.close({ restoreFocus: this.hasFocusInside() && !this.trigger });
+    removeStepper(this);
     for (const remove of this.listeners) remove();
     this.listeners = [];
     this.rootListeners.clear();
@@ -468,7 +387,7 @@ export class CardController {
 
   onDocumentKey(event) {
     if (isStepKey(event)) {
-      this.onStepKey(event);
+      onStepKey(this, event);
       return;
     }
     if (event.key !== 'Escape' || !this.mention) return;
@@ -480,101 +399,48 @@ export class CardController {
     this.close({ restoreFocus: focusWasInside });
   }
 
-  /** Alt+Shift+Down or Up: the next or previous mention. Left alone in a
-   * text field (where it extends a selection on some systems), and where
-   * this document has no mention of this highlighter's, for another
-   * highlighter on the page to take. */
-  onStepKey(event) {
-    if (event.defaultPrevented) return;
-    const origin = event.composedPath()[0];
-    if (!this.isInsideCard(origin) && isEditable(origin)) return;
-    const list = this.mentionsHere();
-    if (list.length === 0) return;
-    event.preventDefault();
-    const forward = event.key === 'ArrowDown';
-    // Steps go on from the last one while it is on screen; a reader who
-    // has scrolled elsewhere starts from there.
-    const height = this.doc.defaultView.innerHeight;
-    // A mention with keyboard focus (reached by Tab) is where they are.
-    const last = this.wrapperOf(origin)?.mention ?? this.stepped;
-    const goOn = last && isOnScreen(firstBox(last), height);
-    const from = goOn ? list.indexOf(last) : -1;
-    let index = -1;
-    if (from < 0) {
-      // From what is on screen: the first mention not above it, going
-      // down; the last not below it (the one before the first below it),
-      // going up.
-      if (forward) {
-        index = firstBoxWhere(list, (rect) => rect.bottom > 0);
-      } else {
-        const below = firstBoxWhere(list, (rect) => rect.top >= height);
-        index = lastWithBox(list, (below < 0 ? list.length : below) - 1);
-      }
-    } else {
-      // Skipping mentions with no box (hidden since they were found); at
-      // either end, the card of the one reached shows again.
-      for (let i = from + (forward ? 1 : -1); i >= 0 && i < list.length; i += forward ? 1 : -1) {
-        if (firstBox(list[i])) {
-          index = i;
-          break;
-        }
-      }
-      if (index < 0) index = from;
-    }
-    if (index < 0) return;
-    this.stepTo(list[index], index, list.length);
-  }
-
   /** This document's mentions, in document order; kept while the
    * highlighter's list is the same (a page's frames have their own). */
   mentionsHere() {
     const all = this.mentions();
     const cache = this.hereCache;
     if (cache?.of === all && cache.length === all.length) return cache.list;
-    const list = all.filter((mention) => documentOf(mention) === this.doc);
+    const list = all.filter((mention) => anchorNode(mention)?.ownerDocument === this.doc);
     this.hereCache = { of: all, length: all.length, list };
     return list;
   }
 
-  /** Shows `mention` (the `index`th of `total`) to a keyboard reader. */
-  stepTo(mention, index, total) {
-    if (this.stepped && this.stepped !== mention) this.unmarkStepped();
-    this.stepped = mention;
-    reveal(mention, this.doc.defaultView);
+  /**
+   * Shows `mention`, stepped to by the keyboard (step.js): in wrap mode
+   * its focus stop takes focus; otherwise (painted, or inside a link) it
+   * is marked and its card takes focus. The card says which of how many
+   * it is. Returns false where no card could be shown.
+   */
+  showStepped(mention, position) {
     const trigger = mention.elements.find((element) => element.isConnected && element.hasAttribute('tabindex'));
     if (trigger) {
-      // Wrap mode: the mention's own focus stop, which opens its card.
       trigger.focus({ preventScroll: true });
-      return;
+      // Focus opened the card; now with its place among the mentions.
+      if (this.mention === mention) this.open(mention, trigger, { pointer: null, position });
+      return this.mention === mention;
     }
-    const active = deepActiveElement(this.doc);
-    if (!this.returnTo && active && active !== this.doc.body && !this.isInsideCard(active)) this.returnTo = active;
     this.markStepped(mention);
     for (const element of mention.elements) element.toggleAttribute('data-focus', true);
-    this.open(mention, null, { pointer: null });
-    if (this.mention !== mention) return;
-    this.showPosition(index, total);
+    this.open(mention, null, { pointer: null, position });
+    if (this.mention !== mention) {
+      this.unmarkStepped(mention);
+      return false;
+    }
     this.dialog.focus({ preventScroll: true });
     // Re-rendering took away a link that had focus; the card stays.
     clearTimeout(this.closeTimer);
+    return true;
   }
 
-  /** Takes the stepped mention's mark away (it is kept for the next step). */
-  unmarkStepped() {
-    if (!this.stepped) return;
+  /** Takes a stepped mention's mark away. */
+  unmarkStepped(mention) {
     this.markStepped(null);
-    for (const element of this.stepped.elements) element.removeAttribute('data-focus');
-  }
-
-  /** Where a stepped-to mention is among the page's, and the keys. */
-  showPosition(index, total) {
-    const position = this.doc.createElement('p');
-    position.className = 'position';
-    position.id = 'position';
-    position.textContent = `${index + 1} of ${total} · Alt+Shift+↓ next, ↑ previous`;
-    this.dialog.append(position);
-    const described = this.dialog.getAttribute('aria-describedby');
-    this.dialog.setAttribute('aria-describedby', described ? `${described} position` : 'position');
+    for (const element of mention.elements) element.removeAttribute('data-focus');
   }
 
   onDocumentPointerDown(event) {
@@ -706,7 +572,7 @@ export class CardController {
     this.host.classList.add(this.theme === 'light' || this.theme === 'dark' ? this.theme : 'auto');
   }
 
-  render(mention) {
+  render(mention, position = null) {
     const doc = this.doc;
     const dialog = this.dialog;
     dialog.replaceChildren();
@@ -769,12 +635,29 @@ export class CardController {
       dialog.append(section);
       if (!ambiguous || (likely && index === 0)) headingIds.push(name.id);
     });
+    const described = ambiguous ? [] : ['summary-0'];
+    if (position) {
+      // Which mention of how many, for a reader stepping with the keys:
+      // seen with arrows, heard in words.
+      const line = doc.createElement('p');
+      line.className = 'position';
+      line.id = 'position';
+      const seen = doc.createElement('span');
+      seen.setAttribute('aria-hidden', 'true');
+      seen.textContent = `${position.index + 1} of ${position.total} · Alt+Shift+↓ next, Alt+Shift+↑ previous`;
+      const heard = doc.createElement('span');
+      heard.className = 'visually-hidden';
+      heard.textContent = `Mention ${position.index + 1} of ${position.total}. Alt+Shift+Down arrow for the next, Alt+Shift+Up arrow for the previous.`;
+      line.append(seen, heard);
+      dialog.append(line);
+      described.push('position');
+    }
     dialog.setAttribute('aria-labelledby', headingIds.join(' '));
-    if (ambiguous) dialog.removeAttribute('aria-describedby');
-    else dialog.setAttribute('aria-describedby', 'summary-0');
+    if (described.length) dialog.setAttribute('aria-describedby', described.join(' '));
+    else dialog.removeAttribute('aria-describedby');
   }
 
-  open(mention, element, { pointer }) {
+  open(mention, element, { pointer, position = null }) {
     clearTimeout(this.openTimer);
     clearTimeout(this.closeTimer);
     this.openedByHover = false;
@@ -787,7 +670,7 @@ export class CardController {
     this.mention = mention;
     this.trigger = mention.elements.find((el) => el.hasAttribute('tabindex')) ?? null;
     this.pointer = pointer;
-    this.render(mention);
+    this.render(mention, position);
     this.host.hidden = false;
     if (this.inTopLayer && !this.host.matches(':popover-open')) this.host.showPopover();
     this.setExpanded(true);
@@ -808,9 +691,10 @@ export class CardController {
       if (this.inTopLayer && this.host.matches(':popover-open')) this.host.hidePopover();
     }
     if (openCard === this) openCard = null;
-    this.unmarkStepped();
-    const returnTo = this.returnTo;
-    this.returnTo = null;
+    // A stepped card's mark goes with it; the place stays for the next step.
+    const stepped = steppedBy(this);
+    if (stepped) this.unmarkStepped(stepped);
+    const returnTo = stepped ? takeReturnTo() : null;
     if (restoreFocus && !trigger && returnTo?.isConnected) returnTo.focus({ preventScroll: true });
     if (restoreFocus && trigger?.isConnected) {
       // Back on the mention the card was for: focus alone must not reopen it.

@@ -59,7 +59,7 @@ const PAINT_CSS = `
 ::highlight(entity-highlighter-place) { background-color: rgb(5 150 105 / 0.16); text-decoration: underline 2px rgb(5 150 105 / 0.8); }
 ::highlight(entity-highlighter-organisation) { background-color: rgb(217 119 6 / 0.16); text-decoration: underline 2px rgb(217 119 6 / 0.85); }
 ::highlight(entity-highlighter-other) { background-color: rgb(147 51 234 / 0.16); text-decoration: underline 2px rgb(147 51 234 / 0.75); }
-::highlight(entity-highlighter-stepped) { background-color: #facc15; color: #111111; }
+::highlight(entity-highlighter-stepped) { background-color: #facc15; color: #111111; text-decoration: underline 2px #111111; }
 `;
 
 /** Whether this browser paints highlights (Chrome 105+, Safari 17.2+,

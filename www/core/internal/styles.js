@@ -126,7 +126,8 @@ const CARD_CSS = `
 .more { display: inline-block; margin-top: 8px; color: var(--link); font-weight: 550; text-decoration: none; }
 .more:hover { text-decoration: underline; }
 .more:focus-visible { outline: 2px solid var(--link); outline-offset: 2px; border-radius: 2px; }
-.position { margin: 10px 0 0; color: var(--muted); font-size: 12px; }
+.position { margin: 10px 0 0; padding-top: 8px; border-top: 1px solid var(--border); color: var(--muted); font-size: 12px; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 .close { display: none; }
 :host(.sheet) .close {
   display: block;
