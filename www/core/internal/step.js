@@ -72,7 +72,10 @@ export function onStepKey(controller, event) {
   if (!peers.some((peer) => peer.isInsideCard(origin)) && isTextEntry(origin)) return;
   let entries = mergedMentions(peers);
   const modal = openModal(doc);
-  if (modal) entries = entries.filter(({ mention }) => insideAny(anchorNode(mention), new Set([modal])));
+  if (modal) {
+    const inModal = new Set([modal]);
+    entries = entries.filter(({ mention }) => insideAny(anchorNode(mention), inModal));
+  }
   if (entries.length === 0) return;
   event.preventDefault();
   const forward = event.key === 'ArrowDown';
