@@ -266,6 +266,10 @@ describe('access to sites', () => {
     await popup.locator('#found').waitFor({ state: 'visible' });
     await waitForHighlights(page, (p) => p.includes('Baku') && p.includes('Armenia'));
     assert.equal(await popup.getByRole('button', { name: 'Stop highlighting this page' }).isVisible(), true);
+    // Focus stayed on the button, and the outcome was said once.
+    assert.equal(await popup.evaluate(() => document.activeElement?.id), 'page');
+    assert.match(await popup.locator('#announce').textContent(), /^Highlighted: \d+ mentions of \d+ entities\.$/);
+    assert.equal(await popup.locator('#announce').getAttribute('role'), 'status');
     await screenshot(popup, 'extension-popup-once');
     await assertUntouched(sibling.page, await tabIdOf(sibling.page));
     assert.deepEqual(await registered(), [], 'nothing registered for later loads');

@@ -44,6 +44,11 @@ function say(text) {
   message.hidden = !text;
 }
 
+/** Set while a change the reader asked for is under way: its outcome is
+ * announced once it is known (the found counts are a heading, which a
+ * screen reader does not read by itself). */
+let announceOutcome = false;
+
 function plural(count, one, many) {
   return `${count.toLocaleString()} ${count === 1 ? one : many}`;
 }
@@ -90,6 +95,8 @@ function renderPage() {
 
   const found = $('found');
   found.hidden = true;
+  // An outcome in the message line is announced by it.
+  if (page?.status !== 'working' && (!page || !page.enabled || page.status === 'error' || page.total === 0)) announceOutcome = false;
   if (!page) return say(always ? 'This page was open before the site was turned on: highlight it, or reload it.' : 'This page is not highlighted.');
   if (!page.enabled) return say('Highlighting is off on this page.');
   if (page.status === 'error') return say(`Nothing was highlighted: ${page.error}`);
@@ -97,7 +104,12 @@ function renderPage() {
   if (page.total === 0) return say('No known entities on this page.');
   say('');
   found.hidden = false;
-  $('summary').textContent = `${plural(page.total, 'mention', 'mentions')} of ${plural(page.mentions.length, 'entity', 'entities')}`;
+  const summary = `${plural(page.total, 'mention', 'mentions')} of ${plural(page.mentions.length, 'entity', 'entities')}`;
+  $('summary').textContent = summary;
+  if (announceOutcome) {
+    announceOutcome = false;
+    $('announce').textContent = `Highlighted: ${summary}.`;
+  }
 
   const byType = new Map();
   for (const row of page.mentions) byType.set(row.type, (byType.get(row.type) ?? 0) + row.count);
@@ -239,8 +251,11 @@ toggle.addEventListener('change', () => {
       say(`The browser did not grant access to ${host()}; nothing changed.`);
       return;
     }
+    announceOutcome = want;
+    $('announce').textContent = '';
     const answer = await askBackground({ type: 'set-site', site, always: want });
     if (answer.error) {
+      announceOutcome = false;
       await refresh();
       say(`That did not work: ${answer.error.message}`);
       return;
@@ -258,19 +273,24 @@ toggle.addEventListener('keydown', (event) => {
 });
 
 pageButton.addEventListener('click', () => {
+  // The button keeps focus while it works (aria-busy; a second press
+  // waits): disabled, it would drop focus to the top of the popup.
   exclusive(async () => {
-    pageButton.disabled = true;
+    announceOutcome = true;
+    $('announce').textContent = '';
     if (page) {
       await refresh({ type: 'page', enabled: !page.enabled });
-      return;
+    } else {
+      const answer = await askBackground({ type: 'highlight-tab', tabId: tab.id });
+      if (answer.error) {
+        announceOutcome = false;
+        say(`This page could not be highlighted: ${answer.error.message}`);
+        return;
+      }
+      await refresh();
     }
-    const answer = await askBackground({ type: 'highlight-tab', tabId: tab.id });
-    if (answer.error) {
-      pageButton.disabled = false;
-      say(`This page could not be highlighted: ${answer.error.message}`);
-      return;
-    }
-    await refresh();
+    // Hidden now (the site is always on), it hands focus to the counts.
+    if (pageButton.hidden && document.activeElement === document.body) $('summary').focus();
   });
 });
 
