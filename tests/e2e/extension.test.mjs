@@ -654,6 +654,13 @@ describe('the options page', () => {
       assert.ok(problems.some((p) => p.startsWith(where)), `a problem at ${where}: ${problems}`);
     }
     assert.equal(await options.evaluate(() => document.activeElement?.id), 'result', 'focus moves to the problems');
+    // Heard as a group named by its heading, not as an alert read whole
+    // besides; the field says it was refused.
+    assert.deepEqual(await options.evaluate(() => {
+      const result = document.getElementById('result');
+      const file = document.getElementById('file');
+      return [result.getAttribute('role'), result.getAttribute('aria-labelledby'), file.getAttribute('aria-invalid'), file.getAttribute('aria-describedby')];
+    }), ['group', 'result-heading', 'true', 'result-heading']);
     assert.equal(await options.locator('.dictionary').count(), 1);
     await screenshot(options, 'extension-options-problems', { fullPage: true });
     // 240 problems: 200 listed, all counted.
@@ -681,8 +688,11 @@ describe('the options page', () => {
     });
     await options.bringToFront();
     await options.locator('#file').setInputFiles({ name: 'newsroom.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(NEWSROOM)) });
-    await options.getByRole('button', { name: 'Add file' }).click();
+    // From the keyboard: the button keeps focus while it works and after.
+    await options.getByRole('button', { name: 'Add file' }).focus();
+    await options.keyboard.press('Enter');
     await result.filter({ hasText: 'Added “Test newsroom” (2 entities).' }).waitFor();
+    assert.deepEqual(await options.evaluate(() => [document.activeElement?.textContent, document.getElementById('result').getAttribute('role'), document.getElementById('file').getAttribute('aria-invalid')]), ['Add file', 'status', null]);
     assert.equal(await options.getByRole('checkbox', { name: 'Test newsroom' }).isChecked(), true);
     await status.filter({ hasText: '1 entity was skipped because an earlier dictionary has the same id (1 in “Test newsroom”)' }).waitFor();
     // The open page follows: "Monday" is found now.
@@ -729,9 +739,14 @@ describe('the options page', () => {
     await options.locator('#sites .site-row').waitFor();
     await screenshot(options, 'extension-options', { fullPage: true });
 
-    // Remove both, bundled back on: as at the start.
+    // Remove both, bundled back on: as at the start. Focus goes to the
+    // row before, and the status says what was removed.
     await options.getByRole('button', { name: 'Remove World news' }).click();
+    await status.filter({ hasText: 'Removed “World news”.' }).waitFor();
+    assert.equal(await options.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Remove Test newsroom');
     await options.getByRole('button', { name: 'Remove Test newsroom' }).click();
+    await status.filter({ hasText: 'Removed “Test newsroom”.' }).waitFor();
+    assert.equal(await options.evaluate(() => document.activeElement?.id), 'active-bundled');
     await bundled.check();
     await status.filter({ hasText: 'Highlighting with 1,788 entities from 1 dictionary.' }).waitFor();
     assert.equal(await options.locator('.dictionary').count(), 1);
@@ -747,6 +762,7 @@ describe('the options page', () => {
     await options.locator('#no-sites').waitFor({ state: 'visible' });
     assert.equal(await siteRows.count(), 0);
     assert.equal(await options.evaluate(() => document.activeElement?.id), 'sites-heading', 'focus stays in the panel');
+    assert.equal(await options.locator('#sites-status').textContent(), 'Turned off 127.0.0.1 (http).');
     assert.deepEqual(await registered(), []);
     await waitForHighlights(page, (p) => p.length === 0);
     await Promise.all([options.close(), page.close()]);

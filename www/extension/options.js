@@ -49,7 +49,8 @@ function row(meta, { removable }) {
   details.className = 'dictionary-meta';
   details.id = `meta-${meta.id}`;
   details.textContent = describe(meta);
-  box.setAttribute('aria-describedby', details.id);
+  // Its name is the title; what ticking it means is the list's hint.
+  box.setAttribute('aria-describedby', `${details.id} list-hint`);
   text.append(label, details);
   item.append(box, text);
   if (removable) {
@@ -87,6 +88,14 @@ async function render() {
   const focused = document.activeElement?.id;
   $('dictionaries').replaceChildren(...items);
   if (focused && $(focused)) $(focused).focus();
+  if (refocusRow !== null) {
+    const rows = [...$('dictionaries').children];
+    const near = rows[refocusRow] ?? rows[refocusRow - 1];
+    const target = near?.querySelector('button.remove') ?? near?.querySelector('input') ?? $('list-heading');
+    if (target.id === 'list-heading') target.tabIndex = -1;
+    target.focus();
+    refocusRow = null;
+  }
   await showStatus(index.revision);
 }
 
@@ -97,23 +106,23 @@ async function showStatus(revision) {
   } catch (error) {
     answer = { error: { message: String(error?.message ?? error) } };
   }
-  if (!answer || answer.error) {
-    statusLine.textContent = `The active dictionaries could not be loaded: ${answer?.error?.message ?? 'no answer'}`;
-    statusLine.classList.add('bad');
-    return;
+  const failed = !answer || answer.error;
+  statusLine.classList.toggle('bad', Boolean(failed));
+  let text;
+  if (failed) {
+    text = `The active dictionaries could not be loaded: ${answer?.error?.message ?? 'no answer'}`;
+  } else if (answer.info.dictionaries.length === 0) {
+    text = 'No dictionary is active: nothing is highlighted.';
+  } else {
+    const { entityCount, dictionaries, skipped } = answer.info;
+    text = `Highlighting with ${entityCount.toLocaleString()} entities from ${dictionaries.length} ${dictionaries.length === 1 ? 'dictionary' : 'dictionaries'}.`;
+    if (skipped > 0) {
+      const where = dictionaries.filter((d) => d.skipped > 0).map((d) => `${d.skipped.toLocaleString()} in “${d.title}”`).join(', ');
+      text += ` ${skipped.toLocaleString()} ${skipped === 1 ? 'entity was' : 'entities were'} skipped because an earlier dictionary has the same id (${where}).`;
+    }
   }
-  statusLine.classList.remove('bad');
-  const { entityCount, dictionaries, skipped } = answer.info;
-  if (dictionaries.length === 0) {
-    statusLine.textContent = 'No dictionary is active: nothing is highlighted.';
-    return;
-  }
-  let text = `Highlighting with ${entityCount.toLocaleString()} entities from ${dictionaries.length} ${dictionaries.length === 1 ? 'dictionary' : 'dictionaries'}.`;
-  if (skipped > 0) {
-    const where = dictionaries.filter((d) => d.skipped > 0).map((d) => `${d.skipped.toLocaleString()} in “${d.title}”`).join(', ');
-    text += ` ${skipped.toLocaleString()} ${skipped === 1 ? 'entity was' : 'entities were'} skipped because an earlier dictionary has the same id (${where}).`;
-  }
-  statusLine.textContent = text;
+  statusLine.textContent = statusNote ? `${statusNote} ${text}` : text;
+  statusNote = '';
 }
 
 // --- changes -----------------------------------------------------------------
@@ -134,14 +143,22 @@ async function setActive(id, active) {
   });
 }
 
+/** Set when a dictionary is removed: the place of its row, where focus
+ * goes once the list is drawn again (the next row's Remove, else the one
+ * before, else the list's heading). */
+let refocusRow = null;
+
 async function removeDictionary(id, title) {
+  refocusRow = [...$('dictionaries').children].findIndex((item) => item.querySelector(`#active-${CSS.escape(id)}`));
   await updateIndex((index) => {
     index.added = index.added.filter((meta) => meta.id !== id);
   });
   await api.storage.local.remove(textKey(id));
-  showResult({ ok: `Removed “${title}”.` });
-  $('file').focus();
+  statusNote = `Removed “${title}”.`;
 }
+
+/** Said before the next status line, once: what the reader just did. */
+let statusNote = '';
 
 // --- adding ------------------------------------------------------------------
 
@@ -153,16 +170,36 @@ class AddError extends Error {
   }
 }
 
-function showResult({ ok, error, title }) {
+/**
+ * Shows what adding came to. Success is a status line, said once. A
+ * refusal takes focus as a group named by its heading ("… was not added:
+ * 4 problems"), the list of problems to read at the reader's pace after
+ * it, and the field it came from is marked invalid and described by that
+ * heading; before, it was an alert that also took focus, read twice and
+ * whole (8,000 characters for a dictionary with 300 problems).
+ */
+function showResult({ ok, error, title, field = null }) {
   result.hidden = false;
   result.className = `result ${error ? 'bad' : 'good'}`;
-  result.setAttribute('role', error ? 'alert' : 'status');
+  for (const input of [$('file'), $('url')]) {
+    input.removeAttribute('aria-invalid');
+    input.removeAttribute('aria-describedby');
+  }
   const heading = document.createElement('p');
   heading.className = 'result-heading';
+  heading.id = 'result-heading';
   if (ok) {
+    result.setAttribute('role', 'status');
+    result.removeAttribute('aria-labelledby');
     heading.textContent = ok;
     result.replaceChildren(heading);
     return;
+  }
+  result.setAttribute('role', 'group');
+  result.setAttribute('aria-labelledby', 'result-heading');
+  if (field) {
+    field.setAttribute('aria-invalid', 'true');
+    field.setAttribute('aria-describedby', 'result-heading');
   }
   const problems = error.problems ?? [];
   const total = Math.max(problems.length, error.problemCount ?? 0);
@@ -234,14 +271,18 @@ async function add(text, source, fallbackTitle) {
   return meta;
 }
 
+/** Runs `task` for `form`, whose button says it is busy meanwhile; a
+ * second press waits. (Disabled, the button would drop keyboard focus to
+ * the top of the page.) */
 async function busy(form, task) {
+  if (form.getAttribute('aria-busy') === 'true') return;
   const button = form.querySelector('button');
-  button.disabled = true;
+  button.setAttribute('aria-disabled', 'true');
   form.setAttribute('aria-busy', 'true');
   try {
     await task();
   } finally {
-    button.disabled = false;
+    button.removeAttribute('aria-disabled');
     form.removeAttribute('aria-busy');
   }
 }
@@ -257,7 +298,7 @@ $('file-form').addEventListener('submit', (event) => {
       showResult({ ok: `Added “${meta.title}” (${meta.entityCount.toLocaleString()} entities).` });
       $('file').value = '';
     } catch (error) {
-      showResult({ error, title });
+      showResult({ error, title, field: $('file') });
     }
   });
 });
@@ -286,11 +327,11 @@ $('url-form').addEventListener('submit', (event) => {
   try {
     url = new URL(raw);
   } catch {
-    showResult({ error: new AddError('that is not a web address'), title: `“${raw}”` });
+    showResult({ error: new AddError('that is not a web address'), title: `“${raw}”`, field: $('url') });
     return;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    showResult({ error: new AddError(`only http and https addresses can be fetched, not ${url.protocol}`), title: `“${raw}”` });
+    showResult({ error: new AddError(`only http and https addresses can be fetched, not ${url.protocol}`), title: `“${raw}”`, field: $('url') });
     return;
   }
   busy(event.currentTarget, async () => {
@@ -302,7 +343,7 @@ $('url-form').addEventListener('submit', (event) => {
       showResult({ ok: `Added “${meta.title}” (${meta.entityCount.toLocaleString()} entities).` });
       $('url').value = '';
     } catch (error) {
-      showResult({ error, title });
+      showResult({ error, title, field: $('url') });
     }
   });
 });
@@ -335,6 +376,7 @@ async function renderSites() {
       off.setAttribute('aria-disabled', 'true');
       refocusSites = true;
       await api.runtime.sendMessage({ type: 'set-site', site, always: false }).catch(() => {});
+      $('sites-status').textContent = `Turned off ${name.textContent}.`;
       renderSites();
     });
     item.append(name, off);
