@@ -267,6 +267,12 @@ test('a bad dictionary file shows every problem with where it is, and keeps the 
     const locations = await page.locator('#dictionary-error .error-panel__location').allTextContents();
     assert.ok(locations.some((l) => /\d+:\d+|line \d+|entities\[\d+\]|entities\/\d+|entity \d+/i.test(l)), `locations: ${locations.join(' | ')}`);
     assert.match(await page.textContent('#dictionary-error'), /broken\.json/);
+    // Said by the status line; the file field is marked refused and
+    // described by the panel's heading and count, not an alert read whole.
+    assert.deepEqual(await page.evaluate(() => {
+      const field = document.getElementById('dictionary-file');
+      return [document.getElementById('dictionary-error').getAttribute('role'), field.getAttribute('aria-invalid'), field.getAttribute('aria-describedby')];
+    }), [null, 'true', 'dictionary-file-hint dictionary-error-title dictionary-error-intro']);
 
     // The old highlighting and dictionary stay.
     assert.equal(await mentionCount(page), before);
@@ -317,7 +323,11 @@ test('a bad dictionary file shows every problem with where it is, and keeps the 
     // A type outside the standard list gets its own filter.
     assert.equal(await page.locator('#type-filters input[value="landmark"]').count(), 1);
 
-    await afterNextPass(page, () => page.click('button:has-text("Use the bundled dictionary")'));
+    assert.equal(await page.getAttribute('#dictionary-file', 'aria-invalid'), null, 'no longer marked refused');
+    // From the keyboard: the button keeps focus, now unavailable.
+    await page.focus('#bundled-button');
+    await afterNextPass(page, () => page.keyboard.press('Enter'));
+    assert.deepEqual(await page.evaluate(() => [document.activeElement?.id, document.activeElement?.getAttribute('aria-disabled')]), ['bundled-button', 'true']);
     assert.equal(await page.textContent('#dict-title'), 'World news');
     assert.equal(await mentionCount(page), before);
     assert.equal(await page.locator('#type-filters input[value="landmark"]').count(), 0, 'the custom type is gone again');
@@ -507,7 +517,7 @@ test('a compact index loads from an address with a progress bar', async () => {
       await page.click('#dictionary-url-button');
     });
     assert.equal(await mentionCount(page), before, 'the index finds what the JSON dictionary found');
-    assert.match(await page.textContent('#dict-source'), /world-news\.ehx.*\(matched in a worker\)/);
+    assert.match(await page.textContent('#dict-source'), /^“world-news\.ehx” from 127\.0\.0\.1:\d+ \(matched in a worker\)$/);
     assert.ok(await page.evaluate(() => window.progressSeen), 'the progress bar was shown');
     await screenshot(page, 'demo-index-in-worker');
     assert.ok(await page.locator('#dictionary-progress-row').isHidden(), 'and hidden again');

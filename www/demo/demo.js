@@ -406,6 +406,8 @@ function renderEntityListLength() {
   ui.entitiesToggle.hidden = items.length <= ENTITY_LIST_LIMIT;
   ui.entitiesToggle.setAttribute('aria-expanded', String(!hiding));
   ui.entitiesToggle.textContent = hiding ? `Show all ${numberFormat.format(items.length)} entities` : `Show the top ${ENTITY_LIST_LIMIT} only`;
+  // The entries shown above it push it down, out of its scrolling panel.
+  if (document.activeElement === ui.entitiesToggle) ui.entitiesToggle.scrollIntoView({ block: 'nearest' });
 }
 
 function renderTimings(timings) {
@@ -439,8 +441,10 @@ function renderDictionary() {
   }
   ui.dictCount.textContent = Number.isFinite(info.entityCount) ? numberFormat.format(info.entityCount) : '–';
   const where = state.highlighter?.worker ? ' (matched in a worker)' : '';
-  ui.dictSource.textContent = `${state.source === 'bundled' ? 'Bundled with the demo' : `Your file “${state.source}”`}${where}`;
-  ui.bundledButton.disabled = state.source === 'bundled';
+  ui.dictSource.textContent = `${state.source === 'bundled' ? 'Bundled with the demo' : state.sourceLabel}${where}`;
+  // aria-disabled, not disabled: the button has focus when it is used,
+  // and a disabled one would drop it to the top of the page.
+  ui.bundledButton.setAttribute('aria-disabled', String(state.source === 'bundled'));
 }
 
 function orderedTypes() {
@@ -529,17 +533,39 @@ function returnToList(event) {
 
 function clearDictionaryError() {
   ui.dictionaryError.replaceChildren();
+  markInvalid(null);
 }
 
-/** Shows why a dictionary was not loaded, in the panel and the status
- * line (every refusal, whatever found it). */
-function showDictionaryError(fileName, error) {
+/** Marks `field` (the file or address field) as the one refused, or with
+ * null neither. */
+function markInvalid(field) {
+  for (const [input, hint] of [[ui.dictionaryFile, 'dictionary-file-hint'], [ui.dictionaryUrl, '']]) {
+    const refused = input === field;
+    if (refused) input.setAttribute('aria-invalid', 'true');
+    else input.removeAttribute('aria-invalid');
+    const described = [hint, ...(refused ? ['dictionary-error-title', 'dictionary-error-intro'] : [])].filter(Boolean).join(' ');
+    if (described) input.setAttribute('aria-describedby', described);
+    else input.removeAttribute('aria-describedby');
+  }
+}
+
+/**
+ * Shows why a dictionary was not loaded, in the panel and the status
+ * line (every refusal, whatever found it). The status line announces it;
+ * the field it came from (`field`) is marked invalid and described by the
+ * panel's heading and count, so the list is read at the reader's pace
+ * (the panel was an alert too, which read every problem at once, twice).
+ */
+function showDictionaryError(fileName, error, field = ui.dictionaryFile) {
   setStatus(`“${fileName}” was not loaded; the previous dictionary is still in use`, 'error');
   const heading = document.createElement('h3');
   heading.className = 'error-panel__title';
+  heading.id = 'dictionary-error-title';
   heading.textContent = `“${fileName}” was not loaded`;
   const intro = document.createElement('p');
   intro.className = 'error-panel__intro';
+  intro.id = 'dictionary-error-intro';
+  markInvalid(field);
   const problems = Array.isArray(error?.problems) ? error.problems : [];
   // The engine lists a few hundred problems and counts the rest.
   const total = Math.max(problems.length, Number.isSafeInteger(error?.problemCount) ? error.problemCount : 0);
@@ -578,7 +604,7 @@ function showDictionaryError(fileName, error) {
     clearDictionaryError();
     // The status line goes back to what the page shows.
     if (ui.status.dataset.tone === 'error' && state.summary) setStatus(state.summary, 'ok');
-    ui.dictionaryFile.focus();
+    field.focus();
   });
   nodes.push(dismiss);
   ui.dictionaryError.replaceChildren(...nodes);
@@ -604,7 +630,9 @@ function showProgress(progress) {
     return;
   }
   ui.progressRow.hidden = false;
-  const mib = (bytes) => `${(bytes / 1048576).toFixed(1)} MiB`;
+  // (Not a live region: it changes ten times a MiB; the status line says
+  // when loading starts and how it ends.)
+  const mib = (bytes) => (bytes < 1048576 ? `${Math.ceil(bytes / 1024)} KiB` : `${(bytes / 1048576).toFixed(1)} MiB`);
   if (progress.total > 0) {
     ui.progress.max = progress.total;
     ui.progress.value = progress.loaded;
@@ -615,7 +643,7 @@ function showProgress(progress) {
   }
 }
 
-async function switchDictionary(dictionary, source) {
+async function switchDictionary(dictionary, source, sourceLabel = `Your file “${source}”`) {
   let next;
   try {
     // A dictionary of the reader's own may be large: it loads, compiles
@@ -627,6 +655,7 @@ async function switchDictionary(dictionary, source) {
   state.highlighter?.destroy();
   state.highlighter = next;
   state.source = source;
+  state.sourceLabel = sourceLabel;
   // The filters offer the standard types plus whatever this dictionary has.
   state.knownTypes = new Set([...STANDARD_TYPES, ...Object.keys(next.dictionary.types)]);
   for (const type of state.hiddenTypes) if (!state.knownTypes.has(type)) state.hiddenTypes.delete(type);
@@ -686,25 +715,26 @@ function loadDictionaryUrl(address) {
     try {
       url = new URL(address, document.baseURI);
     } catch {
-      showDictionaryError(address, { problems: [{ location: 'address', message: 'not a valid address' }] });
+      showDictionaryError(address, { problems: [{ location: 'address', message: 'not a valid address' }] }, ui.dictionaryUrl);
       return;
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      showDictionaryError(address, { problems: [{ location: 'address', message: `${url.protocol} addresses are not loaded; use http: or https:` }] });
+      showDictionaryError(address, { problems: [{ location: 'address', message: `${url.protocol} addresses are not loaded; use http: or https:` }] }, ui.dictionaryUrl);
       return;
     }
     // The file's name; an address ending in "/" is named by its last folder.
     const name = url.pathname.split('/').filter(Boolean).pop() || url.host;
     setStatus(`Loading “${name}”…`);
     try {
-      await switchDictionary(url.href, name);
+      await switchDictionary(url.href, name, `“${name}” from ${url.host}`);
     } catch (error) {
-      showDictionaryError(name, error);
+      showDictionaryError(name, error, ui.dictionaryUrl);
     }
   });
 }
 
 function useBundledDictionary() {
+  if (state.source === 'bundled') return undefined;
   return exclusive(async () => {
     clearDictionaryError();
     setStatus('Loading the bundled dictionary…');
