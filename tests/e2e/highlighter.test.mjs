@@ -1443,6 +1443,27 @@ describe('hover card', () => {
     await page.close();
   });
 
+  test('tabbing on quickly from a mention\'s link does not land in its closing card', async () => {
+    const { page, pageErrors } = await fixture('<p><a id="link" href="#a">Ilham Aliyev</a> and <a id="next" href="#b">the next link</a>.</p>');
+    await highlight(page);
+    await page.locator('#link').focus();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'next');
+    assert.ok(await cardState(page), 'the card is still there, closing');
+    // The card sits at the end of the body: the next Tab used to reach its
+    // link, and focus fell to the body when the card closed a moment later.
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => Boolean(document.querySelector('entity-highlighter-card').shadowRoot.activeElement)), false);
+    await page.waitForTimeout(450);
+    assert.equal(await cardState(page), null);
+    // Focused again, the link's card opens and can be entered as before.
+    await page.locator('#link').focus();
+    assert.deepEqual((await cardState(page))?.names, ['Ilham Aliyev']);
+    assert.equal(await page.evaluate(() => document.querySelector('entity-highlighter-card').inert), false);
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
+
   test('an ambiguous mention lists every candidate', async () => {
     const { page } = await fixture('<p>Visiting Georgia.</p>');
     await highlight(page);

@@ -314,10 +314,13 @@ export class CardController {
   }
 
   onCardPointerEnter() {
+    this.pointerInCard = true;
+    if (this.host) this.host.inert = false;
     clearTimeout(this.closeTimer);
   }
 
   onCardPointerLeave(event) {
+    this.pointerInCard = false;
     if (event.pointerType === 'touch') return;
     const to = this.wrapperOf(event.relatedTarget);
     if (to && to.mention === this.mention) return;
@@ -351,14 +354,14 @@ export class CardController {
     const target = event.composedPath()[0];
     if (target === this.focusedControl) {
       this.focusedControl = null;
-      if (this.mention && !this.isInsideCard(event.relatedTarget)) this.scheduleClose();
+      if (this.mention && !this.isInsideCard(event.relatedTarget)) this.closeAfterFocusLeft();
       return;
     }
     const hit = this.wrapperOf(target);
     if (hit) markFocus(hit.mention, false);
     if (!hit || hit.mention !== this.mention) return;
     if (this.isInsideCard(event.relatedTarget)) return;
-    this.scheduleClose();
+    this.closeAfterFocusLeft();
   }
 
   onTriggerKey(event) {
@@ -499,6 +502,17 @@ export class CardController {
     return Boolean(this.shadow && this.shadow.activeElement);
   }
 
+  /**
+   * Focus left the mention or the card: it closes after the usual delay,
+   * and meanwhile takes no focus (unless the pointer is on it). The card
+   * sits at the end of the body, so a reader tabbing on quickly from the
+   * mention's link landed in it, and then on the body when it closed.
+   */
+  closeAfterFocusLeft() {
+    if (this.host && !this.pointerInCard) this.host.inert = true;
+    this.scheduleClose();
+  }
+
   scheduleClose() {
     clearTimeout(this.closeTimer);
     this.closeTimer = setTimeout(() => this.close({ restoreFocus: false }), CLOSE_DELAY_MS);
@@ -558,7 +572,7 @@ export class CardController {
     dialog.addEventListener('keydown', (event) => this.onCardKey(event));
     dialog.addEventListener('focusout', (event) => {
       const next = event.relatedTarget;
-      if (!this.isInsideCard(next) && !(next && this.wrapperOf(next)?.mention === this.mention)) this.scheduleClose();
+      if (!this.isInsideCard(next) && !(next && this.wrapperOf(next)?.mention === this.mention)) this.closeAfterFocusLeft();
     });
     this.host = host;
     this.shadow = shadow;
@@ -672,6 +686,7 @@ export class CardController {
     this.pointer = pointer;
     this.render(mention, position);
     this.host.hidden = false;
+    this.host.inert = false;
     if (this.inTopLayer && !this.host.matches(':popover-open')) this.host.showPopover();
     this.setExpanded(true);
     this.place(element);
