@@ -129,7 +129,8 @@ export function onStepKey(controller, event) {
  * start now. */
 function placeOnScreen(view) {
   const at = place.at;
-  if (!at || !at.startContainer.isConnected) return false;
+  // (The place may be in another frame's document, with a viewport of its own.)
+  if (!at || !at.startContainer.isConnected || at.startContainer.ownerDocument !== view.document) return false;
   let box = place.mention ? visibleBox(place.mention, view) : null;
   if (!box) {
     // A collapsed range has no box at an element's edge; the node there has.
