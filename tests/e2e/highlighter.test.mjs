@@ -1295,6 +1295,10 @@ describe('hover card', () => {
     await page.keyboard.press('Alt+Shift+ArrowDown');
     assert.deepEqual(await state(), { focus: '', names: ['Yerevan'] });
     assert.equal(await page.evaluate(() => document.querySelector('entity-highlighter-card').shadowRoot.activeElement?.getAttribute('role')), 'dialog');
+    // Escape: focus goes to the link around it, where the reader is.
+    await page.keyboard.press('Escape');
+    assert.deepEqual(await state(), { focus: 'Yerevan', names: null });
+    assert.equal(await page.evaluate(() => document.activeElement.getAttribute('href')), '#y');
     await page.keyboard.press('Alt+Shift+ArrowDown');
     assert.deepEqual(await state(), { focus: 'Armenia', names: ['Armenia'] });
     await page.keyboard.press('Alt+Shift+ArrowUp');

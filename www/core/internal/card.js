@@ -32,6 +32,9 @@ const MARGIN_PX = 8;
 const SMALLEST_CARD_PX = 120;
 const SHEET_BELOW_PX = 480;
 
+/** What can hold focus around a mention's text. */
+const FOCUSABLE = 'a[href], button, summary, [tabindex]:not([tabindex="-1"])';
+
 /** The card currently open on the page, whichever highlighter owns it. */
 let openCard = null;
 
@@ -710,7 +713,20 @@ export class CardController {
     const stepped = steppedBy(this);
     if (stepped) this.unmarkStepped(stepped);
     const returnTo = stepped ? takeReturnTo() : null;
-    if (restoreFocus && !trigger && returnTo?.isConnected) returnTo.focus({ preventScroll: true });
+    if (restoreFocus && !trigger) {
+      // A stepped mention inside a link or button: focus goes there, where
+      // the reader is; else back to where stepping began.
+      const around = stepped ? anchorElement(stepped)?.closest(FOCUSABLE) : null;
+      const target = around?.isConnected ? around : returnTo;
+      if (target?.isConnected) {
+        this.refocusing = true;
+        try {
+          target.focus({ preventScroll: true });
+        } finally {
+          this.refocusing = false;
+        }
+      }
+    }
     if (restoreFocus && trigger?.isConnected) {
       // Back on the mention the card was for: focus alone must not reopen it.
       this.refocusing = true;
