@@ -1258,6 +1258,26 @@ describe('hover card', () => {
     await page.close();
   });
 
+  test('paint: two highlighters\' mentions, one in a shadow root, are stepped through in reading order', async () => {
+    const { page, pageErrors } = await fixture('<div id="a"><p>Talks in Baku.</p><div id="host"></div><p>Then Yerevan.</p></div><div id="b"><p>Georgia last.</p></div>');
+    await page.evaluate(async (dictionary) => {
+      const shadow = document.getElementById('host').attachShadow({ mode: 'open' });
+      shadow.innerHTML = '<p>Inside: Armenia.</p>';
+      for (const id of ['a', 'b']) {
+        const highlighter = await window.core.createHighlighter({ root: document.getElementById(id), dictionary, mode: 'paint' });
+        await highlighter.highlight();
+      }
+    }, DICTIONARY);
+    const names = [];
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.press('Alt+Shift+ArrowDown');
+      names.push((await stepState(page)).names?.[0]);
+    }
+    assert.deepEqual(names, ['Baku', 'Armenia', 'Yerevan', 'Georgia']);
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
+
   test('paint: the stepped mark and focus are given back when the card cannot be made, on clear() and on highlighting again', async () => {
     const { page, pageErrors } = await fixture('<p><button id="start">Start</button> Talks in Baku and Yerevan.</p>');
     await highlight(page, { options: { mode: 'paint' } });
@@ -1299,6 +1319,11 @@ describe('hover card', () => {
     await page.keyboard.press('Escape');
     assert.deepEqual(await state(), { focus: 'Yerevan', names: null });
     assert.equal(await page.evaluate(() => document.activeElement.getAttribute('href')), '#y');
+    await page.keyboard.press('Alt+Shift+ArrowDown');
+    assert.deepEqual(await state(), { focus: 'Armenia', names: ['Armenia'] });
+    // At the last one, after Escape: its card shows again.
+    await page.keyboard.press('Escape');
+    assert.deepEqual(await state(), { focus: 'Armenia', names: null });
     await page.keyboard.press('Alt+Shift+ArrowDown');
     assert.deepEqual(await state(), { focus: 'Armenia', names: ['Armenia'] });
     await page.keyboard.press('Alt+Shift+ArrowUp');
@@ -1454,6 +1479,12 @@ describe('hover card', () => {
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'next');
     assert.ok(await cardState(page), 'the card is still there, closing');
+    // Back before it closes: it stays, and takes focus again.
+    await page.keyboard.press('Shift+Tab');
+    await page.waitForTimeout(450);
+    assert.deepEqual((await cardState(page))?.names, ['Ilham Aliyev']);
+    assert.equal(await page.evaluate(() => document.querySelector('entity-highlighter-card').inert), false);
+    await page.keyboard.press('Tab');
     // The card sits at the end of the body: the next Tab used to reach its
     // link, and focus fell to the body when the card closed a moment later.
     await page.keyboard.press('Tab');

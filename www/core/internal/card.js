@@ -220,7 +220,7 @@ export class CardController {
     if (mention === this.hovered) return;
     this.hovered = mention;
     if (mention) {
-      clearTimeout(this.closeTimer);
+      this.keepOpen();
       if (this.mention === mention) return;
       clearTimeout(this.openTimer);
       const pointer = this.pointer;
@@ -294,7 +294,7 @@ export class CardController {
     const hit = this.wrapperOf(event.composedPath()[0]);
     if (!hit) return;
     this.pointer = { x: event.clientX, y: event.clientY };
-    clearTimeout(this.closeTimer);
+    this.keepOpen();
     if (this.mention === hit.mention) return;
     clearTimeout(this.openTimer);
     this.openTimer = setTimeout(() => this.openByPointer(hit.mention, hit.element, this.pointer), OPEN_DELAY_MS);
@@ -318,8 +318,7 @@ export class CardController {
 
   onCardPointerEnter() {
     this.pointerInCard = true;
-    if (this.host) this.host.inert = false;
-    clearTimeout(this.closeTimer);
+    this.keepOpen();
   }
 
   onCardPointerLeave(event) {
@@ -337,7 +336,7 @@ export class CardController {
     if (hit.element.matches(':focus-visible')) markFocus(hit.mention, true);
     if (this.refocusing) return;
     this.focusedControl = hit.control ?? null;
-    clearTimeout(this.closeTimer);
+    this.keepOpen();
     clearTimeout(this.openTimer);
     if (this.mention !== hit.mention) this.open(hit.mention, hit.element, { pointer: null });
   }
@@ -425,9 +424,11 @@ export class CardController {
   showStepped(mention, position) {
     const trigger = mention.elements.find((element) => element.isConnected && element.hasAttribute('tabindex'));
     if (trigger) {
+      // Focus opens the card (not when the mention has it already, as
+      // after Escape on the last one); then with its place among the
+      // mentions.
       trigger.focus({ preventScroll: true });
-      // Focus opened the card; now with its place among the mentions.
-      if (this.mention === mention) this.open(mention, trigger, { pointer: null, position });
+      this.open(mention, trigger, { pointer: null, position });
       return this.mention === mention;
     }
     this.markStepped(mention);
@@ -514,6 +515,13 @@ export class CardController {
   closeAfterFocusLeft() {
     if (this.host && !this.pointerInCard) this.host.inert = true;
     this.scheduleClose();
+  }
+
+  /** The mention or card has the pointer or focus again: no close, and
+   * the card takes focus again (closeAfterFocusLeft made it inert). */
+  keepOpen() {
+    clearTimeout(this.closeTimer);
+    if (this.host) this.host.inert = false;
   }
 
   scheduleClose() {
@@ -684,6 +692,10 @@ export class CardController {
     if (!this.ensureHost(element)) return;
     openCard = this;
     if (this.mention && this.mention !== mention) this.setExpanded(false);
+    // The card moves to another mention (by hover, say): the stepped one's
+    // mark goes; the place stays for the next step.
+    const stepped = steppedBy(this);
+    if (stepped && stepped !== mention) this.unmarkStepped(stepped);
     this.mention = mention;
     this.trigger = mention.elements.find((el) => el.hasAttribute('tabindex')) ?? null;
     this.pointer = pointer;
@@ -701,6 +713,7 @@ export class CardController {
     if (!this.mention) return;
     this.setExpanded(false);
     const trigger = this.trigger;
+    const closing = this.mention;
     this.mention = null;
     this.trigger = null;
     this.touchOpened = null;
@@ -709,10 +722,12 @@ export class CardController {
       if (this.inTopLayer && this.host.matches(':popover-open')) this.host.hidePopover();
     }
     if (openCard === this) openCard = null;
-    // A stepped card's mark goes with it; the place stays for the next step.
-    const stepped = steppedBy(this);
+    // A stepped mention's card: its mark goes with it (the place stays
+    // for the next step), and what had focus before stepping is handed
+    // back when focus is to be restored.
+    const stepped = steppedBy(this) === closing ? closing : null;
     if (stepped) this.unmarkStepped(stepped);
-    const returnTo = stepped ? takeReturnTo() : null;
+    const returnTo = stepped && restoreFocus ? takeReturnTo() : null;
     if (restoreFocus && !trigger) {
       // A stepped mention inside a link or button: focus goes there, where
       // the reader is; else back to where stepping began.

@@ -1095,6 +1095,10 @@ export class Highlighter {
       const settled = this.settledBlocks(roots);
       if (settled.size > 0) roots = roots.filter((block) => !settled.has(block));
     }
+    // The text this pass reads in those blocks, taken before it changes
+    // anything: a change the page or another highlighter makes while it
+    // runs then makes the next pass differ from it, never look settled.
+    if (this.mode === 'wrap') this.noteBlockTexts(roots);
     const focused = roots.length > 0 ? this.focusedPlace(this.records) : null;
     // Text the page moved into an excluded place loses its marks there.
     const touched = [...editable, ...excluded, ...roots];
@@ -1116,9 +1120,13 @@ export class Highlighter {
       return;
     }
     this.focusAgain(focused);
-    if (this.mode === 'wrap') this.noteBlockTexts(roots);
     if (added) this.placeAdded(added);
-    if (added === null) for (const root of roots) this.pending.add(root);
+    if (added === null) {
+      for (const root of roots) {
+        this.pending.add(root);
+        this.blockTexts.delete(root);
+      }
+    }
     // New shadow roots or iframes met in this pass are watched too.
     if (this.observer) this.observe(this.options.root);
     this.notify({ added: added ?? [], mentions: this.current.slice(), timings });
@@ -1295,7 +1303,7 @@ export class Highlighter {
     return settled;
   }
 
-  /** After an incremental pass: the text of each of `roots` that holds
+  /** Before an incremental pass: the text of each of `roots` that holds
    * another highlighter's wrappers, for settledBlocks. */
   noteBlockTexts(roots) {
     let own = null;

@@ -32,11 +32,16 @@ export function addStepper(controller) {
   controllers.add(controller);
 }
 
+/** Forgets `controller` (its highlighter is destroyed), and what the
+ * steps kept of its mentions and nodes. */
 export function removeStepper(controller) {
   controllers.delete(controller);
-  if (place.controller === controller) {
+  merged = null;
+  if (place.controller === controller || place.at?.startContainer.ownerDocument === controller.doc) {
     place.mention = null;
     place.controller = null;
+    place.at = null;
+    place.returnTo = null;
   }
 }
 
@@ -154,29 +159,18 @@ function startOf(mention) {
 /** Whether `mention` starts at `range` (collapsed). */
 function startsAt(mention, range) {
   const start = startOf(mention);
-  try {
-    return Boolean(start) && range.comparePoint(start[0], start[1]) === 0;
-  } catch {
-    return false;
-  }
+  return Boolean(start) && start[0] === range.startContainer && start[1] === range.startOffset;
 }
 
 /** The index of the first entry that starts at `range` (collapsed) or
- * after it, by halving; entries.length where none does. A mention in
- * another tree (a shadow root) counts as after. */
+ * after it, by halving; entries.length where none does. */
 function firstFrom(entries, range) {
+  const at = [range.startContainer, range.startOffset];
   let low = 0;
   let high = entries.length;
   while (low < high) {
     const middle = (low + high) >> 1;
-    const start = startOf(entries[middle].mention);
-    let order = 1;
-    try {
-      if (start) order = range.comparePoint(start[0], start[1]);
-    } catch {
-      order = 1;
-    }
-    if (order >= 0) high = middle;
+    if (composedOrder(startOf(entries[middle].mention), at) >= 0) high = middle;
     else low = middle + 1;
   }
   return low;
@@ -215,16 +209,41 @@ function mergedMentions(peers) {
   if (merged && merged.lists.length === lists.length && merged.lists.every((list, i) => list === lists[i] && merged.lengths[i] === list.length)) return merged.entries;
   const entries = lists.flatMap((list, i) => list.map((mention) => ({ mention, controller: peers[i] })));
   // One highlighter's list is in order already; several are merged.
-  if (lists.length > 1) entries.sort((a, b) => documentOrder(anchorNode(a.mention), anchorNode(b.mention)));
+  if (lists.length > 1) entries.sort((a, b) => composedOrder(startOf(a.mention), startOf(b.mention)));
   merged = { lists, lengths: lists.map((list) => list.length), entries };
   return entries;
 }
 
-function documentOrder(a, b) {
-  if (!a || !b || a === b) return 0;
-  const position = a.compareDocumentPosition(b);
-  if (position & Node.DOCUMENT_POSITION_FOLLOWING) return -1;
-  if (position & Node.DOCUMENT_POSITION_PRECEDING) return 1;
+/**
+ * Orders two points ([node, offset]) as a reader meets them, across open
+ * shadow roots: compareDocumentPosition calls nodes of different trees
+ * disconnected and orders them arbitrarily, so each point stands for its
+ * shadow host in the tree the two share (a host before what its shadow
+ * root holds).
+ */
+function composedOrder(a, b) {
+  if (!a || !b) return 0;
+  const chain = (point) => {
+    const points = [point];
+    for (let root = point[0].getRootNode(); root.host; root = root.host.getRootNode()) points.push([root.host, -1]);
+    return points;
+  };
+  const left = chain(a);
+  const right = chain(b);
+  for (const l of left) {
+    const root = l[0].getRootNode();
+    const r = right.find((point) => point[0].getRootNode() === root);
+    if (!r) continue;
+    if (l[0] === r[0]) return l[1] - r[1];
+    const position = l[0].compareDocumentPosition(r[0]);
+    // One inside the other: a point at an element's start (or a host) comes
+    // before what it holds.
+    if (position & Node.DOCUMENT_POSITION_CONTAINED_BY) return l[1] <= 0 ? -1 : 1;
+    if (position & Node.DOCUMENT_POSITION_CONTAINS) return r[1] <= 0 ? 1 : -1;
+    if (position & Node.DOCUMENT_POSITION_FOLLOWING) return -1;
+    if (position & Node.DOCUMENT_POSITION_PRECEDING) return 1;
+    return 0;
+  }
   return 0;
 }
 
@@ -233,9 +252,11 @@ export function anchorNode(mention) {
   return mention.elements[0] ?? mention[PAINTED]?.[0]?.startContainer ?? null;
 }
 
+/** The topmost open modal dialog: the last one shown. */
 function openModal(doc) {
   try {
-    return doc.querySelector('dialog:modal');
+    const modals = doc.querySelectorAll('dialog:modal');
+    return modals.length ? modals[modals.length - 1] : null;
   } catch {
     return null;
   }
