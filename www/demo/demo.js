@@ -734,8 +734,10 @@ function loadDictionaryUrl(address) {
 }
 
 function useBundledDictionary() {
-  if (state.source === 'bundled') return undefined;
   return exclusive(async () => {
+    // (Checked when it runs: a second click queued behind the first finds
+    // the bundled dictionary in use.)
+    if (state.source === 'bundled') return;
     clearDictionaryError();
     setStatus('Loading the bundled dictionary…');
     try {

@@ -274,7 +274,8 @@ toggle.addEventListener('keydown', (event) => {
 
 pageButton.addEventListener('click', () => {
   // The button keeps focus while it works (aria-busy; a second press
-  // waits): disabled, it would drop focus to the top of the popup.
+  // meanwhile does nothing): disabled, it would drop focus to the top of
+  // the popup.
   exclusive(async () => {
     announceOutcome = true;
     $('announce').textContent = '';

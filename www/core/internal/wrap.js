@@ -267,7 +267,7 @@ export function keepWrappersOutOfCopies(doc, owner) {
       if (!dragged) return;
       data.setData('text/plain', dragged.text);
       data.setData('text/html', dragged.html);
-    } else if (target?.nodeType === 1 && target.localName === 'a' && target.hasAttribute('href') && target.querySelector(ours)) {
+    } else if (target?.nodeType === 1 && target.localName === 'a' && typeof target.href === 'string' && target.hasAttribute('href') && target.querySelector(ours)) {
       // A link with marks inside: the browser writes the link's own
       // markup, its address made absolute. (A draggable element of the
       // page's gets no markup from the browser, so none is added.)
