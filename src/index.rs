@@ -1374,6 +1374,7 @@ impl CompactIndex {
         let mut sequence: Vec<u32> = Vec::with_capacity(folded.len() / 6);
         let mut last_place: Vec<u32> = Vec::with_capacity(1024);
         let mut first_place: Vec<u32> = Vec::with_capacity(1024);
+        let mut occurrences: Vec<u32> = Vec::with_capacity(1024);
         let mut next_place: Vec<u32> = Vec::with_capacity(folded.len() / 6);
         let mut previous: Option<u32> = None;
         for_each_token(folded, |token| {
@@ -1394,20 +1395,29 @@ impl CompactIndex {
                     *link = place;
                 }
                 *last = place;
+                if let Some(count) = occurrences.get_mut(number as usize) {
+                    *count = count.saturating_add(1);
+                }
             } else {
                 last_place.push(place);
                 first_place.push(place);
+                occurrences.push(1);
             }
         });
-        // Whether the words `name` (numbers) occur one after another.
+        // Whether the words `name` (numbers) occur one after another:
+        // looked for at each place of its rarest word in the page (a
+        // name starting with "the" would otherwise try every "the").
         let in_sequence = |name: &[u32]| -> bool {
-            let Some(&first) = name.first() else { return false };
-            let mut place = first_place.get(first as usize).copied().unwrap_or(u32::MAX);
-            while let Some(start) = usize::try_from(place).ok().filter(|&at| at < sequence.len()) {
-                if sequence.get(start..start + name.len()) == Some(name) {
-                    return true;
+            let count = |word: u32| occurrences.get(word as usize).copied().unwrap_or(0);
+            let Some((offset, &rarest)) = name.iter().enumerate().min_by_key(|&(_, &word)| count(word)) else { return false };
+            let mut place = first_place.get(rarest as usize).copied().unwrap_or(u32::MAX);
+            while let Some(at) = usize::try_from(place).ok().filter(|&at| at < sequence.len()) {
+                if let Some(start) = at.checked_sub(offset) {
+                    if sequence.get(start..start + name.len()) == Some(name) {
+                        return true;
+                    }
                 }
-                place = next_place.get(start).copied().unwrap_or(u32::MAX);
+                place = next_place.get(at).copied().unwrap_or(u32::MAX);
             }
             false
         };
