@@ -1091,14 +1091,18 @@ export class Highlighter {
     const { blocks, excluded } = this.changedBlocks(changed);
     let roots = blocks.sort(documentOrder);
     this.takePageRecords();
+    // This highlighter's wrappers, made once for both checks below, and
+    // only where another highlighter's are in a block.
+    let own = null;
+    const ownWrappers = () => (own ??= wrappersOf(this.records));
     if (onlyEdits && this.mode === 'wrap') {
-      const settled = this.settledBlocks(roots);
+      const settled = this.settledBlocks(roots, ownWrappers);
       if (settled.size > 0) roots = roots.filter((block) => !settled.has(block));
     }
     // The text this pass reads in those blocks, taken before it changes
     // anything: a change the page or another highlighter makes while it
     // runs then makes the next pass differ from it, never look settled.
-    if (this.mode === 'wrap') this.noteBlockTexts(roots);
+    if (this.mode === 'wrap') this.noteBlockTexts(roots, ownWrappers);
     const focused = roots.length > 0 ? this.focusedPlace(this.records) : null;
     // Text the page moved into an excluded place loses its marks there.
     const touched = [...editable, ...excluded, ...roots];
@@ -1284,13 +1288,12 @@ export class Highlighter {
    * observe, one inside the other (a widget in a page an extension marks),
    * would do so back and forth for ever.
    */
-  settledBlocks(roots) {
+  settledBlocks(roots, ownWrappers) {
     const settled = new Set();
-    let own = null;
     for (const block of roots) {
       const before = this.blockTexts.get(block);
       if (before === undefined || !this.holdsOthersWrappers(block)) continue;
-      own ??= wrappersOf(this.records);
+      const own = ownWrappers();
       let intact = true;
       for (const wrapper of block.querySelectorAll(`${WRAPPER_TAG}[${OWNER_ATTRIBUTE}="${this.owner}"]`)) {
         if (!own.has(wrapper)) {
@@ -1305,15 +1308,13 @@ export class Highlighter {
 
   /** Before an incremental pass: the text of each of `roots` that holds
    * another highlighter's wrappers, for settledBlocks. */
-  noteBlockTexts(roots) {
-    let own = null;
+  noteBlockTexts(roots, ownWrappers) {
     for (const block of roots) {
       if (!block.isConnected || !this.holdsOthersWrappers(block)) {
         this.blockTexts.delete(block);
         continue;
       }
-      own ??= wrappersOf(this.records);
-      this.blockTexts.set(block, this.textAsRead(block, own));
+      this.blockTexts.set(block, this.textAsRead(block, ownWrappers()));
     }
   }
 
