@@ -19,7 +19,7 @@
 
 import { INTERACTIVE, WRAPPER_TAG } from './wrap.js';
 import { insideAny, OPT_OUT_ATTRIBUTE } from './extract.js';
-import { addStepper, anchorNode, isStepKey, onStepKey, removeStepper, steppedBy, takeReturnTo } from './step.js';
+import { addStepper, anchorElement, anchorNode, isStepKey, onStepKey, removeStepper, steppedBy, takeReturnTo } from './step.js';
 import { adoptCardStyles } from './styles.js';
 
 export const OPEN_DELAY_MS = 200;
@@ -58,15 +58,6 @@ function hostLabel(url) {
   } catch {
     return '';
   }
-}
-
-/** An element a mention lives in: its first wrapper, or the element around
- * its painted range. */
-function anchorElement(mention) {
-  const wrapper = mention.elements.find((element) => element.isConnected);
-  if (wrapper) return wrapper;
-  const node = mention.ranges?.[0]?.startContainer;
-  return node ? (node.nodeType === 1 ? node : node.parentElement) : null;
 }
 
 /** Whether scrolling `scroller` (an element, or a document for its
@@ -728,28 +719,19 @@ export class CardController {
     const stepped = steppedBy(this) === closing ? closing : null;
     if (stepped) this.unmarkStepped(stepped);
     const returnTo = stepped && restoreFocus ? takeReturnTo() : null;
-    if (restoreFocus && !trigger) {
-      // A stepped mention inside a link or button: focus goes there, where
-      // the reader is; else back to where stepping began.
-      const around = stepped ? anchorElement(stepped)?.closest(FOCUSABLE) : null;
-      const target = around?.isConnected ? around : returnTo;
-      if (target?.isConnected) {
-        this.refocusing = true;
-        try {
-          target.focus({ preventScroll: true });
-        } finally {
-          this.refocusing = false;
-        }
-      }
-    }
-    if (restoreFocus && trigger?.isConnected) {
-      // Back on the mention the card was for: focus alone must not reopen it.
-      this.refocusing = true;
-      try {
-        trigger.focus();
-      } finally {
-        this.refocusing = false;
-      }
+    if (!restoreFocus) return;
+    // Back on the mention the card was for; for a stepped mention without
+    // a focus stop, on the link or button around it, where the reader is,
+    // else where stepping began.
+    const around = !trigger && stepped ? anchorElement(stepped)?.closest(FOCUSABLE) : null;
+    const target = trigger ?? (around?.isConnected ? around : returnTo);
+    if (!target?.isConnected) return;
+    // Focus alone must not reopen the card.
+    this.refocusing = true;
+    try {
+      target.focus({ preventScroll: target !== trigger });
+    } finally {
+      this.refocusing = false;
     }
   }
 

@@ -130,6 +130,35 @@ export function walkParent(node) {
   return node.parentNode ?? node.host ?? node.defaultView?.frameElement ?? null;
 }
 
+/** Sort order of two nodes as a pass walks them: document order, a
+ * shadow tree where its host is and before the host's own children, a
+ * frame's document where the frame is. (compareDocumentPosition alone
+ * orders nodes of different trees arbitrarily.) */
+export function documentOrder(a, b) {
+  const outward = (node) => {
+    const chain = [node];
+    for (;;) {
+      const scope = chain[chain.length - 1].getRootNode();
+      const outer = scope.host ?? scope.defaultView?.frameElement;
+      if (!outer) return chain;
+      chain.push(outer);
+    }
+  };
+  const upA = outward(a);
+  const upB = outward(b);
+  let i = upA.length - 1;
+  let j = upB.length - 1;
+  while (i > 0 && j > 0 && upA[i] === upB[j]) {
+    i--;
+    j--;
+  }
+  if (upA[i] === upB[j]) return 0;
+  const position = upA[i].compareDocumentPosition(upB[j]);
+  if (position & 4) return -1; // b follows a (or is inside it)
+  if (position & 2) return 1;
+  return 0;
+}
+
 /** Whether `node` is one of `elements` (a Set) or inside one, across
  * shadow roots and same-origin frames. */
 export function insideAny(node, elements) {

@@ -2,7 +2,7 @@
 // later, and the two ways of showing mentions (wrapping them in elements, or
 // painting them with the CSS Custom Highlight API).
 import { HighlighterError, report } from './errors.js';
-import { BLOCK_SEPARATOR, blockAncestor, extractText, extractTextSliced, insideAny, isBlockElement, isExcluded, isSkippedAsHidden, nodeUnchanged, OPT_OUT_ATTRIBUTE, stillCurrent, stillHidden, walkParent } from './extract.js';
+import { BLOCK_SEPARATOR, blockAncestor, documentOrder, extractText, extractTextSliced, insideAny, isBlockElement, isExcluded, isSkippedAsHidden, nodeUnchanged, OPT_OUT_ATTRIBUTE, stillCurrent, stillHidden, walkParent } from './extract.js';
 import { keepWrappersOutOfCopies, labelWrapper, mentionPieces, OWNER_ATTRIBUTE, placeOf, planPieces, unwrap, unwrapWalked, wrap, wrapperAt, wrappersOf, WRAPPER_TAG } from './wrap.js';
 import { CARD_TAG, CardController } from './card.js';
 import { adoptHighlightStyles } from './styles.js';
@@ -212,34 +212,6 @@ function mayJoinAround(record) {
  * page, or a frame's document that is no longer shown. */
 function scopeGone(scope) {
   return scope.host ? !scope.host.isConnected : !scope.defaultView;
-}
-
-/** Sort order of two nodes as a pass walks them (extract.js): document
- * order, a shadow tree where its host is and before the host's own
- * children, a frame's document where the frame is. */
-function documentOrder(a, b) {
-  const outward = (node) => {
-    const chain = [node];
-    for (;;) {
-      const scope = chain[chain.length - 1].getRootNode();
-      const outer = scope.host ?? scope.defaultView?.frameElement;
-      if (!outer) return chain;
-      chain.push(outer);
-    }
-  };
-  const upA = outward(a);
-  const upB = outward(b);
-  let i = upA.length - 1;
-  let j = upB.length - 1;
-  while (i > 0 && j > 0 && upA[i] === upB[j]) {
-    i--;
-    j--;
-  }
-  if (upA[i] === upB[j]) return 0;
-  const position = upA[i].compareDocumentPosition(upB[j]);
-  if (position & 4) return -1; // b follows a (or is inside it)
-  if (position & 2) return 1;
-  return 0;
 }
 
 /** Document order of two mentions, by their first wrapper or painted

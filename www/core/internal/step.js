@@ -12,7 +12,7 @@
 // script world) keeps its own list: whichever hears the key first answers
 // it, and leaves it to the other where it has no mention.
 
-import { insideAny } from './extract.js';
+import { documentOrder, insideAny } from './extract.js';
 import { PAINTED } from './paint.js';
 
 /** The card controllers listening to a document's keys. */
@@ -43,11 +43,6 @@ export function removeStepper(controller) {
     place.at = null;
     place.returnTo = null;
   }
-}
-
-/** Whether `controller` shows the mention last stepped to. */
-export function showsStepped(controller) {
-  return place.controller === controller && place.mention !== null;
 }
 
 /** The mention last stepped to, if `controller` shows it. */
@@ -170,7 +165,7 @@ function firstFrom(entries, range) {
   let high = entries.length;
   while (low < high) {
     const middle = (low + high) >> 1;
-    if (composedOrder(startOf(entries[middle].mention), at) >= 0) high = middle;
+    if (pointOrder(startOf(entries[middle].mention), at) >= 0) high = middle;
     else low = middle + 1;
   }
   return low;
@@ -209,42 +204,16 @@ function mergedMentions(peers) {
   if (merged && merged.lists.length === lists.length && merged.lists.every((list, i) => list === lists[i] && merged.lengths[i] === list.length)) return merged.entries;
   const entries = lists.flatMap((list, i) => list.map((mention) => ({ mention, controller: peers[i] })));
   // One highlighter's list is in order already; several are merged.
-  if (lists.length > 1) entries.sort((a, b) => composedOrder(startOf(a.mention), startOf(b.mention)));
+  if (lists.length > 1) entries.sort((a, b) => pointOrder(startOf(a.mention), startOf(b.mention)));
   merged = { lists, lengths: lists.map((list) => list.length), entries };
   return entries;
 }
 
-/**
- * Orders two points ([node, offset]) as a reader meets them, across open
- * shadow roots: compareDocumentPosition calls nodes of different trees
- * disconnected and orders them arbitrarily, so each point stands for its
- * shadow host in the tree the two share (a host before what its shadow
- * root holds).
- */
-function composedOrder(a, b) {
+/** Orders two points ([node, offset]) as a pass walks them, across
+ * shadow roots and frames. */
+function pointOrder(a, b) {
   if (!a || !b) return 0;
-  const chain = (point) => {
-    const points = [point];
-    for (let root = point[0].getRootNode(); root.host; root = root.host.getRootNode()) points.push([root.host, -1]);
-    return points;
-  };
-  const left = chain(a);
-  const right = chain(b);
-  for (const l of left) {
-    const root = l[0].getRootNode();
-    const r = right.find((point) => point[0].getRootNode() === root);
-    if (!r) continue;
-    if (l[0] === r[0]) return l[1] - r[1];
-    const position = l[0].compareDocumentPosition(r[0]);
-    // One inside the other: a point at an element's start (or a host) comes
-    // before what it holds.
-    if (position & Node.DOCUMENT_POSITION_CONTAINED_BY) return l[1] <= 0 ? -1 : 1;
-    if (position & Node.DOCUMENT_POSITION_CONTAINS) return r[1] <= 0 ? 1 : -1;
-    if (position & Node.DOCUMENT_POSITION_FOLLOWING) return -1;
-    if (position & Node.DOCUMENT_POSITION_PRECEDING) return 1;
-    return 0;
-  }
-  return 0;
+  return a[0] === b[0] ? a[1] - b[1] : documentOrder(a[0], b[0]);
 }
 
 /** The node a mention starts in, read without making live ranges. */
@@ -291,7 +260,7 @@ function firstWhere(entries, view, test) {
  * clip), not placed where no scrolling reaches (left of the page).
  */
 export function visibleBox(mention, view) {
-  const element = anchorElementOf(mention);
+  const element = anchorElement(mention);
   if (!element?.isConnected) return null;
   if (typeof element.checkVisibility === 'function' && !element.checkVisibility({ opacityProperty: true, visibilityProperty: true })) return null;
   let box = null;
@@ -326,7 +295,9 @@ function parentOf(element) {
   return element.parentElement ?? element.parentNode?.host ?? null;
 }
 
-function anchorElementOf(mention) {
+/** An element a mention lives in: its first wrapper in the page, or the
+ * element around its painted text (read without making live ranges). */
+export function anchorElement(mention) {
   const node = mention.elements.find((element) => element.isConnected) ?? mention[PAINTED]?.[0]?.startContainer;
   return node ? (node.nodeType === 1 ? node : node.parentElement) : null;
 }
@@ -337,7 +308,7 @@ function anchorElementOf(mention) {
  * the window to a third of its height.
  */
 function reveal(mention, view) {
-  const element = anchorElementOf(mention);
+  const element = anchorElement(mention);
   const doc = element?.ownerDocument;
   for (let up = element; up && up !== doc.documentElement && up !== doc.body; up = parentOf(up)) {
     const style = view.getComputedStyle(up);
