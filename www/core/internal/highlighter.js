@@ -272,7 +272,7 @@ export class Highlighter {
     this.namedAloneCache = null;
     /** Wrap mode, with observe: blocks that hold another highlighter's
      * wrappers → their text as this one's last pass there read it
-     * (settledBlocks). */
+     * (unsettledBlocks). */
     this.blockTexts = new WeakMap();
     /** With observe: every ShadowRoot and Document the passes entered,
      * with text or not, all watched; custom elements met without a shadow
@@ -1063,18 +1063,7 @@ export class Highlighter {
     const { blocks, excluded } = this.changedBlocks(changed);
     let roots = blocks.sort(documentOrder);
     this.takePageRecords();
-    // This highlighter's wrappers, made once for both checks below, and
-    // only where another highlighter's are in a block.
-    let own = null;
-    const ownWrappers = () => (own ??= wrappersOf(this.records));
-    if (onlyEdits && this.mode === 'wrap') {
-      const settled = this.settledBlocks(roots, ownWrappers);
-      if (settled.size > 0) roots = roots.filter((block) => !settled.has(block));
-    }
-    // The text this pass reads in those blocks, taken before it changes
-    // anything: a change the page or another highlighter makes while it
-    // runs then makes the next pass differ from it, never look settled.
-    if (this.mode === 'wrap') this.noteBlockTexts(roots, ownWrappers);
+    if (this.mode === 'wrap') roots = this.unsettledBlocks(roots, onlyEdits);
     const focused = roots.length > 0 ? this.focusedPlace(this.records) : null;
     // Text the page moved into an excluded place loses its marks there.
     const touched = [...editable, ...excluded, ...roots];
@@ -1251,43 +1240,43 @@ export class Highlighter {
   }
 
   /**
-   * Wrap mode: the blocks among `roots` that need no pass: another
-   * highlighter's wrappers are there, the text this one reads there
-   * (theirs skipped, its own read through) is what its last pass there
-   * read, and each of its own wrappers there is one it made. Another
-   * highlighter wrapping or unwrapping its names changes no text; if each
-   * marked a block again for every change the other made there, two that
-   * observe, one inside the other (a widget in a page an extension marks),
-   * would do so back and forth for ever.
+   * Wrap mode, before an incremental pass: the blocks among `roots` that
+   * need it. With `maySettle` (the changes were edits only), a block is
+   * left out when another highlighter's wrappers are there, the text this
+   * one reads there (theirs skipped, its own read through) is what its
+   * last pass there read, and each of its own wrappers there is one it
+   * made. Another highlighter wrapping or unwrapping its names changes no
+   * text; if each marked a block again for every change the other made
+   * there, two that observe, one inside the other (a widget in a page an
+   * extension marks), would do so back and forth for ever.
+   *
+   * The text of each block that needs the pass is kept for the next
+   * check, taken before the pass changes anything: a change the page or
+   * the other highlighter makes while it runs then makes the next pass
+   * differ from it, never look settled.
    */
-  settledBlocks(roots, ownWrappers) {
-    const settled = new Set();
-    for (const block of roots) {
-      const before = this.blockTexts.get(block);
-      if (before === undefined || !this.holdsOthersWrappers(block)) continue;
-      const own = ownWrappers();
-      let intact = true;
-      for (const wrapper of block.querySelectorAll(`${WRAPPER_TAG}[${OWNER_ATTRIBUTE}="${this.owner}"]`)) {
-        if (!own.has(wrapper)) {
-          intact = false;
-          break;
-        }
-      }
-      if (intact && this.textAsRead(block, own) === before) settled.add(block);
-    }
-    return settled;
-  }
-
-  /** Before an incremental pass: the text of each of `roots` that holds
-   * another highlighter's wrappers, for settledBlocks. */
-  noteBlockTexts(roots, ownWrappers) {
-    for (const block of roots) {
+  unsettledBlocks(roots, maySettle) {
+    let own = null;
+    return roots.filter((block) => {
       if (!block.isConnected || !this.holdsOthersWrappers(block)) {
         this.blockTexts.delete(block);
-        continue;
+        return true;
       }
-      this.blockTexts.set(block, this.textAsRead(block, ownWrappers()));
+      own ??= wrappersOf(this.records);
+      const text = this.textAsRead(block, own);
+      if (maySettle && text === this.blockTexts.get(block) && this.ownsAllWrappersIn(block, own)) return false;
+      this.blockTexts.set(block, text);
+      return true;
+    });
+  }
+
+  /** Whether each wrapper with this highlighter's token in `block` is
+   * one of `own` (not a copy the page made). */
+  ownsAllWrappersIn(block, own) {
+    for (const wrapper of block.querySelectorAll(`${WRAPPER_TAG}[${OWNER_ATTRIBUTE}="${this.owner}"]`)) {
+      if (!own.has(wrapper)) return false;
     }
+    return true;
   }
 
   holdsOthersWrappers(block) {
