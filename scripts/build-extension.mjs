@@ -17,6 +17,7 @@
 //                        (activeTab) or registers it for the sites the user
 //                        granted (scripting.registerContentScripts)
 //   popup.{html,js,css}, options.{html,js,css}   (options.js bundles the core)
+//   common.css                                   (what both pages share)
 //   icons/icon-{16,32,48,128}.png
 //   pkg/entity_highlighter_bg.wasm, pkg/world-news.json   (from www/pkg/)
 //
@@ -138,7 +139,7 @@ for (const [browser, extra] of Object.entries(BROWSERS)) {
   const manifest = { manifest_version: base.manifest_version, name: base.name, version: cargoVersion, ...base, ...extra };
   writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   for (const name of ['background.js', 'content.js', 'popup.js', 'options.js']) copyFileSync(path.join(staged, name), path.join(out, name));
-  for (const name of ['popup.html', 'popup.css', 'options.html', 'options.css']) copyFileSync(path.join(source, name), path.join(out, name));
+  for (const name of ['popup.html', 'popup.css', 'options.html', 'options.css', 'common.css']) copyFileSync(path.join(source, name), path.join(out, name));
   for (const size of ICON_SIZES) copyFileSync(path.join(source, 'icons', `icon-${size}.png`), path.join(out, 'icons', `icon-${size}.png`));
   for (const name of PKG_FILES) copyFileSync(path.join(pkg, name), path.join(out, 'pkg', name));
   const zipFile = path.join(dist, `entity-highlighter-${browser}.zip`);
