@@ -148,6 +148,9 @@ async function setActive(id, active) {
  * before, else the list's heading). */
 let refocusRow = null;
 
+/** Said before the next status line, once: what the reader just did. */
+let statusNote = '';
+
 async function removeDictionary(id, title) {
   refocusRow = [...$('dictionaries').children].findIndex((item) => item.querySelector(`#active-${CSS.escape(id)}`));
   await updateIndex((index) => {
@@ -156,9 +159,6 @@ async function removeDictionary(id, title) {
   await api.storage.local.remove(textKey(id));
   statusNote = `Removed “${title}”.`;
 }
-
-/** Said before the next status line, once: what the reader just did. */
-let statusNote = '';
 
 // --- adding ------------------------------------------------------------------
 
@@ -272,8 +272,8 @@ async function add(text, source, fallbackTitle) {
 }
 
 /** Runs `task` for `form`, whose button says it is busy meanwhile; a
- * second press waits. (Disabled, the button would drop keyboard focus to
- * the top of the page.) */
+ * second press meanwhile does nothing. (Disabled, the button would drop
+ * keyboard focus to the top of the page.) */
 async function busy(form, task) {
   if (form.getAttribute('aria-busy') === 'true') return;
   const button = form.querySelector('button');

@@ -91,7 +91,6 @@ function renderPage() {
   pageButton.hidden = always && highlighted;
   pageButton.textContent = highlighted ? 'Stop highlighting this page' : 'Highlight this page';
   pageButton.classList.toggle('secondary', highlighted);
-  pageButton.disabled = false;
 
   const found = $('found');
   found.hidden = true;
