@@ -1189,8 +1189,8 @@ impl CompactIndex {
         Some(byte(0)? | byte(1)? | byte(2)? | high)
     }
 
-    /// Calls `each` with every name filed under `key`: entity, options
-    /// byte, stored text (empty for a canonical name).
+    /// Calls `each` with `key` and every name filed under it: its number,
+    /// entity, options byte, stored text (empty for a canonical name).
     ///
     /// A block's keys are front-coded: each after the first is the number
     /// of bytes it shares with the one before, then the rest of it. The
@@ -1201,7 +1201,7 @@ impl CompactIndex {
     /// only one sharing exactly that many is compared, from there on. A
     /// shared count of `MAX_SHARED` may stand for more, so it decides
     /// nothing when `matched` is larger.
-    fn for_names_under(&self, key: &[u8], each: &mut impl FnMut(usize, u32, u8, &[u8])) -> Option<()> {
+    fn for_names_under(&self, key: &[u8], each: &mut impl FnMut(&[u8], usize, u32, u8, &[u8])) -> Option<()> {
         let block = self.find_block(key)?;
         // A cursor over the block: each step takes what it reads off the
         // front, so no offsets are added up and checked.
@@ -1263,7 +1263,7 @@ impl CompactIndex {
         for name in first..first.saturating_add(count) {
             let text = read_cstr(rest, &mut at)?;
             let flags = *self.slice(self.name_options).get(name)?;
-            each(name, self.name_entity(name)?, flags, text);
+            each(key, name, self.name_entity(name)?, flags, text);
         }
         Some(())
     }
@@ -1363,6 +1363,9 @@ impl CompactIndex {
         let fold = self.fold_options();
         let keep_case = FoldOptions { case: false, ..fold };
         let PageSelection { set, taken, settled_keys, candidates, .. } = selection;
+        // A name is filed under one key, and a whole text looks each key
+        // up once, so only a text given in pieces can meet a name twice.
+        let in_pieces = more_to_come || !taken.is_empty();
         // Each distinct word of the page gets a number; a pair of
         // adjacent words is a pair of numbers.
         let mut numbers: HashMap<&str, u32, FastHashBuilder> = HashMap::with_capacity_and_hasher(1024, FastHashBuilder);
@@ -1427,10 +1430,10 @@ impl CompactIndex {
         // Whether a name under the key being looked up was left out: a
         // later piece may hold all its words.
         let left_out = std::cell::Cell::new(false);
-        let mut consider = |name_number: usize, entity: u32, flags: u8, stored: &[u8]| {
+        let mut consider = |key: &[u8], name_number: usize, entity: u32, flags: u8, stored: &[u8]| {
             // A name an earlier piece selected is compiled once; skipped
             // before its text is read, which is the costly part.
-            if entity as usize >= self.entity_count || taken.contains(&(name_number as u64)) {
+            if entity as usize >= self.entity_count || (in_pieces && taken.contains(&(name_number as u64))) {
                 return;
             }
             let name = if flags & CANONICAL != 0 {
@@ -1450,9 +1453,12 @@ impl CompactIndex {
             // of adjacent words is checked first, which rejects most.)
             fold_name_into(name, fold, &mut name_folded);
             let mut previous: Option<u32> = None;
+            // A name that is its key (a word, or two words and a space),
+            // as most are, is in the page: its key was found there.
             let mut present = true;
             name_numbers.clear();
-            for_each_token(&name_folded, |token| {
+            let is_key = name_folded.as_bytes() == key;
+            for_each_token(if is_key { "" } else { &name_folded }, |token| {
                 if !present {
                     return;
                 }
@@ -1471,7 +1477,9 @@ impl CompactIndex {
             if present {
                 fold_name_into(name, keep_case, &mut name_cased);
                 set.push(entity, &name_folded, &name_cased, options_from_byte(flags));
-                taken.insert(name_number as u64);
+                if in_pieces {
+                    taken.insert(name_number as u64);
+                }
                 *candidates += 1;
             } else {
                 left_out.set(true);
@@ -1993,7 +2001,7 @@ mod tests {
             for name in &record.names {
                 let mut found = false;
                 for key in name_keys(&fold_name(&name.text, fold)) {
-                    index.for_names_under(key.as_bytes(), &mut |_, e, flags, text| {
+                    index.for_names_under(key.as_bytes(), &mut |_, _, e, flags, text| {
                         let text = if flags & CANONICAL != 0 { index.field(index.names, e as usize).unwrap().as_bytes() } else { text };
                         found |= e as usize == entity && text == name.text.as_bytes();
                     });
