@@ -1146,6 +1146,45 @@ describe('hover card', () => {
     await page.close();
   });
 
+  test('paint: leaving a stepped card far from where stepping began, Tab goes on from the mention, and the page stays put', async () => {
+    const notes = Array.from({ length: 12 }, (_, i) => `<p style="margin: 0 0 140px">Talks in Baku, then <a href="#n${i}" id="n${i}">note ${i}</a>.</p>`).join('');
+    const { page, consoleErrors, pageErrors } = await fixture(`<p><button id="start">Start</button></p>${notes}`, { viewport: { width: 900, height: 600 } });
+    await highlight(page, { options: { mode: 'paint' } });
+    await page.locator('#start').focus();
+    const where = () => page.evaluate(() => {
+      const host = document.querySelector('entity-highlighter-card');
+      return { card: Boolean(host && !host.hidden), focus: host?.shadowRoot.activeElement?.getAttribute('role') ?? (document.activeElement.id || document.activeElement.localName), scrollY };
+    });
+    for (let i = 0; i < 8; i++) await page.keyboard.press('Alt+Shift+ArrowDown');
+    const stepped = await where();
+    assert.deepEqual([stepped.card, stepped.focus], [true, 'dialog']);
+    assert.ok(stepped.scrollY > 600, `scrolled down to the eighth mention: ${stepped.scrollY}`);
+    // Escape: #start is out of sight, so focus does not go back up there;
+    // the next Tab goes on from the eighth mention.
+    await page.keyboard.press('Escape');
+    assert.deepEqual(await where(), { card: false, focus: 'body', scrollY: stepped.scrollY });
+    await page.keyboard.press('Tab');
+    assert.equal((await where()).focus, 'n7');
+    // Tab out of a card: one key press goes on from its mention, either way.
+    await page.keyboard.press('Alt+Shift+ArrowDown');
+    assert.deepEqual([(await where()).card, (await where()).focus], [true, 'dialog']);
+    await page.keyboard.press('Shift+Tab');
+    assert.deepEqual(await where(), { card: false, focus: 'n7', scrollY: (await where()).scrollY });
+    // (The next step goes on from the place stepped to, the ninth.)
+    await page.keyboard.press('Alt+Shift+ArrowDown');
+    await page.keyboard.press('Tab');
+    assert.equal((await where()).focus, 'n9');
+    // Back near the top, Escape gives focus back where stepping began.
+    await page.evaluate(() => scrollTo(0, 0));
+    await page.locator('#start').focus();
+    await page.keyboard.press('Alt+Shift+ArrowDown');
+    await page.keyboard.press('Escape');
+    assert.equal((await where()).focus, 'start');
+    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
+
   /** In paint mode: what the step keys show (card names, the stepped
    * mark's text, where focus is). */
   const stepState = (page) => page.evaluate(() => {

@@ -6,7 +6,8 @@
 // closes a moment after it leaves, and reopens if it comes back within that
 // moment. Keyboard: focus shows the card as a description; Enter or Space
 // moves focus into it (a non-modal dialog, since it can hold a link);
-// Escape closes it and returns focus. Alt+Shift+Down and Alt+Shift+Up step
+// Escape closes it and returns focus (from a painted mention, which cannot
+// hold focus, Tab then goes on from the mention). Alt+Shift+Down and Alt+Shift+Up step
 // to the next and previous mention from anywhere outside a text field: in
 // paint mode, which has no element to focus, that is the keyboard's way to
 // the cards (the mention is scrolled to, marked, and its card takes focus);
@@ -19,7 +20,7 @@
 
 import { INTERACTIVE, WRAPPER_TAG } from './wrap.js';
 import { insideAny, OPT_OUT_ATTRIBUTE } from './extract.js';
-import { addStepper, anchorElement, anchorNode, isStepKey, onStepKey, removeStepper, steppedBy, takeReturnTo } from './step.js';
+import { addStepper, anchorElement, anchorNode, continueTabFrom, isStepKey, onStepKey, removeStepper, steppedBy, takeReturnTo } from './step.js';
 import { adoptCardStyles } from './styles.js';
 
 export const OPEN_DELAY_MS = 200;
@@ -34,6 +35,17 @@ const SHEET_BELOW_PX = 480;
 
 /** What can hold focus around a mention's text. */
 const FOCUSABLE = 'a[href], button, summary, [tabindex]:not([tabindex="-1"])';
+
+/** What close() returns when it left focus on the page with Tab set to go
+ * on from the mention. */
+const TAB_GOES_ON = 'tab goes on';
+
+/** Whether any of `element`'s box is in the viewport. */
+function onScreen(element) {
+  const box = element.getBoundingClientRect();
+  const view = element.ownerDocument.defaultView;
+  return box.bottom > 0 && box.top < view.innerHeight && box.right > 0 && box.left < view.innerWidth;
+}
 
 /** The card currently open on the page, whichever highlighter owns it. */
 let openCard = null;
@@ -374,10 +386,9 @@ export class CardController {
       const atEdge = event.shiftKey
         ? this.shadow.activeElement === this.dialog || this.shadow.activeElement === focusables[0]
         : focusables.length === 0 || this.shadow.activeElement === focusables[focusables.length - 1];
-      if (atEdge) {
-        event.preventDefault();
-        this.close({ restoreFocus: true });
-      }
+      // A painted mention cannot take focus: the key goes on from it, to
+      // the next focus stop after it (before it, with Shift).
+      if (atEdge && this.close({ restoreFocus: true, byTab: true }) !== TAB_GOES_ON) event.preventDefault();
     }
   }
 
@@ -698,7 +709,14 @@ export class CardController {
     this.place(element);
   }
 
-  close({ restoreFocus }) {
+  /**
+   * Closes the card. With `restoreFocus`, focus goes back to the mention,
+   * or for a painted one to the link or button around it; where there is
+   * none, to where stepping began if that is on screen (never by Tab),
+   * else sequential navigation is set to go on from the mention, and
+   * TAB_GOES_ON is returned.
+   */
+  close({ restoreFocus, byTab = false }) {
     clearTimeout(this.openTimer);
     clearTimeout(this.closeTimer);
     if (!this.mention) return;
@@ -721,15 +739,18 @@ export class CardController {
     const returnTo = stepped && restoreFocus ? takeReturnTo() : null;
     if (!restoreFocus) return;
     // Back on the mention the card was for; for a stepped mention without
-    // a focus stop, on the link or button around it, where the reader is,
-    // else where stepping began.
-    const around = !trigger && stepped ? anchorElement(stepped)?.closest(FOCUSABLE) : null;
-    const target = trigger ?? (around?.isConnected ? around : returnTo);
-    if (!target?.isConnected) return;
+    // a focus stop, on the link or button around it, where the reader is;
+    // else where stepping began, unless the reader has stepped far from it
+    // (the next Tab would go on from there, half a page back).
+    const anchor = !trigger && stepped ? anchorElement(stepped) : null;
+    const around = anchor?.closest(FOCUSABLE);
+    let target = trigger ?? (around?.isConnected ? around : null);
+    if (!target && returnTo?.isConnected && !byTab && (!anchor?.isConnected || onScreen(returnTo))) target = returnTo;
     // Focus alone must not reopen the card.
     this.refocusing = true;
     try {
-      target.focus({ preventScroll: target !== trigger });
+      if (target?.isConnected) target.focus({ preventScroll: target !== trigger });
+      else if (anchor?.isConnected && continueTabFrom(anchor)) return TAB_GOES_ON;
     } finally {
       this.refocusing = false;
     }

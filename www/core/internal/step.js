@@ -25,7 +25,7 @@ let merged = null;
  * page's and the highlighters' changes move along with the text, where
  * the mention itself may be found again as a new one), and what had
  * focus before the first step, given it back when the reader leaves a
- * card by Escape or Tab. */
+ * card by Escape while it is on screen (card.js). */
 const place = { mention: null, controller: null, at: null, returnTo: null };
 
 export function addStepper(controller) {
@@ -342,6 +342,23 @@ function isTextEntry(node) {
   if (element.isContentEditable) return true;
   if (element.localName === 'input') return TEXT_INPUT_TYPES.has(element.type);
   return element.matches('textarea, select, [role="textbox"], [role="searchbox"], [role="combobox"], [role="spinbutton"], [role="slider"]');
+}
+
+/**
+ * Makes the next Tab go on from `element` without leaving focus on it:
+ * it is focused through a tabindex taken away at once, and blurred. (A
+ * browser starts sequential navigation where focus last was; a selection
+ * does not count.) Returns whether it could take focus.
+ */
+export function continueTabFrom(element) {
+  const had = element.getAttribute('tabindex');
+  element.setAttribute('tabindex', '-1');
+  element.focus({ preventScroll: true });
+  const took = deepActiveElement(element.ownerDocument) === element;
+  if (had === null) element.removeAttribute('tabindex');
+  else element.setAttribute('tabindex', had);
+  if (took) element.blur();
+  return took;
 }
 
 /** The focused element, inside open shadow roots too. */
