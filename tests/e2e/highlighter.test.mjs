@@ -1598,6 +1598,80 @@ describe('hover card', () => {
     await page.locator('entity-mention').focus();
     assert.deepEqual((await cardState(page)).names, ['Baku']);
     assert.equal(await closer.isVisible(), false, 'no close button on a card beside its mention');
+    // Opened by a tap, a card beside its mention has one too: a tap beside
+    // the card may land on text it covers.
+    await page.locator('entity-mention').blur();
+    await page.locator('entity-mention').tap();
+    assert.deepEqual((await cardState(page)).names, ['Baku']);
+    assert.equal(await closer.isVisible(), true, 'a close button on a card opened by a tap');
+    await page.close();
+  });
+
+  test('touch: a card goes when its mention leaves the screen or is tapped again; a long one scrolls clear of its button; right-to-left on a phone', async () => {
+    const long = 'A summary long enough to scroll on a phone, sentence after sentence of it. '.repeat(12).trim();
+    const dictionary = { entities: [...DICTIONARY.entities, { id: 'city:long', name: 'Longtown', type: 'city', summary: long }, { id: 'city:cairo', name: 'القاهرة', type: 'city', summary: 'عاصمة مصر.' }] };
+    const { page, consoleErrors, pageErrors } = await fixture('<p>Talks in Baku today.</p><p>Then Longtown.</p><p dir="rtl" lang="ar">في القاهرة اليوم</p><p style="height:1600px"></p>', { hasTouch: true, isMobile: true, viewport: { width: 390, height: 700 } });
+    await page.evaluate(() => document.head.insertAdjacentHTML('beforeend', '<meta name="viewport" content="width=device-width, initial-scale=1">'));
+    await page.waitForFunction(() => innerWidth === 390);
+    await highlight(page, { dictionary });
+    const baku = page.locator('entity-mention', { hasText: 'Baku' });
+    await baku.tap();
+    assert.deepEqual((await cardState(page)).names, ['Baku']);
+    // Scrolled a little, it follows; scrolled off the screen, it goes.
+    await page.evaluate(() => scrollBy(0, 5));
+    await page.waitForTimeout(100);
+    assert.deepEqual((await cardState(page))?.names, ['Baku'], 'still on screen: stays');
+    await page.evaluate(() => scrollBy(0, 800));
+    await page.waitForTimeout(100);
+    assert.equal(await cardState(page), null, 'its mention off the screen: the card goes');
+    await page.evaluate(() => scrollTo(0, 0));
+    // A second tap on the mention closes the card (and lets the page act).
+    await baku.tap();
+    assert.deepEqual((await cardState(page)).names, ['Baku']);
+    await baku.tap();
+    assert.equal(await cardState(page), null, 'a second tap closes it');
+    // A long card scrolls with a gutter for its close button.
+    await page.locator('entity-mention', { hasText: 'Longtown' }).tap();
+    const layout = await page.evaluate(() => {
+      const shadow = document.querySelector('entity-highlighter-card').shadowRoot;
+      const card = shadow.querySelector('.card');
+      card.scrollTop = 200;
+      const button = shadow.querySelector('.close').getBoundingClientRect();
+      const summary = shadow.querySelector('.summary').getBoundingClientRect();
+      return { scrolls: card.scrollHeight > card.clientHeight, marked: card.classList.contains('scrolls'), clear: button.left >= summary.right, overscroll: getComputedStyle(card).overscrollBehaviorY };
+    });
+    assert.deepEqual(layout, { scrolls: true, marked: true, clear: true, overscroll: 'contain' });
+    // Right to left on a phone, as beside the mention.
+    await page.locator('entity-mention', { hasText: 'القاهرة' }).tap();
+    assert.equal(await page.evaluate(() => document.querySelector('entity-highlighter-card').shadowRoot.querySelector('.card').dir), 'rtl');
+    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
+
+  test('paint: the mention whose card is open is marked, as an open wrapper darkens', async () => {
+    const { page, pageErrors } = await fixture('<p>Talks in Baku, then Baku again.</p>');
+    await highlight(page, { options: { mode: 'paint' } });
+    const marked = () => page.evaluate(() => {
+      const open = CSS.highlights.get('entity-highlighter-open');
+      return open ? [...open].map((range) => `${range.toString()}@${range.startOffset}`) : [];
+    });
+    assert.deepEqual(await marked(), []);
+    const second = await page.evaluate(() => {
+      const text = document.querySelector('#root p').firstChild;
+      const range = document.createRange();
+      range.setStart(text, 20);
+      range.setEnd(text, 24);
+      const box = range.getBoundingClientRect();
+      return { x: box.left + box.width / 2, y: box.top + box.height / 2 };
+    });
+    await page.mouse.move(second.x, second.y);
+    await page.waitForTimeout(350);
+    assert.deepEqual((await cardState(page)).names, ['Baku']);
+    assert.deepEqual(await marked(), ['Baku@20'], 'the second Baku, the one under the pointer');
+    await page.keyboard.press('Escape');
+    assert.deepEqual(await marked(), []);
+    assert.deepEqual(pageErrors, []);
     await page.close();
   });
 
@@ -1609,6 +1683,7 @@ describe('hover card', () => {
     assert.notEqual(await page.evaluate(() => location.hash), '#followed');
     await page.locator('entity-mention').tap();
     assert.equal(await page.evaluate(() => location.hash), '#followed', 'the second tap follows the link');
+    assert.equal(await cardState(page), null, 'and the card goes');
     await page.close();
   });
 

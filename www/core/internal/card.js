@@ -112,19 +112,22 @@ export class CardController {
   /**
    * @param {Document} doc
    * @param {{ theme: string, lookup: (element: Element) => object | undefined, likely?: (mention: object) => boolean,
-   *   mentions?: () => object[], markStepped?: (mention: object | null) => void }} options
+   *   mentions?: () => object[], markStepped?: (mention: object | null) => void,
+   *   markOpen?: (mention: object | null) => void }} options
    *   `lookup` returns the mention a wrapper element belongs to; `likely`
    *   says whether an ambiguous mention's first candidate is the likely
    *   one (the page names it on its own more often than the others);
    *   `mentions` gives every mention in document order, for the step
-   *   keys; `markStepped` paints the one stepped to (null: none).
+   *   keys; `markStepped` paints the one stepped to, `markOpen` the one
+   *   whose card is open (null: none).
    */
-  constructor(doc, { theme, lookup, likely = () => false, mentions = () => [], markStepped = () => {} }) {
+  constructor(doc, { theme, lookup, likely = () => false, mentions = () => [], markStepped = () => {}, markOpen = () => {} }) {
     this.doc = doc;
     this.lookup = lookup;
     this.likely = likely;
     this.mentions = mentions;
     this.markStepped = markStepped;
+    this.markOpen = markOpen;
     addStepper(this);
     this.theme = theme;
     this.roots = new Set();
@@ -467,7 +470,9 @@ export class CardController {
     const touch = event.pointerType === 'touch' || (event.sourceCapabilities && event.sourceCapabilities.firesTouchEvents);
     if (!touch) return;
     if (this.mention === hit.mention && this.touchOpened === hit.mention) {
-      // Second tap: let the page (a link around the mention, say) act.
+      // Second tap: the card goes, and the page (a link around the
+      // mention, say) acts.
+      this.close({ restoreFocus: false });
       return;
     }
     event.preventDefault();
@@ -706,6 +711,9 @@ export class CardController {
     this.host.inert = false;
     if (this.inTopLayer && !this.host.matches(':popover-open')) this.host.showPopover();
     this.setExpanded(true);
+    // A painted mention has no element to darken, as a wrapper does: with
+    // two alike on screen, the reader sees which one the card is about.
+    this.markOpen(mention.elements.length ? null : mention);
     this.place(element);
   }
 
@@ -721,6 +729,7 @@ export class CardController {
     clearTimeout(this.closeTimer);
     if (!this.mention) return;
     this.setExpanded(false);
+    this.markOpen(null);
     const trigger = this.trigger;
     const closing = this.mention;
     this.mention = null;
@@ -793,15 +802,19 @@ export class CardController {
     const width = view.innerWidth;
     const height = view.innerHeight;
     host.classList.toggle('sheet', width < SHEET_BELOW_PX);
+    // Opened by a tap: a close button, at any width (a tap beside the card
+    // may land on text it covers).
+    host.classList.toggle('touch', this.touchOpened === this.mention);
     const line = this.lineRect(element);
     this.dialog.style.removeProperty('max-height');
+    this.dialog.classList.remove('scrolls');
+    const rtl = view.getComputedStyle(element).direction === 'rtl';
+    this.dialog.dir = rtl ? 'rtl' : 'ltr';
     if (width < SHEET_BELOW_PX) {
       this.placeSheet(line, height);
       return;
     }
     let box = this.dialog.getBoundingClientRect();
-    const rtl = view.getComputedStyle(element).direction === 'rtl';
-    this.dialog.dir = rtl ? 'rtl' : 'ltr';
     let left = rtl ? line.right - box.width : line.left;
     left = Math.min(Math.max(left, MARGIN_PX), width - box.width - MARGIN_PX);
     const below = line.bottom + GAP_PX;
@@ -815,6 +828,7 @@ export class CardController {
       // to the roomier side, where it scrolls, beside the line it explains.
       const room = Math.max(roomAbove, roomBelow);
       this.dialog.style.setProperty('max-height', `${Math.floor(room / zoomOf(host))}px`, 'important');
+      this.markScrolling();
       box = this.dialog.getBoundingClientRect();
       top = roomBelow >= roomAbove ? below : line.top - GAP_PX - box.height;
     } else if (box.height > roomBelow) {
@@ -857,18 +871,38 @@ export class CardController {
       const room = atTop ? roomAbove : roomBelow;
       if (sheetHeight > room && room >= SMALLEST_CARD_PX) this.dialog.style.setProperty('max-height', `${Math.floor(room / zoomOf(this.host))}px`, 'important');
     }
+    this.markScrolling();
     this.host.classList.toggle('top', atTop);
     this.moveHost(0, atTop ? 0 : height - this.dialog.getBoundingClientRect().height);
   }
 
+  /** A card that scrolls gets room beside its text for the close button,
+   * which stays at the top as the text scrolls under it. */
+  markScrolling() {
+    this.dialog.classList.toggle('scrolls', this.dialog.scrollHeight > this.dialog.clientHeight + 1);
+  }
+
+  /**
+   * The page scrolled or its window changed size: the card follows its
+   * mention, or closes once the mention is off the screen (a sheet along
+   * the screen's edge stayed over the page, about a word gone from view),
+   * unless focus is in the card.
+   */
   reposition() {
     if (!this.mention) return;
     const element = anchorElement(this.mention);
-    if (!element?.isConnected) {
+    if (!element?.isConnected || (!this.hasFocusInside() && !this.mentionOnScreen())) {
       this.close({ restoreFocus: false });
       return;
     }
     this.pointer = null;
     this.place(element);
+  }
+
+  /** Whether any box of the open card's mention is in the viewport. */
+  mentionOnScreen() {
+    const view = this.doc.defaultView;
+    const boxes = [...this.mention.elements.filter((piece) => piece.isConnected), ...(this.mention.ranges ?? [])];
+    return boxes.some((box) => [...box.getClientRects()].some((rect) => rect.bottom > 0 && rect.top < view.innerHeight && rect.right > 0 && rect.left < view.innerWidth));
   }
 }

@@ -6,7 +6,7 @@ import { BLOCK_SEPARATOR, blockAncestor, documentOrder, extractText, extractText
 import { keepWrappersOutOfCopies, labelWrapper, mentionPieces, OWNER_ATTRIBUTE, placeOf, planPieces, unwrap, unwrapWalked, wrap, wrapperAt, wrappersOf, WRAPPER_TAG } from './wrap.js';
 import { CARD_TAG, CardController } from './card.js';
 import { adoptHighlightStyles } from './styles.js';
-import { markStepped, PAINTED, Painter, paintSupported, rangesOf } from './paint.js';
+import { markPainted, PAINTED, Painter, paintSupported, rangesOf } from './paint.js';
 
 /** DOM work done in one main-thread task before yielding, in ms: well under
  * the 50 ms that counts as a long task. The browser restyles and lays out
@@ -883,7 +883,8 @@ export class Highlighter {
           return (named.get(candidates[0]?.id) ?? 0) > (named.get(candidates[1]?.id) ?? 0);
         },
         mentions: () => this.current,
-        markStepped: (mention) => markStepped(doc, mention),
+        markStepped: (mention) => markPainted(doc, 'stepped', mention),
+        markOpen: (mention) => markPainted(doc, 'open', mention),
       });
       this.cards.set(doc, cards);
     }

@@ -59,6 +59,7 @@ const PAINT_CSS = `
 ::highlight(entity-highlighter-place) { background-color: rgb(5 150 105 / 0.16); text-decoration: underline 2px rgb(5 150 105 / 0.8); }
 ::highlight(entity-highlighter-organisation) { background-color: rgb(217 119 6 / 0.16); text-decoration: underline 2px rgb(217 119 6 / 0.85); }
 ::highlight(entity-highlighter-other) { background-color: rgb(147 51 234 / 0.16); text-decoration: underline 2px rgb(147 51 234 / 0.75); }
+::highlight(entity-highlighter-open) { background-color: rgb(71 85 105 / 0.24); }
 ::highlight(entity-highlighter-stepped) { background-color: #facc15; color: #111111; text-decoration: underline 2px #111111; }
 `;
 
@@ -102,20 +103,25 @@ export function rangesOf(mention) {
   return mention[PAINTED]?.map(liveRange);
 }
 
-/** Paints the mention the keyboard stepped to (see CardController) above
- * the others, or with null takes that paint away. A mention never painted
- * (wrap mode) has none. */
-export function markStepped(doc, mention) {
+/** Priorities of the marks above the paint: the mention whose card is
+ * open, then the one the keyboard stepped to. */
+const MARK_PRIORITY = { open: 1, stepped: 2 };
+
+/** Marks a painted mention above the paint (see CardController): `which`
+ * is 'open' (its card is open, as a wrapper darkens) or 'stepped' (the
+ * keyboard stepped to it); with null, that mark goes. A mention never
+ * painted (wrap mode) gets none. */
+export function markPainted(doc, which, mention) {
   const registry = doc.defaultView?.CSS?.highlights;
   if (!registry) return;
-  const name = `${HIGHLIGHT_PREFIX}stepped`;
+  const name = `${HIGHLIGHT_PREFIX}${which}`;
   const ranges = mention ? rangesOf(mention) : undefined;
   if (!ranges?.length) {
     registry.delete(name);
     return;
   }
   const highlight = new doc.defaultView.Highlight(...ranges);
-  highlight.priority = 1;
+  highlight.priority = MARK_PRIORITY[which];
   registry.set(name, highlight);
 }
 

@@ -107,36 +107,39 @@ const CARD_CSS = `
   /* A dictionary's names and summaries may hold long unbroken strings
      (addresses, codes); they wrap rather than run past the card's edge. */
   overflow-wrap: anywhere;
+  /* Swiping through a long card does not scroll the page at its end. */
+  overscroll-behavior: contain;
 }
 .card:focus { outline: none; }
 .card:focus-visible { outline: 2px solid var(--link); outline-offset: 2px; }
-.lead { margin: 0 0 8px; color: var(--muted); font-size: 12.5px; }
+.lead { margin: 0 0 8px; color: var(--muted); font-size: 13px; }
 .entity + .entity, .entity + .lead { margin-top: 12px; padding-top: 12px; border-top: 1px solid var(--border); }
 .type {
   display: inline-block;
   margin: 0 0 4px;
   color: var(--muted);
-  font-size: 11.5px;
+  font-size: 12px;
   font-weight: 600;
   letter-spacing: 0.06em;
   text-transform: uppercase;
 }
 .name { margin: 0 0 6px; font-size: 17px; font-weight: 650; line-height: 1.25; }
 .summary { margin: 0; }
-.more { display: inline-block; margin-top: 8px; color: var(--link); font-weight: 550; text-decoration: none; }
+.more { display: inline-block; margin-top: 6px; padding-block: 2px; color: var(--link); font-weight: 550; text-decoration: none; }
 .more:hover { text-decoration: underline; }
 .more:focus-visible { outline: 2px solid var(--link); outline-offset: 2px; border-radius: 2px; }
 .position { margin: 10px 0 0; padding-top: 8px; border-top: 1px solid var(--border); color: var(--muted); font-size: 12px; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 .close { display: none; }
-:host(.sheet) .close {
+:host(.sheet) .close, :host(.touch) .close {
   display: block;
   position: sticky;
   top: 0;
   float: inline-end;
   width: 36px;
   height: 36px;
-  margin: -6px -6px 4px 8px;
+  margin-block: -6px 4px;
+  margin-inline: 8px -6px;
   padding: 0;
   border: 1px solid var(--border);
   border-radius: 50%;
@@ -145,8 +148,12 @@ const CARD_CSS = `
   font: 22px/1 system-ui, sans-serif;
   cursor: pointer;
 }
-:host(.sheet) .close::before { content: "×"; }
-:host(.sheet) .close:focus-visible { outline: 2px solid var(--link); outline-offset: 2px; }
+:host(.sheet) .close::before, :host(.touch) .close::before { content: "×"; }
+:host(.sheet) .close:focus-visible, :host(.touch) .close:focus-visible { outline: 2px solid var(--link); outline-offset: 2px; }
+/* A card that scrolls keeps a gutter for the button, so that no line
+   scrolls under it. */
+:host(.sheet) .card.scrolls, :host(.touch) .card.scrolls { padding-inline-end: 56px; }
+:host(.sheet) .card.scrolls .close, :host(.touch) .card.scrolls .close { margin-inline-end: -46px; }
 :host(.sheet) .card {
   width: 100vw;
   max-height: 60vh;
