@@ -1649,6 +1649,40 @@ describe('hover card', () => {
     await page.close();
   });
 
+  test('phone, pinch-zoomed: a tapped mention\'s card is placed where the reader sees, and stays there as the page scrolls', async () => {
+    const filler = '<p>Filler text without names, to make the page long enough to scroll.</p>'.repeat(12);
+    const { page, consoleErrors, pageErrors } = await fixture(`${filler}<p id="here">Talks in Baku today.</p>${filler}`, { hasTouch: true, isMobile: true, viewport: { width: 390, height: 700 } });
+    await page.evaluate(() => document.head.insertAdjacentHTML('beforeend', '<meta name="viewport" content="width=device-width, initial-scale=1">'));
+    await page.waitForFunction(() => innerWidth === 390);
+    await highlight(page);
+    const cdp = await page.context().newCDPSession(page);
+    await page.evaluate(() => document.getElementById('here').scrollIntoView({ block: 'start' }));
+    await cdp.send('Emulation.setPageScaleFactor', { pageScaleFactor: 2 });
+    await page.waitForFunction(() => visualViewport.scale === 2);
+    // (Touch points here are in the page's CSS pixels, as its boxes are.)
+    const point = await page.evaluate(() => {
+      const box = document.querySelector('entity-mention').getBoundingClientRect();
+      return { x: box.left + box.width / 2, y: box.top + box.height / 2 };
+    });
+    await page.touchscreen.tap(point.x, point.y);
+    const placed = () => page.evaluate(() => {
+      const host = document.querySelector('entity-highlighter-card');
+      const box = host.getBoundingClientRect();
+      const v = visualViewport;
+      return { open: !host.hidden, inside: box.left >= v.offsetLeft - 1 && box.right <= v.offsetLeft + v.width + 1 && box.top >= v.offsetTop - 1 && box.bottom <= v.offsetTop + v.height + 1, box: [box.left, box.top, box.right, box.bottom], seen: [v.offsetLeft, v.offsetTop, v.width, v.height] };
+    });
+    const first = await placed();
+    assert.ok(first.open && first.inside, `within what shows: ${JSON.stringify(first)}`);
+    await page.screenshot({ path: 'target/screenshots/pinch-zoomed-card.png' });
+    await page.evaluate(() => scrollBy(0, -60));
+    await page.waitForTimeout(100);
+    const scrolled = await placed();
+    assert.ok(scrolled.open && scrolled.inside, `still within what shows: ${JSON.stringify(scrolled)}`);
+    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
+
   test('paint: the mention whose card is open is marked, as an open wrapper darkens', async () => {
     const { page, pageErrors } = await fixture('<p>Talks in Baku, then Baku again.</p>');
     await highlight(page, { options: { mode: 'paint' } });

@@ -104,6 +104,23 @@ function zoomOf(element) {
   return typeof zoom === 'number' && zoom > 0 ? zoom : 1;
 }
 
+/**
+ * The part of the window the reader sees, in the coordinates of
+ * getBoundingClientRect: the visual viewport, which a pinch zoom makes a
+ * part of the page's (on a phone zoomed 2x, a quarter of it, where a card
+ * placed by innerWidth and innerHeight fell outside what shows).
+ */
+function visibleArea(view) {
+  const visual = view.visualViewport;
+  if (visual && visual.width > 0 && visual.height > 0) return { left: visual.offsetLeft, top: visual.offsetTop, width: visual.width, height: visual.height };
+  return { left: 0, top: 0, width: view.innerWidth, height: view.innerHeight };
+}
+
+/** `rect` measured from the corner of `area` instead of the window's. */
+function within(rect, area) {
+  return { left: rect.left - area.left, right: rect.right - area.left, top: rect.top - area.top, bottom: rect.bottom - area.top, width: rect.width, height: rect.height };
+}
+
 /** The card's element: a tag of its own, so no page rule for div or span
  * reaches it, and the highlighter knows it for its own. */
 export const CARD_TAG = 'entity-highlighter-card';
@@ -189,6 +206,12 @@ export class CardController {
       on(this.doc, 'pointerdown', (event) => this.onDocumentPointerDown(event), true);
       on(this.doc.defaultView, 'scroll', (event) => this.onScroll(event), { capture: true, passive: true });
       on(this.doc.defaultView, 'resize', () => this.reposition(), { passive: true });
+      // A pinch zoom or a pan of it moves what the reader sees.
+      const visual = this.doc.defaultView.visualViewport;
+      if (visual) {
+        on(visual, 'resize', () => this.reposition(), { passive: true });
+        on(visual, 'scroll', () => this.reposition(), { passive: true });
+      }
     }
   }
 
@@ -799,19 +822,21 @@ export class CardController {
   place(element) {
     const view = this.doc.defaultView;
     const host = this.host;
-    const width = view.innerWidth;
-    const height = view.innerHeight;
+    // Placed within what the reader sees, measured from its corner.
+    const area = visibleArea(view);
+    const { width, height } = area;
     host.classList.toggle('sheet', width < SHEET_BELOW_PX);
     // Opened by a tap: a close button, at any width (a tap beside the card
     // may land on text it covers).
     host.classList.toggle('touch', this.touchOpened === this.mention);
-    const line = this.lineRect(element);
+    const line = within(this.lineRect(element), area);
     this.dialog.style.removeProperty('max-height');
+    this.dialog.style.removeProperty('width');
     this.dialog.classList.remove('scrolls');
     const rtl = view.getComputedStyle(element).direction === 'rtl';
     this.dialog.dir = rtl ? 'rtl' : 'ltr';
     if (width < SHEET_BELOW_PX) {
-      this.placeSheet(line, height);
+      this.placeSheet(line, area);
       return;
     }
     let box = this.dialog.getBoundingClientRect();
@@ -834,7 +859,7 @@ export class CardController {
     } else if (box.height > roomBelow) {
       top = Math.max(MARGIN_PX, height - box.height - MARGIN_PX);
     }
-    this.moveHost(Math.max(left, MARGIN_PX), top);
+    this.moveHost(area.left + Math.max(left, MARGIN_PX), area.top + top);
     host.dataset.placement = top < line.top ? 'above' : 'below';
   }
 
@@ -861,7 +886,14 @@ export class CardController {
    * top edge instead; where neither leaves the line clear, cut to the
    * roomier side, where it scrolls.
    */
-  placeSheet(line, height) {
+  placeSheet(line, area) {
+    const height = area.height;
+    const zoom = zoomOf(this.host);
+    if ((this.doc.defaultView.visualViewport?.scale ?? 1) > 1) {
+      // The sheet spans what shows, not the whole window (100vw, 60vh).
+      this.dialog.style.setProperty('width', `${Math.floor(area.width / zoom)}px`, 'important');
+      this.dialog.style.setProperty('max-height', `${Math.floor((0.6 * area.height) / zoom)}px`, 'important');
+    }
     const sheetHeight = this.dialog.getBoundingClientRect().height;
     const roomBelow = height - line.bottom - GAP_PX;
     const roomAbove = line.top - GAP_PX;
@@ -873,7 +905,7 @@ export class CardController {
     }
     this.markScrolling();
     this.host.classList.toggle('top', atTop);
-    this.moveHost(0, atTop ? 0 : height - this.dialog.getBoundingClientRect().height);
+    this.moveHost(area.left, area.top + (atTop ? 0 : height - this.dialog.getBoundingClientRect().height));
   }
 
   /** A card that scrolls gets room beside its text for the close button,
@@ -899,10 +931,10 @@ export class CardController {
     this.place(element);
   }
 
-  /** Whether any box of the open card's mention is in the viewport. */
+  /** Whether any box of the open card's mention is where the reader sees. */
   mentionOnScreen() {
-    const view = this.doc.defaultView;
+    const area = visibleArea(this.doc.defaultView);
     const boxes = [...this.mention.elements.filter((piece) => piece.isConnected), ...(this.mention.ranges ?? [])];
-    return boxes.some((box) => [...box.getClientRects()].some((rect) => rect.bottom > 0 && rect.top < view.innerHeight && rect.right > 0 && rect.left < view.innerWidth));
+    return boxes.some((box) => [...box.getClientRects()].some((rect) => rect.bottom > area.top && rect.top < area.top + area.height && rect.right > area.left && rect.left < area.left + area.width));
   }
 }
