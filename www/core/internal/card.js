@@ -154,6 +154,8 @@ export class CardController {
     this.openTimer = 0;
     this.closeTimer = 0;
     this.touchOpened = null;
+    /** Whether the open card's mention has been on screen since it opened. */
+    this.mentionSeen = false;
     this.refocusing = false;
     /** A link or button around a mention, whose focus opened the card. */
     this.focusedControl = null;
@@ -734,6 +736,7 @@ export class CardController {
     this.host.inert = false;
     if (this.inTopLayer && !this.host.matches(':popover-open')) this.host.showPopover();
     this.setExpanded(true);
+    this.mentionSeen = this.mentionOnScreen();
     // A painted mention has no element to darken, as a wrapper does: with
     // two alike on screen, the reader sees which one the card is about.
     this.markOpen(mention.elements.length ? null : mention);
@@ -916,17 +919,21 @@ export class CardController {
 
   /**
    * The page scrolled or its window changed size: the card follows its
-   * mention, or closes once the mention is off the screen (a sheet along
+   * mention, or closes once the mention has left the screen (a sheet along
    * the screen's edge stayed over the page, about a word gone from view),
-   * unless focus is in the card.
+   * unless focus is in the card. A mention still being scrolled to (the
+   * demo's entity list scrolls smoothly to one it has focused) has not
+   * been on the screen yet, and keeps its card.
    */
   reposition() {
     if (!this.mention) return;
     const element = anchorElement(this.mention);
-    if (!element?.isConnected || (!this.hasFocusInside() && !this.mentionOnScreen())) {
+    const onScreen = Boolean(element?.isConnected) && this.mentionOnScreen();
+    if (!element?.isConnected || (!onScreen && this.mentionSeen && !this.hasFocusInside())) {
       this.close({ restoreFocus: false });
       return;
     }
+    this.mentionSeen ||= onScreen;
     this.pointer = null;
     this.place(element);
   }
