@@ -165,6 +165,18 @@ test('screenshots: wide and narrow, light and dark', async () => {
   }
 });
 
+test('the step keys are named where there is a keyboard, not on a touch screen', async () => {
+  for (const [device, options, shown] of [['desktop', {}, true], ['phone', { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true }, false]]) {
+    const opened = await openDemo(options);
+    try {
+      assert.equal(await opened.page.locator('#entities-hint .keys-hint').isVisible(), shown, device);
+      assert.match(await opened.page.locator('#entities-hint').innerText(), /^Select an entity to step through its mentions\./, device);
+    } finally {
+      await opened.page.close();
+    }
+  }
+});
+
 test('the legend\'s type colours are those of the highlights in the text', async () => {
   const opened = await openDemo();
   try {

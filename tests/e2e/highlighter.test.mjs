@@ -1714,6 +1714,7 @@ describe('hover card', () => {
     await highlight(page);
     await page.locator('entity-mention').tap();
     assert.deepEqual((await cardState(page)).names, ['Baku']);
+    assert.match((await cardState(page)).text, /Tap the mention again to follow its link\.$/, 'the card says how to reach the link');
     assert.notEqual(await page.evaluate(() => location.hash), '#followed');
     await page.locator('entity-mention').tap();
     assert.equal(await page.evaluate(() => location.hash), '#followed', 'the second tap follows the link');

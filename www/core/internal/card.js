@@ -709,6 +709,14 @@ export class CardController {
       dialog.append(line);
       described.push('position');
     }
+    if (this.touchOpened === mention && anchorElement(mention)?.closest('a[href]')) {
+      // The first tap on a mention in a link opened this card instead of
+      // the link; a reader who wanted the link needs to know how.
+      const hint = doc.createElement('p');
+      hint.className = 'position';
+      hint.textContent = 'Tap the mention again to follow its link.';
+      dialog.append(hint);
+    }
     dialog.setAttribute('aria-labelledby', headingIds.join(' '));
     if (described.length) dialog.setAttribute('aria-describedby', described.join(' '));
     else dialog.removeAttribute('aria-describedby');
