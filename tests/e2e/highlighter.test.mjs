@@ -1147,7 +1147,7 @@ describe('hover card', () => {
   });
 
   test('paint: leaving a stepped card far from where stepping began, Tab goes on from the mention, and the page stays put', async () => {
-    const notes = Array.from({ length: 12 }, (_, i) => `<p style="margin: 0 0 140px">Talks in Baku, then <a href="#n${i}" id="n${i}">note ${i}</a>.</p>`).join('');
+    const notes = Array.from({ length: 12 }, (_, i) => `<p style="margin: 0 0 140px"><a href="#p${i}" id="p${i}">before ${i}</a>: talks in Baku, then <a href="#n${i}" id="n${i}">note ${i}</a>.</p>`).join('');
     const { page, consoleErrors, pageErrors } = await fixture(`<p><button id="start">Start</button></p>${notes}`, { viewport: { width: 900, height: 600 } });
     await highlight(page, { options: { mode: 'paint' } });
     await page.locator('#start').focus();
@@ -1165,11 +1165,12 @@ describe('hover card', () => {
     assert.deepEqual(await where(), { card: false, focus: 'body', scrollY: stepped.scrollY });
     await page.keyboard.press('Tab');
     assert.equal((await where()).focus, 'n7');
-    // Tab out of a card: one key press goes on from its mention, either way.
+    // Tab out of a card: one key press goes on from its mention, either
+    // way (to the link just before it, in the same paragraph).
     await page.keyboard.press('Alt+Shift+ArrowDown');
     assert.deepEqual([(await where()).card, (await where()).focus], [true, 'dialog']);
     await page.keyboard.press('Shift+Tab');
-    assert.deepEqual(await where(), { card: false, focus: 'n7', scrollY: (await where()).scrollY });
+    assert.deepEqual([(await where()).card, (await where()).focus], [false, 'p8']);
     // (The next step goes on from the place stepped to, the ninth.)
     await page.keyboard.press('Alt+Shift+ArrowDown');
     await page.keyboard.press('Tab');
@@ -1644,6 +1645,25 @@ describe('hover card', () => {
     // Right to left on a phone, as beside the mention.
     await page.locator('entity-mention', { hasText: 'القاهرة' }).tap();
     assert.equal(await page.evaluate(() => document.querySelector('entity-highlighter-card').shadowRoot.querySelector('.card').dir), 'rtl');
+    // Wider, beside its mention, a long card opened by a tap scrolls by
+    // its own height limit, with the same gutter.
+    await page.setViewportSize({ width: 900, height: 900 });
+    await page.locator('entity-mention', { hasText: 'Longtown' }).tap();
+    assert.deepEqual(await page.evaluate(() => {
+      const card = document.querySelector('entity-highlighter-card').shadowRoot.querySelector('.card');
+      return { sheet: document.querySelector('entity-highlighter-card').classList.contains('sheet'), scrolls: card.scrollHeight > card.clientHeight, marked: card.classList.contains('scrolls') };
+    }), { sheet: false, scrolls: true, marked: true });
+    // A mention scrolled out of a box that scrolls it: its card goes.
+    await page.keyboard.press('Escape');
+    await page.evaluate(() => {
+      document.getElementById('root').insertAdjacentHTML('afterbegin', '<div id="box" style="height: 120px; overflow: auto"><p>Boxed Baku here.</p><p style="height: 400px"></p></div>');
+    });
+    await highlight(page, { dictionary });
+    await page.locator('#box entity-mention').tap();
+    assert.deepEqual((await cardState(page)).names, ['Baku']);
+    await page.evaluate(() => { document.getElementById('box').scrollTop = 100; });
+    await page.waitForTimeout(100);
+    assert.equal(await cardState(page), null, 'scrolled out of its box: the card goes');
     assert.deepEqual(consoleErrors, []);
     assert.deepEqual(pageErrors, []);
     await page.close();
@@ -1719,6 +1739,10 @@ describe('hover card', () => {
     await page.locator('entity-mention').tap();
     assert.equal(await page.evaluate(() => location.hash), '#followed', 'the second tap follows the link');
     assert.equal(await cardState(page), null, 'and the card goes');
+    // Opened later by a pointer resting on it, the card has no word of taps.
+    await page.locator('entity-mention').hover();
+    await page.waitForTimeout(350);
+    assert.doesNotMatch((await cardState(page)).text, /Tap the mention/);
     await page.close();
   });
 

@@ -14,13 +14,13 @@
 // in wrap mode it focuses the mention, as Tab would. A mention inside a link or button
 // has no focus stop of its own: keyboard focus on the link shows its first
 // mention's card, which Enter cannot enter (Enter is the link's). Touch:
-// the first tap opens the card, a second tap on the same mention does what
-// the page would have done.
+// the first tap opens the card, a second tap on the same mention closes it
+// and does what the page would have done.
 // Every string from the dictionary is set as text, never parsed as HTML.
 
 import { INTERACTIVE, WRAPPER_TAG } from './wrap.js';
 import { insideAny, OPT_OUT_ATTRIBUTE } from './extract.js';
-import { addStepper, anchorElement, anchorNode, continueTabFrom, isStepKey, onStepKey, removeStepper, steppedBy, takeReturnTo } from './step.js';
+import { addStepper, anchorElement, anchorNode, clippingAncestors, continueTabFrom, isStepKey, onStepKey, removeStepper, steppedBy, tabStopBeside, takeReturnTo } from './step.js';
 import { adoptCardStyles } from './styles.js';
 
 export const OPEN_DELAY_MS = 200;
@@ -40,11 +40,11 @@ const FOCUSABLE = 'a[href], button, summary, [tabindex]:not([tabindex="-1"])';
  * on from the mention. */
 const TAB_GOES_ON = 'tab goes on';
 
-/** Whether any of `element`'s box is in the viewport. */
+/** Whether any of `element`'s box is where the reader sees. */
 function onScreen(element) {
   const box = element.getBoundingClientRect();
-  const view = element.ownerDocument.defaultView;
-  return box.bottom > 0 && box.top < view.innerHeight && box.right > 0 && box.left < view.innerWidth;
+  const area = visibleArea(element.ownerDocument.defaultView);
+  return box.bottom > area.top && box.top < area.top + area.height && box.right > area.left && box.left < area.left + area.width;
 }
 
 /** The card currently open on the page, whichever highlighter owns it. */
@@ -156,6 +156,9 @@ export class CardController {
     this.touchOpened = null;
     /** Whether the open card's mention has been on screen since it opened. */
     this.mentionSeen = false;
+    /** The open card's mention's boxes, and the elements that clip them. */
+    this.boxes = [];
+    this.clippers = [];
     this.refocusing = false;
     /** A link or button around a mention, whose focus opened the card. */
     this.focusedControl = null;
@@ -416,7 +419,7 @@ export class CardController {
         : focusables.length === 0 || this.shadow.activeElement === focusables[focusables.length - 1];
       // A painted mention cannot take focus: the key goes on from it, to
       // the next focus stop after it (before it, with Shift).
-      if (atEdge && this.close({ restoreFocus: true, byTab: true }) !== TAB_GOES_ON) event.preventDefault();
+      if (atEdge && this.close({ restoreFocus: true, tab: event.shiftKey ? 'backward' : 'forward' }) !== TAB_GOES_ON) event.preventDefault();
     }
   }
 
@@ -502,8 +505,7 @@ export class CardController {
     }
     event.preventDefault();
     event.stopPropagation();
-    this.touchOpened = hit.mention;
-    this.open(hit.mention, hit.element, { pointer: { x: event.clientX, y: event.clientY } });
+    this.open(hit.mention, hit.element, { pointer: { x: event.clientX, y: event.clientY }, byTouch: true });
   }
 
   /** Opens the card for a mention the pointer rests on, unless keyboard
@@ -633,9 +635,9 @@ export class CardController {
     const doc = this.doc;
     const dialog = this.dialog;
     dialog.replaceChildren();
-    // Shown on small screens only (styles.js), where the card is a sheet
-    // over the page and no pointer leaves it to close it: a tap on the
-    // page outside works too, but a reader looks for a button.
+    // Shown on small screens (styles.js), where the card is a sheet over
+    // the page, and on cards opened by a tap: no pointer leaves them to
+    // close them; a tap outside works too, but a reader looks for a button.
     const closer = doc.createElement('button');
     closer.type = 'button';
     closer.className = 'close';
@@ -722,7 +724,7 @@ export class CardController {
     else dialog.removeAttribute('aria-describedby');
   }
 
-  open(mention, element, { pointer, position = null }) {
+  open(mention, element, { pointer, position = null, byTouch = false }) {
     clearTimeout(this.openTimer);
     clearTimeout(this.closeTimer);
     this.openedByHover = false;
@@ -737,6 +739,11 @@ export class CardController {
     const stepped = steppedBy(this);
     if (stepped && stepped !== mention) this.unmarkStepped(stepped);
     this.mention = mention;
+    // Its boxes, kept while the card is open: a painted mention's are live
+    // Ranges, made once rather than at every scroll event.
+    this.boxes = [...mention.elements.filter((piece) => piece.isConnected), ...(mention.ranges ?? [])];
+    this.clippers = clippingAncestors(element);
+    this.touchOpened = byTouch ? mention : null;
     this.trigger = mention.elements.find((el) => el.hasAttribute('tabindex')) ?? null;
     this.pointer = pointer;
     this.render(mention, position);
@@ -753,12 +760,13 @@ export class CardController {
 
   /**
    * Closes the card. With `restoreFocus`, focus goes back to the mention,
-   * or for a painted one to the link or button around it; where there is
-   * none, to where stepping began if that is on screen (never by Tab),
-   * else sequential navigation is set to go on from the mention, and
-   * TAB_GOES_ON is returned.
+   * or for a painted one to the link or button around it. Where there is
+   * none: left by `tab` ('forward' or 'backward'), to the focus stop
+   * after the mention (before it), as Tab from the mention would go; by
+   * Escape, to where stepping began if that is on screen. Otherwise the
+   * next Tab is set to go on from the mention, and TAB_GOES_ON returned.
    */
-  close({ restoreFocus, byTab = false }) {
+  close({ restoreFocus, tab = null }) {
     clearTimeout(this.openTimer);
     clearTimeout(this.closeTimer);
     if (!this.mention) return;
@@ -769,6 +777,8 @@ export class CardController {
     this.mention = null;
     this.trigger = null;
     this.touchOpened = null;
+    this.boxes = [];
+    this.clippers = [];
     if (this.host) {
       this.host.hidden = true;
       if (this.inTopLayer && this.host.matches(':popover-open')) this.host.hidePopover();
@@ -788,12 +798,18 @@ export class CardController {
     const anchor = !trigger && stepped ? anchorElement(stepped) : null;
     const around = anchor?.closest(FOCUSABLE);
     let target = trigger ?? (around?.isConnected ? around : null);
-    if (!target && returnTo?.isConnected && !byTab && (!anchor?.isConnected || onScreen(returnTo))) target = returnTo;
+    if (!target && anchor?.isConnected && tab) target = tabStopBeside(stepped, tab === 'forward');
+    if (!target && returnTo?.isConnected && !tab && (!anchor?.isConnected || onScreen(returnTo))) target = returnTo;
     // Focus alone must not reopen the card.
     this.refocusing = true;
     try {
-      if (target?.isConnected) target.focus({ preventScroll: target !== trigger });
-      else if (anchor?.isConnected && continueTabFrom(anchor)) return TAB_GOES_ON;
+      // (A stop beside the mention scrolls into view, as by Tab.)
+      if (target?.isConnected) target.focus({ preventScroll: target === returnTo || target === around });
+      // The next Tab goes on from the last stop before the mention, or
+      // from the element around it when there is none (from that element
+      // itself, it would start at its first link, perhaps before the
+      // mention).
+      else if (anchor?.isConnected && continueTabFrom(tabStopBeside(stepped, false) ?? anchor)) return TAB_GOES_ON;
     } finally {
       this.refocusing = false;
     }
@@ -814,8 +830,7 @@ export class CardController {
    * pointer when there is one, else the mention's first line. */
   lineRect(element) {
     const rects = [];
-    const boxes = [...this.mention.elements.filter((piece) => piece.isConnected), ...(this.mention.ranges ?? [])];
-    for (const box of boxes) {
+    for (const box of this.boxes) {
       for (const rect of box.getClientRects()) {
         if (rect.width > 0 || rect.height > 0) rects.push(rect);
       }
@@ -850,6 +865,8 @@ export class CardController {
       this.placeSheet(line, area);
       return;
     }
+    // (Its own max-height may already make a long card scroll.)
+    this.markScrolling();
     let box = this.dialog.getBoundingClientRect();
     let left = rtl ? line.right - box.width : line.left;
     left = Math.min(Math.max(left, MARGIN_PX), width - box.width - MARGIN_PX);
@@ -946,10 +963,15 @@ export class CardController {
     this.place(element);
   }
 
-  /** Whether any box of the open card's mention is where the reader sees. */
+  /**
+   * Whether any box of the open card's mention is in the window and not
+   * scrolled out of a box that clips it. The window, not the part a pinch
+   * zoom shows: a reader zooming in on the card would otherwise close it.
+   */
   mentionOnScreen() {
-    const area = visibleArea(this.doc.defaultView);
-    const boxes = [...this.mention.elements.filter((piece) => piece.isConnected), ...(this.mention.ranges ?? [])];
-    return boxes.some((box) => [...box.getClientRects()].some((rect) => rect.bottom > area.top && rect.top < area.top + area.height && rect.right > area.left && rect.left < area.left + area.width));
+    const view = this.doc.defaultView;
+    const frames = [{ left: 0, top: 0, right: view.innerWidth, bottom: view.innerHeight }, ...this.clippers.map((clipper) => clipper.getBoundingClientRect())];
+    const shows = (rect) => frames.every((frame) => rect.bottom > frame.top && rect.top < frame.bottom && rect.right > frame.left && rect.left < frame.right);
+    return this.boxes.some((box) => [...box.getClientRects()].some(shows));
   }
 }

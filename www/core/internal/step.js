@@ -378,14 +378,59 @@ function isTextEntry(node) {
  * does not count.) Returns whether it could take focus.
  */
 export function continueTabFrom(element) {
+  const doc = element.ownerDocument;
+  const before = deepActiveElement(doc);
   const had = element.getAttribute('tabindex');
   element.setAttribute('tabindex', '-1');
   element.focus({ preventScroll: true });
-  const took = deepActiveElement(element.ownerDocument) === element;
+  const now = deepActiveElement(doc);
+  const took = now === element;
   if (had === null) element.removeAttribute('tabindex');
   else element.setAttribute('tabindex', had);
-  if (took) element.blur();
+  // (A host that delegates focus hands it to a control inside: not left there.)
+  if (took || (now !== before && now !== doc.body)) now?.blur();
   return took;
+}
+
+/** What Tab can reach: a control or link that takes focus in order. */
+const TAB_STOP = 'a[href], area[href], button, input, select, textarea, summary, iframe, audio[controls], video[controls], [contenteditable]:not([contenteditable="false"]), [tabindex]';
+/** How many elements `tabStopBeside` looks through before giving up. */
+const TAB_STOP_SEARCH = 2000;
+
+/**
+ * The first element after a painted mention (`forward`) or the last one
+ * before it that Tab would reach, in its document or shadow tree, or
+ * null: what Tab or Shift+Tab from the mention itself would focus, had it
+ * a focus stop. Ancestors of the mention do not count (one around it is
+ * the mention's own stop).
+ */
+export function tabStopBeside(mention, forward) {
+  const ranges = mention[PAINTED];
+  const node = forward ? ranges?.[ranges.length - 1]?.endContainer : ranges?.[0]?.startContainer;
+  if (!node?.isConnected) return null;
+  const walker = node.ownerDocument.createTreeWalker(node.getRootNode(), NodeFilter.SHOW_ELEMENT);
+  walker.currentNode = node;
+  for (let seen = 0; seen < TAB_STOP_SEARCH; seen++) {
+    const element = forward ? walker.nextNode() : walker.previousNode();
+    if (!element) return null;
+    if (!forward && element.contains(node)) continue;
+    if (!element.matches(TAB_STOP) || element.tabIndex < 0 || element.disabled || element.closest('[inert]')) continue;
+    if (typeof element.checkVisibility === 'function' && !element.checkVisibility({ visibilityProperty: true })) continue;
+    return element;
+  }
+  return null;
+}
+
+/** The elements around `element` that clip what overflows them (to their
+ * scroll area or to nothing), up to its document's root. */
+export function clippingAncestors(element) {
+  const clippers = [];
+  const view = element?.ownerDocument.defaultView;
+  for (let up = element && parentOf(element); up && up !== element.ownerDocument.documentElement && up !== element.ownerDocument.body; up = parentOf(up)) {
+    const style = view.getComputedStyle(up);
+    if (style.overflowX !== 'visible' || style.overflowY !== 'visible') clippers.push(up);
+  }
+  return clippers;
 }
 
 /** The focused element, inside open shadow roots too. */
