@@ -1397,6 +1397,20 @@ describe('hover card', () => {
     assert.ok(facts.card[0] >= 0 && facts.card[1] <= facts.height, `card ${facts.card} within the window`);
     assert.ok(facts.scrolls, 'the cut card scrolls');
     await screenshot(page, 'card-cut-to-room');
+    // A window 240 px high: about 105 px either side, still room for the
+    // card's name and a line of its summary beside the mention.
+    await page.setViewportSize({ width: 900, height: 240 });
+    await page.evaluate(() => { document.querySelector('#root p').style.paddingTop = '100px'; });
+    await page.keyboard.press('Escape');
+    await mention.blur();
+    await mention.focus();
+    const small = await page.evaluate(() => {
+      const m = document.querySelector('entity-mention').getBoundingClientRect();
+      const c = document.querySelector('entity-highlighter-card').getBoundingClientRect();
+      return { mention: [m.top, m.bottom], card: [c.top, c.bottom] };
+    });
+    assert.ok(small.card[0] >= small.mention[1] || small.card[1] <= small.mention[0], `240 px high: card ${small.card} over the mention ${small.mention}`);
+    await screenshot(page, 'card-cut-to-small-room');
     // Its last candidate can be reached by scrolling the card.
     await page.keyboard.press('Enter');
     const names = (await cardState(page)).names;

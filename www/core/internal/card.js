@@ -29,8 +29,10 @@ const GAP_PX = 6;
 const MARGIN_PX = 8;
 /** A card that fits neither below nor above its line is cut to the room
  * on the roomier side (it scrolls) rather than laid over the text it
- * explains, unless that room is under this. */
-const SMALLEST_CARD_PX = 120;
+ * explains, unless that room is under this: the type, the name and a line
+ * of summary. (At 120, a page zoomed 400% on a 1280 px screen, 225 px
+ * high, had 119 px and covered the mention.) */
+const SMALLEST_CARD_PX = 96;
 const SHEET_BELOW_PX = 480;
 
 /** What can hold focus around a mention's text. */
