@@ -1760,6 +1760,63 @@ describe('hover card', () => {
     await page.close();
   });
 
+  test('touch: a tapped card steps to the previous and the next mention with its buttons, wrapped and painted', async () => {
+    const gap = '<p style="height:900px"></p>';
+    const { page, consoleErrors, pageErrors } = await fixture(`<p>Talks in <span id="first">Baku</span> today.</p>${gap}<p>Then <span id="second">Yerevan</span>.</p><p hidden>Hidden Tbilisi.</p>${gap}<p>And <span id="third">Baku</span> again.</p>${gap}`, { hasTouch: true, isMobile: true, viewport: { width: 390, height: 700 } });
+    await page.evaluate(() => document.head.insertAdjacentHTML('beforeend', '<meta name="viewport" content="width=device-width, initial-scale=1">'));
+    await page.waitForFunction(() => innerWidth === 390);
+    const steps = () => page.evaluate(() => {
+      const host = document.querySelector('entity-highlighter-card');
+      const row = host && !host.hidden ? host.shadowRoot.querySelector('.steps') : null;
+      return row && { count: row.querySelector('.count').textContent, previous: row.querySelector('.previous').disabled, next: row.querySelector('.next').disabled, labels: [...row.querySelectorAll('button')].map((b) => b.getAttribute('aria-label')) };
+    });
+    const onScreen = (id) => page.evaluate((id) => {
+      const box = document.getElementById(id).getBoundingClientRect();
+      return box.top >= 0 && box.bottom <= innerHeight;
+    }, id);
+    const tapButton = (which) => page.locator('entity-highlighter-card').locator(`button.${which}`).tap();
+    // At the middle of an element's text: painted text has no element of its own.
+    const tapText = async (id) => {
+      const point = await page.evaluate((id) => {
+        const range = document.createRange();
+        range.selectNodeContents(document.getElementById(id));
+        const box = range.getBoundingClientRect();
+        return { x: box.left + box.width / 2, y: box.top + box.height / 2 };
+      }, id);
+      await page.touchscreen.tap(point.x, point.y);
+    };
+    for (const mode of ['wrap', 'paint']) {
+      await page.evaluate(() => scrollTo(0, 0));
+      await highlight(page, { options: { mode } });
+      await tapText('first');
+      assert.deepEqual((await cardState(page))?.names, ['Baku'], mode);
+      // The hidden mention is not counted, as the step keys pass it over.
+      assert.deepEqual(await steps(), { count: '1 of 3Mention 1 of 3.', previous: true, next: false, labels: ['Previous mention', 'Next mention'] }, mode);
+      await tapButton('next');
+      assert.deepEqual((await cardState(page))?.names, ['Yerevan'], `${mode}: the next mention's card`);
+      assert.equal(await onScreen('second'), true, `${mode}: scrolled to`);
+      assert.deepEqual(await steps(), { count: '2 of 3Mention 2 of 3.', previous: false, next: false, labels: ['Previous mention', 'Next mention'] }, mode);
+      await tapButton('next');
+      assert.deepEqual((await cardState(page))?.names, ['Baku'], mode);
+      assert.equal(await onScreen('third'), true, `${mode}: the last scrolled to`);
+      assert.deepEqual((await steps())?.next, true, `${mode}: no next after the last`);
+      await tapButton('previous');
+      assert.deepEqual((await cardState(page))?.names, ['Yerevan'], `${mode}: back`);
+      assert.equal(await onScreen('second'), true, mode);
+      // Still a tapped card: the mention tapped again closes it.
+      await tapText('second');
+      assert.equal(await cardState(page), null, `${mode}: a second tap closes it`);
+    }
+    // A card the keys stepped to keeps its words for the keys, no buttons.
+    await page.evaluate(() => scrollTo(0, 0));
+    await page.keyboard.press('Alt+Shift+ArrowDown');
+    assert.match((await cardState(page))?.text ?? '', /1 of 3 · Alt\+Shift\+↓ next/);
+    assert.equal(await steps(), null);
+    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
+
   test('phone: the sheet never covers the tapped mention: at the bottom for a mention above it, at the top for one low on the screen', async () => {
     const { page } = await fixture('<p id="high" style="margin-top:60px">Talks in Baku.</p><p style="margin-top:560px" id="low">Then Yerevan.</p>', { hasTouch: true, isMobile: true, viewport: { width: 390, height: 700 } });
     // A phone's page says how wide it is (without this, its layout is 980 px).

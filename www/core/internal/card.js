@@ -20,7 +20,7 @@
 
 import { INTERACTIVE, WRAPPER_TAG } from './wrap.js';
 import { insideAny, OPT_OUT_ATTRIBUTE } from './extract.js';
-import { addStepper, anchorElement, anchorNode, clippingAncestors, continueTabFrom, isStepKey, onStepKey, removeStepper, steppedBy, tabStopBeside, takeReturnTo } from './step.js';
+import { addStepper, anchorElement, anchorNode, clippingAncestors, continueTabFrom, isStepKey, onStepKey, positionOf, removeStepper, stepFrom, steppedBy, tabStopBeside, takeReturnTo } from './step.js';
 import { adoptCardStyles } from './styles.js';
 
 export const OPEN_DELAY_MS = 200;
@@ -454,21 +454,23 @@ export class CardController {
    * Shows `mention`, stepped to by the keyboard (step.js): in wrap mode
    * its focus stop takes focus; otherwise (painted, or inside a link) it
    * is marked and its card takes focus. The card says which of how many
-   * it is. Returns false where no card could be shown.
+   * it is; with `byTouch` (a step button of a tapped card), it is a
+   * tapped card again, with the buttons. Returns false where no card
+   * could be shown.
    */
-  showStepped(mention, position) {
+  showStepped(mention, position, { byTouch = false } = {}) {
     const trigger = mention.elements.find((element) => element.isConnected && element.hasAttribute('tabindex'));
     if (trigger) {
       // Focus opens the card (not when the mention has it already, as
       // after Escape on the last one); then with its place among the
       // mentions.
       trigger.focus({ preventScroll: true });
-      this.open(mention, trigger, { pointer: null, position });
+      this.open(mention, trigger, { pointer: null, position, byTouch });
       return this.mention === mention;
     }
     this.markStepped(mention);
     for (const element of mention.elements) element.toggleAttribute('data-focus', true);
-    this.open(mention, null, { pointer: null, position });
+    this.open(mention, null, { pointer: null, position, byTouch });
     if (this.mention !== mention) {
       this.unmarkStepped(mention);
       return false;
@@ -507,7 +509,9 @@ export class CardController {
     }
     event.preventDefault();
     event.stopPropagation();
-    this.open(hit.mention, hit.element, { pointer: { x: event.clientX, y: event.clientY }, byTouch: true });
+    // Where it stands among the mentions, for its step buttons: a touch
+    // screen has no step keys.
+    this.open(hit.mention, hit.element, { pointer: { x: event.clientX, y: event.clientY }, byTouch: true, position: positionOf(this, hit.mention) });
   }
 
   /** Opens the card for a mention the pointer rests on, unless keyboard
@@ -697,7 +701,12 @@ export class CardController {
       if (!ambiguous || (likely && index === 0)) headingIds.push(name.id);
     });
     const described = ambiguous ? [] : ['summary-0'];
-    if (position) {
+    if (position && this.touchOpened === mention) {
+      if (position.total > 1) {
+        dialog.append(this.stepButtons(mention, position));
+        described.push('position');
+      }
+    } else if (position) {
       // Which mention of how many, for a reader stepping with the keys:
       // seen with arrows, heard in words.
       const line = doc.createElement('p');
@@ -724,6 +733,38 @@ export class CardController {
     dialog.setAttribute('aria-labelledby', headingIds.join(' '));
     if (described.length) dialog.setAttribute('aria-describedby', described.join(' '));
     else dialog.removeAttribute('aria-describedby');
+  }
+
+  /**
+   * A tapped card's way to the other mentions, which a touch screen gives
+   * no keys for: "3 of 41" between buttons to the previous and the next.
+   * (A button at an end is disabled; the count is heard as words.)
+   */
+  stepButtons(mention, position) {
+    const doc = this.doc;
+    const row = doc.createElement('div');
+    row.className = 'position steps';
+    const button = (forward) => {
+      const step = doc.createElement('button');
+      step.type = 'button';
+      step.className = forward ? 'step next' : 'step previous';
+      step.setAttribute('aria-label', forward ? 'Next mention' : 'Previous mention');
+      step.disabled = forward ? position.index + 1 >= position.total : position.index === 0;
+      step.addEventListener('click', () => stepFrom(this, mention, forward));
+      return step;
+    };
+    const count = doc.createElement('span');
+    count.className = 'count';
+    count.id = 'position';
+    const seen = doc.createElement('span');
+    seen.setAttribute('aria-hidden', 'true');
+    seen.textContent = `${position.index + 1} of ${position.total}`;
+    const heard = doc.createElement('span');
+    heard.className = 'visually-hidden';
+    heard.textContent = `Mention ${position.index + 1} of ${position.total}.`;
+    count.append(seen, heard);
+    row.append(button(false), count, button(true));
+    return row;
   }
 
   open(mention, element, { pointer, position = null, byTouch = false }) {

@@ -65,29 +65,16 @@ export function isStepKey(event) {
 export function onStepKey(controller, event) {
   if (event.defaultPrevented) return;
   const doc = controller.doc;
-  const peers = [...controllers].filter((peer) => peer.doc === doc && peer.documentListening);
+  const { peers, entries } = reachable(doc);
   // Every controller on the document hears the key; the first answers.
   if (peers[0] !== controller) return;
   const origin = event.composedPath()[0];
   if (!peers.some((peer) => peer.isInsideCard(origin)) && isTextEntry(origin)) return;
-  let entries = mergedMentions(peers);
-  const modal = openModal(doc);
-  if (modal) {
-    const inModal = new Set([modal]);
-    entries = entries.filter(({ mention }) => insideAny(anchorNode(mention), inModal));
-  }
   if (entries.length === 0) return;
   event.preventDefault();
   const forward = event.key === 'ArrowDown';
-  const direction = forward ? 1 : -1;
   const view = doc.defaultView;
-  const visible = (i) => i >= 0 && i < entries.length && visibleBox(entries[i].mention, view) !== null;
-  /** The first visible entry from `i` on, going `direction`, or -1. */
-  const seek = (i) => {
-    let at = i;
-    while (at >= 0 && at < entries.length && !visible(at)) at += direction;
-    return at >= 0 && at < entries.length ? at : -1;
-  };
+  const seek = (i) => seekVisible(entries, i, forward ? 1 : -1, view);
   // Where the reader is: on a mention with keyboard focus (reached by
   // Tab); else at the place last stepped to, while it is on screen; else
   // on the screen.
@@ -108,7 +95,7 @@ export function onStepKey(controller, event) {
   }
   if (from >= 0) {
     // At either end, the card of the one reached shows again.
-    index = seek(from + direction);
+    index = seek(from + (forward ? 1 : -1));
     if (index < 0) index = from;
   } else if (index < 0) {
     // From the screen: the first mention not above it, going down; the
@@ -122,6 +109,58 @@ export function onStepKey(controller, event) {
   }
   if (index < 0) return;
   stepTo(entries[index], positionAmongShown(entries, index), peers);
+}
+
+/**
+ * The mentions the steps go through on `doc`, as entries ({ mention,
+ * controller }) in document order, and the controllers listening there
+ * (`peers`): every highlighter's, or while a modal dialog is open only
+ * those inside it.
+ */
+function reachable(doc) {
+  const peers = [...controllers].filter((peer) => peer.doc === doc && peer.documentListening);
+  let entries = mergedMentions(peers);
+  const modal = openModal(doc);
+  if (modal) {
+    const inModal = new Set([modal]);
+    entries = entries.filter(({ mention }) => insideAny(anchorNode(mention), inModal));
+  }
+  return { peers, entries };
+}
+
+/** The first entry from `i` on, going `direction` (1 or -1), that the
+ * reader can see, or -1. */
+function seekVisible(entries, i, direction, view) {
+  let at = i;
+  while (at >= 0 && at < entries.length && visibleBox(entries[at].mention, view) === null) at += direction;
+  return at >= 0 && at < entries.length ? at : -1;
+}
+
+/**
+ * For a card opened by a tap, which has no keys to step with but buttons:
+ * where `mention` stands among the mentions the steps reach, as
+ * positionAmongShown gives it, or null where it is not among them (a
+ * mention outside an open modal dialog, say).
+ */
+export function positionOf(controller, mention) {
+  const { entries } = reachable(controller.doc);
+  const index = entries.findIndex((entry) => entry.mention === mention);
+  return index < 0 ? null : positionAmongShown(entries, index);
+}
+
+/**
+ * A step button of a tapped card: from `mention` to the next mention the
+ * reader can see (`forward`) or the previous one, scrolled to, with its
+ * card and the buttons again. At either end the same card shows again.
+ */
+export function stepFrom(controller, mention, forward) {
+  const doc = controller.doc;
+  const { peers, entries } = reachable(doc);
+  const from = entries.findIndex((entry) => entry.mention === mention);
+  if (from < 0) return;
+  const next = seekVisible(entries, from + (forward ? 1 : -1), forward ? 1 : -1, doc.defaultView);
+  const index = next < 0 ? from : next;
+  stepTo(entries[index], positionAmongShown(entries, index), peers, { byTouch: true });
 }
 
 /**
@@ -198,7 +237,7 @@ function firstFrom(entries, range) {
   return low;
 }
 
-function stepTo({ mention, controller }, position, peers) {
+function stepTo({ mention, controller }, position, peers, { byTouch = false } = {}) {
   const doc = controller.doc;
   if (place.mention && place.mention !== mention) place.controller?.unmarkStepped(place.mention);
   if (!place.returnTo) {
@@ -219,7 +258,7 @@ function stepTo({ mention, controller }, position, peers) {
     }
   }
   reveal(mention, doc.defaultView);
-  if (!controller.showStepped(mention, position)) {
+  if (!controller.showStepped(mention, position, { byTouch })) {
     place.mention = null;
     place.controller = null;
   }

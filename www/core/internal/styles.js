@@ -129,6 +129,26 @@ const CARD_CSS = `
 .more:hover { text-decoration: underline; }
 .more:focus-visible { outline: 2px solid var(--link); outline-offset: 2px; border-radius: 2px; }
 .position { margin: 10px 0 0; padding-top: 8px; border-top: 1px solid var(--border); color: var(--muted); font-size: 12px; }
+.steps { display: flex; align-items: center; gap: 8px; }
+.steps .count { flex: 1; text-align: center; font-size: 13px; }
+.step {
+  width: 48px;
+  height: 40px;
+  padding: 0;
+  border: 1px solid var(--border);
+  border-radius: 8px;
+  background: var(--bg);
+  color: var(--fg);
+  font: 22px/1 system-ui, sans-serif;
+  cursor: pointer;
+}
+.step.previous::before { content: "‹"; }
+.step.next::before { content: "›"; }
+/* Right to left, the row runs from the right: previous there, pointing so. */
+.card[dir="rtl"] .step.previous::before { content: "›"; }
+.card[dir="rtl"] .step.next::before { content: "‹"; }
+.step:disabled { opacity: 0.4; cursor: default; }
+.step:focus-visible { outline: 2px solid var(--link); outline-offset: 2px; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 .close { display: none; }
 :host(.sheet) .close, :host(.touch) .close {
