@@ -439,6 +439,50 @@ test('selecting an entity steps through its mentions', async () => {
   }
 });
 
+test('on a phone, stepping from the list keeps a bar with the next mention and the way back to the list', async () => {
+  const opened = await openDemo({ hasTouch: true, isMobile: true, viewport: { width: 390, height: 760 } });
+  const { page } = opened;
+  try {
+    const bar = page.locator('#step-bar');
+    assert.equal(await bar.isVisible(), false, 'no bar before stepping');
+    const entry = page.locator('#entity-list .entity-button', { has: page.locator('.entity-button__name', { hasText: /^Azerbaijan$/ }) });
+    const count = Number((await entry.locator('.entity-button__count').textContent()).match(/\d+/)[0]);
+    const focusedMention = () => page.evaluate(() => {
+      const el = document.activeElement;
+      const box = el.getBoundingClientRect();
+      return { entity: el.dataset.entity, mention: el.dataset.mention, inView: box.top >= 0 && box.bottom <= innerHeight };
+    });
+    await entry.tap();
+    const first = await focusedMention();
+    assert.equal(first.entity, 'country:azerbaijan');
+    assert.equal(await bar.isVisible(), true, 'the bar shows once stepping begins');
+    assert.equal(await page.locator('#step-bar-label').textContent(), `Azerbaijan · 1 of ${count}`);
+    const barBox = await bar.boundingBox();
+    assert.ok(barBox.x >= 0 && barBox.x + barBox.width <= 390 && barBox.y >= 0, `the bar fits the screen: ${JSON.stringify(barBox)}`);
+    // The card the focus opened may cover the bar; its close button clears it.
+    await page.keyboard.press('Escape');
+    await page.locator('#step-bar-next').tap();
+    await page.waitForFunction(() => { const r = document.activeElement.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; });
+    const second = await focusedMention();
+    assert.equal(second.entity, 'country:azerbaijan');
+    assert.notEqual(second.mention, first.mention, 'Next goes to the next mention');
+    assert.equal(await page.locator('#step-bar-label').textContent(), `Azerbaijan · 2 of ${count}`);
+    await page.keyboard.press('Escape');
+    await page.locator('#step-bar-list').tap();
+    await page.waitForFunction(() => { const r = document.activeElement.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; });
+    assert.equal(await page.evaluate(() => document.activeElement?.querySelector('.entity-button__name')?.textContent), 'Azerbaijan', 'back on the entry, in view');
+    assert.equal(await bar.isVisible(), false, 'and the bar goes');
+    // Beside the list, on a wide screen, there is no bar.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await entry.click();
+    assert.equal((await focusedMention()).entity, 'country:azerbaijan');
+    assert.equal(await bar.isVisible(), false, 'no bar where the list is in view');
+    assertNoErrors(opened);
+  } finally {
+    await page.close();
+  }
+});
+
 for (const colorScheme of ['light', 'dark']) {
   test(`axe-core finds no violations (${colorScheme})`, async () => {
     const opened = await openDemo({ colorScheme });

@@ -152,6 +152,10 @@ const ui = {
   bundledButton: $('bundled-button'),
   dictionaryError: $('dictionary-error'),
   timings: $('timings'),
+  stepBar: $('step-bar'),
+  stepBarList: $('step-bar-list'),
+  stepBarLabel: $('step-bar-label'),
+  stepBarNext: $('step-bar-next'),
 };
 
 const state = {
@@ -318,6 +322,7 @@ function render(result) {
   }
   state.groups = groups;
   state.stepIndex.clear();
+  ui.stepBar.hidden = true;
 
   // Totals.
   ui.totalMentions.textContent = numberFormat.format(mentions.length);
@@ -510,6 +515,21 @@ function stepTo(key) {
   flash(mention.elements);
   state.steppedFrom = key;
   announce(`${group.name}: mention ${index + 1} of ${live.length}. Escape twice returns to the list.`);
+  // Shown on one column only (demo.css), where the list is out of reach.
+  ui.stepBarLabel.textContent = `${group.name} · ${index + 1} of ${live.length}`;
+  ui.stepBarNext.textContent = index + 1 < live.length ? 'Next' : 'First';
+  ui.stepBar.hidden = false;
+}
+
+/** Focus goes back to the entry of the entity last stepped to, in view. */
+function backToEntry() {
+  const entry = [...ui.entityList.querySelectorAll('button[data-group]')].find((button) => button.dataset.group === state.steppedFrom);
+  if (!entry) return false;
+  state.steppedFrom = null;
+  ui.stepBar.hidden = true;
+  entry.scrollIntoView({ block: 'center', behavior: reducedMotion.matches ? 'auto' : 'smooth' });
+  entry.focus({ preventScroll: true });
+  return true;
 }
 
 /** After stepping to a mention, Escape (once its card has closed) goes
@@ -520,11 +540,7 @@ function returnToList(event) {
   const active = document.activeElement;
   // The first Escape is the card's (it closes it).
   if (!active || !ui.article.contains(active) || active.getAttribute('aria-expanded') === 'true') return;
-  const entry = [...ui.entityList.querySelectorAll('button[data-group]')].find((button) => button.dataset.group === state.steppedFrom);
-  if (!entry) return;
-  event.preventDefault();
-  state.steppedFrom = null;
-  entry.focus();
+  if (backToEntry()) event.preventDefault();
 }
 
 // ---------------------------------------------------------------------------
@@ -830,6 +846,10 @@ function wireEvents() {
     if (button) stepTo(button.dataset.group);
   });
   document.addEventListener('keydown', returnToList);
+  ui.stepBarList.addEventListener('click', backToEntry);
+  ui.stepBarNext.addEventListener('click', () => {
+    if (state.steppedFrom !== null) stepTo(state.steppedFrom);
+  });
 
   ui.dictionaryUrlForm.addEventListener('submit', (event) => {
     event.preventDefault();
