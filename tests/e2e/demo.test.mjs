@@ -483,16 +483,36 @@ test('on a phone, stepping from the list keeps a bar with the next mention and t
   }
 });
 
+/** What axe-core finds wrong with the page as it is, one line a rule. */
+async function axeViolations(page) {
+  await page.addScriptTag({ url: `${server.url}/node_modules/axe-core/axe.min.js` });
+  const { violations } = await page.evaluate(() => window.axe.run(document));
+  return violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} ${n.failureSummary?.split('\n').slice(1, 2).join('')}`).join('\n  ')}`);
+}
+
 for (const colorScheme of ['light', 'dark']) {
   test(`axe-core finds no violations (${colorScheme})`, async () => {
     const opened = await openDemo({ colorScheme });
     const { page } = opened;
     try {
       await page.click('#paste-panel summary'); // check the paste form too
-      await page.addScriptTag({ url: `${server.url}/node_modules/axe-core/axe.min.js` });
-      const { violations } = await page.evaluate(() => window.axe.run(document));
-      const summary = violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} ${n.failureSummary?.split('\n').slice(1, 2).join('')}`).join('\n  ')}`);
-      assert.deepEqual(summary, []);
+      assert.deepEqual(await axeViolations(page), []);
+      assertNoErrors(opened);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test(`axe-core finds no violations on a phone, with the step bar and a tapped card's step buttons (${colorScheme})`, async () => {
+    const opened = await openDemo({ colorScheme, hasTouch: true, isMobile: true, viewport: { width: 390, height: 760 } });
+    const { page } = opened;
+    try {
+      await page.locator('#entity-list .entity-button').first().tap();
+      await page.keyboard.press('Escape');
+      await page.locator('entity-mention').nth(3).tap();
+      await page.waitForFunction(() => document.querySelector('entity-highlighter-card')?.shadowRoot.querySelector('.steps'));
+      assert.equal(await page.locator('#step-bar').isVisible(), true);
+      assert.deepEqual(await axeViolations(page), []);
       assertNoErrors(opened);
     } finally {
       await page.close();
