@@ -457,6 +457,8 @@ test('on a phone, stepping from the list keeps a bar with the next mention and t
     assert.equal(first.entity, 'country:azerbaijan');
     assert.equal(await bar.isVisible(), true, 'the bar shows once stepping begins');
     assert.equal(await page.locator('#step-bar-label').textContent(), `Azerbaijan · 1 of ${count}`);
+    assert.equal(await page.locator('#step-bar-next').getAttribute('aria-label'), 'Next mention of Azerbaijan');
+    assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).scrollPaddingTop), '64px', 'what scrolls into view stays clear of the bar');
     const barBox = await bar.boundingBox();
     assert.ok(barBox.x >= 0 && barBox.x + barBox.width <= 390 && barBox.y >= 0, `the bar fits the screen: ${JSON.stringify(barBox)}`);
     // The card the focus opened may cover the bar; its close button clears it.
@@ -472,6 +474,7 @@ test('on a phone, stepping from the list keeps a bar with the next mention and t
     await page.waitForFunction(() => { const r = document.activeElement.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; });
     assert.equal(await page.evaluate(() => document.activeElement?.querySelector('.entity-button__name')?.textContent), 'Azerbaijan', 'back on the entry, in view');
     assert.equal(await bar.isVisible(), false, 'and the bar goes');
+    assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).scrollPaddingTop), 'auto');
     // Beside the list, on a wide screen, there is no bar.
     await page.setViewportSize({ width: 1280, height: 900 });
     await entry.click();

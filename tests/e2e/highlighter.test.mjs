@@ -1762,7 +1762,7 @@ describe('hover card', () => {
 
   test('touch: a tapped card steps to the previous and the next mention with its buttons, wrapped and painted', async () => {
     const gap = '<p style="height:900px"></p>';
-    const { page, consoleErrors, pageErrors } = await fixture(`<p>Talks in <span id="first">Baku</span> today.</p>${gap}<p>Then <span id="second">Yerevan</span>.</p><p hidden>Hidden Tbilisi.</p>${gap}<p>And <span id="third">Baku</span> again.</p>${gap}`, { hasTouch: true, isMobile: true, viewport: { width: 390, height: 700 } });
+    const { page, consoleErrors, pageErrors } = await fixture(`<p>Talks in <span id="first">Baku</span> today.</p>${gap}<p>Then <span id="second">Yerevan</span>.</p><p style="visibility:hidden">Hidden Armenia.</p>${gap}<p>And <span id="third">Baku</span> again.</p><div style="height:0;overflow:hidden"><p>Clipped Armenia.</p></div>${gap}`, { hasTouch: true, isMobile: true, viewport: { width: 390, height: 700 } });
     await page.evaluate(() => document.head.insertAdjacentHTML('beforeend', '<meta name="viewport" content="width=device-width, initial-scale=1">'));
     await page.waitForFunction(() => innerWidth === 390);
     const steps = () => page.evaluate(() => {
@@ -1774,6 +1774,7 @@ describe('hover card', () => {
       const box = document.getElementById(id).getBoundingClientRect();
       return box.top >= 0 && box.bottom <= innerHeight;
     }, id);
+    const focusedInCard = () => page.evaluate(() => document.querySelector('entity-highlighter-card').shadowRoot.activeElement?.className ?? null);
     const tapButton = (which) => page.locator('entity-highlighter-card').locator(`button.${which}`).tap();
     // At the middle of an element's text: painted text has no element of its own.
     const tapText = async (id) => {
@@ -1790,16 +1791,25 @@ describe('hover card', () => {
       await highlight(page, { options: { mode } });
       await tapText('first');
       assert.deepEqual((await cardState(page))?.names, ['Baku'], mode);
-      // The hidden mention is not counted, as the step keys pass it over.
-      assert.deepEqual(await steps(), { count: '1 of 3Mention 1 of 3.', previous: true, next: false, labels: ['Previous mention', 'Next mention'] }, mode);
+      // The mention hidden by style is not counted, as the steps pass it
+      // over; the clipped one is (the count reads styles only).
+      assert.deepEqual(await steps(), { count: '1 of 4Mention 1 of 4.', previous: true, next: false, labels: ['Previous mention', 'Next mention'] }, mode);
       await tapButton('next');
       assert.deepEqual((await cardState(page))?.names, ['Yerevan'], `${mode}: the next mention's card`);
       assert.equal(await onScreen('second'), true, `${mode}: scrolled to`);
-      assert.deepEqual(await steps(), { count: '2 of 3Mention 2 of 3.', previous: false, next: false, labels: ['Previous mention', 'Next mention'] }, mode);
+      assert.deepEqual(await steps(), { count: '2 of 4Mention 2 of 4.', previous: false, next: false, labels: ['Previous mention', 'Next mention'] }, mode);
+      assert.equal(await focusedInCard(), 'step next', `${mode}: focus stays on the button, in the new card`);
+      // The card's buttons are in its Tab order.
+      await page.keyboard.press('Shift+Tab');
+      assert.equal(await focusedInCard(), 'step previous', mode);
+      await page.keyboard.press('Tab');
+      assert.equal(await focusedInCard(), 'step next', mode);
       await tapButton('next');
       assert.deepEqual((await cardState(page))?.names, ['Baku'], mode);
       assert.equal(await onScreen('third'), true, `${mode}: the last scrolled to`);
-      assert.deepEqual((await steps())?.next, true, `${mode}: no next after the last`);
+      // The clipped one after it is counted but cannot be stepped to.
+      assert.deepEqual(await steps(), { count: '3 of 4Mention 3 of 4.', previous: false, next: true, labels: ['Previous mention', 'Next mention'] }, `${mode}: no next after the last one to be seen`);
+      assert.equal(await focusedInCard(), 'step previous', `${mode}: at the end, focus on the button that still goes`);
       await tapButton('previous');
       assert.deepEqual((await cardState(page))?.names, ['Yerevan'], `${mode}: back`);
       assert.equal(await onScreen('second'), true, mode);
@@ -1810,7 +1820,7 @@ describe('hover card', () => {
     // A card the keys stepped to keeps its words for the keys, no buttons.
     await page.evaluate(() => scrollTo(0, 0));
     await page.keyboard.press('Alt+Shift+ArrowDown');
-    assert.match((await cardState(page))?.text ?? '', /1 of 3 · Alt\+Shift\+↓ next/);
+    assert.match((await cardState(page))?.text ?? '', /1 of 4 · Alt\+Shift\+↓ next/);
     assert.equal(await steps(), null);
     assert.deepEqual(consoleErrors, []);
     assert.deepEqual(pageErrors, []);

@@ -322,7 +322,7 @@ function render(result) {
   }
   state.groups = groups;
   state.stepIndex.clear();
-  ui.stepBar.hidden = true;
+  showStepBar(false);
 
   // Totals.
   ui.totalMentions.textContent = numberFormat.format(mentions.length);
@@ -517,18 +517,34 @@ function stepTo(key) {
   announce(`${group.name}: mention ${index + 1} of ${live.length}. Escape twice returns to the list.`);
   // Shown on one column only (demo.css), where the list is out of reach.
   ui.stepBarLabel.textContent = `${group.name} · ${index + 1} of ${live.length}`;
-  ui.stepBarNext.textContent = index + 1 < live.length ? 'Next' : 'First';
-  ui.stepBar.hidden = false;
+  ui.stepBarNext.setAttribute('aria-label', `Next mention of ${group.name}`);
+  showStepBar(true);
 }
+
+/** The step bar, and room for it above what scrolls into view. It names
+ * its entity, and stays while the reader taps or tabs to other mentions
+ * (to read another card on the way), until Back to the list or the next
+ * pass. */
+function showStepBar(shown) {
+  ui.stepBar.hidden = !shown;
+  document.documentElement.classList.toggle('stepping', shown);
+}
+
 
 /** Focus goes back to the entry of the entity last stepped to, in view. */
 function backToEntry() {
   const entry = [...ui.entityList.querySelectorAll('button[data-group]')].find((button) => button.dataset.group === state.steppedFrom);
   if (!entry) return false;
   state.steppedFrom = null;
-  ui.stepBar.hidden = true;
+  // An entry the shortened list hides is shown first.
+  if (entry.closest('li')?.hidden) {
+    state.showAllEntities = true;
+    renderEntityListLength();
+  }
   entry.scrollIntoView({ block: 'center', behavior: reducedMotion.matches ? 'auto' : 'smooth' });
   entry.focus({ preventScroll: true });
+  // Only now: the bar's button had focus, which would fall to the body.
+  showStepBar(false);
   return true;
 }
 

@@ -415,7 +415,8 @@ export class CardController {
     if (event.key === 'Tab') {
       // Leaving the card by Tab returns to the mention, so the reader
       // continues from where they were in the text.
-      const focusables = [...this.dialog.querySelectorAll('a[href]')];
+      // (The close button shows only on some cards.)
+      const focusables = [...this.dialog.querySelectorAll('a[href], button:not(:disabled)')].filter((element) => element.checkVisibility?.() ?? true);
       const atEdge = event.shiftKey
         ? this.shadow.activeElement === this.dialog || this.shadow.activeElement === focusables[0]
         : focusables.length === 0 || this.shadow.activeElement === focusables[focusables.length - 1];
@@ -479,6 +480,15 @@ export class CardController {
     // Re-rendering took away a link that had focus; the card stays.
     clearTimeout(this.closeTimer);
     return true;
+  }
+
+  /** After a step button of this card's, the same button of the new
+   * card takes focus (the other, at an end), so that a screen reader on a
+   * touch screen stays on it and hears the count. */
+  focusStepButton(forward) {
+    const buttons = this.dialog?.querySelectorAll('.steps .step:not(:disabled)');
+    const button = [...(buttons ?? [])].find((step) => step.classList.contains(forward ? 'next' : 'previous')) ?? buttons?.[0];
+    button?.focus({ preventScroll: true });
   }
 
   /** Takes a stepped mention's mark away. */
@@ -714,6 +724,7 @@ export class CardController {
       line.id = 'position';
       const seen = doc.createElement('span');
       seen.setAttribute('aria-hidden', 'true');
+      seen.dir = 'ltr';
       seen.textContent = `${position.index + 1} of ${position.total} · Alt+Shift+↓ next, Alt+Shift+↑ previous`;
       const heard = doc.createElement('span');
       heard.className = 'visually-hidden';
@@ -738,7 +749,8 @@ export class CardController {
   /**
    * A tapped card's way to the other mentions, which a touch screen gives
    * no keys for: "3 of 41" between buttons to the previous and the next.
-   * (A button at an end is disabled; the count is heard as words.)
+   * (A button with no mention the reader can see its way is disabled;
+   * the count is heard as words.)
    */
   stepButtons(mention, position) {
     const doc = this.doc;
@@ -749,7 +761,7 @@ export class CardController {
       step.type = 'button';
       step.className = forward ? 'step next' : 'step previous';
       step.setAttribute('aria-label', forward ? 'Next mention' : 'Previous mention');
-      step.disabled = forward ? position.index + 1 >= position.total : position.index === 0;
+      step.disabled = !(forward ? position.next : position.previous);
       step.addEventListener('click', () => stepFrom(this, mention, forward));
       return step;
     };
@@ -758,6 +770,8 @@ export class CardController {
     count.id = 'position';
     const seen = doc.createElement('span');
     seen.setAttribute('aria-hidden', 'true');
+    // English words: in a right-to-left card they would read "of 3 2".
+    seen.dir = 'ltr';
     seen.textContent = `${position.index + 1} of ${position.total}`;
     const heard = doc.createElement('span');
     heard.className = 'visually-hidden';

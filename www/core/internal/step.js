@@ -145,7 +145,15 @@ function seekVisible(entries, i, direction, view) {
 export function positionOf(controller, mention) {
   const { entries } = reachable(controller.doc);
   const index = entries.findIndex((entry) => entry.mention === mention);
-  return index < 0 ? null : positionAmongShown(entries, index);
+  return index < 0 ? null : buttonPosition(entries, index, controller.doc.defaultView);
+}
+
+/** positionAmongShown, with whether a step button has a mention to go to
+ * each way: the count takes in clipped text, which the steps pass over. */
+function buttonPosition(entries, index, view) {
+  const previous = seekVisible(entries, index - 1, -1, view) >= 0;
+  const next = seekVisible(entries, index + 1, 1, view) >= 0;
+  return { ...positionAmongShown(entries, index), previous, next };
 }
 
 /**
@@ -160,7 +168,8 @@ export function stepFrom(controller, mention, forward) {
   if (from < 0) return;
   const next = seekVisible(entries, from + (forward ? 1 : -1), forward ? 1 : -1, doc.defaultView);
   const index = next < 0 ? from : next;
-  stepTo(entries[index], positionAmongShown(entries, index), peers, { byTouch: true });
+  stepTo(entries[index], buttonPosition(entries, index, doc.defaultView), peers, { byTouch: true });
+  place.controller?.focusStepButton(forward);
 }
 
 /**

@@ -144,9 +144,8 @@ const CARD_CSS = `
 }
 .step.previous::before { content: "‹"; }
 .step.next::before { content: "›"; }
-/* Right to left, the row runs from the right: previous there, pointing so. */
-.card[dir="rtl"] .step.previous::before { content: "›"; }
-.card[dir="rtl"] .step.next::before { content: "‹"; }
+/* (Right to left the row starts on the right, and the browser mirrors
+   these two characters, so each still points its way.) */
 .step:disabled { opacity: 0.4; cursor: default; }
 .step:focus-visible { outline: 2px solid var(--link); outline-offset: 2px; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
