@@ -467,6 +467,9 @@ export class CardController {
       // mentions.
       trigger.focus({ preventScroll: true });
       this.open(mention, trigger, { pointer: null, position, byTouch });
+      // A step button keeps focus (stepFrom), so the mention is ringed
+      // as if it had it, as a painted one is marked.
+      if (byTouch && this.mention === mention) for (const element of mention.elements) element.toggleAttribute('data-focus', true);
       return this.mention === mention;
     }
     this.markStepped(mention);
