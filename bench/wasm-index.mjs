@@ -12,7 +12,7 @@
 // each text (default article, news-100k and news-1mb from
 // target/bench-data): best and median wall time of N runs after a warm-up,
 // and CPU time per run from process.cpuUsage; then, for an index, the same
-// text given in pieces of about 16 K (`addText` each, then `find('')`, as
+// text given in pieces of about 64 K (`addText` each, then `find('')`, as
 // the worker does), and find plus one `engine.entityFields(indices)` for
 // all the distinct entities found, as
 // the shell's matchNow does now (www/core/internal/local-matcher.js). Native numbers for the same
@@ -74,12 +74,12 @@ for (const file of texts) {
   const text = blocks ? readFileSync(file, 'utf8').replaceAll('\n', BREAK) : readFileSync(file, 'utf8');
   const triples = engine.find(text);
   const find = time(() => engine.find(text));
-  // As a worker gets it (match-worker.js): pieces of about 16 K cut after
+  // As a worker gets it (match-worker.js): pieces of about 64 K cut after
   // a line break (or block separator), their names selected one by one (addText), then one
   // find for the rest, which compiles and searches the whole text.
   const pieces = [];
   for (let at = 0; at < text.length;) {
-    const cut = text.indexOf(BREAK, at + 16 * 1024);
+    const cut = text.indexOf(BREAK, at + 64 * 1024);
     const end = cut < 0 ? text.length : cut + 1;
     pieces.push(text.slice(at, end));
     at = end;
