@@ -1799,6 +1799,10 @@ describe('hover card', () => {
       assert.equal(await onScreen('second'), true, `${mode}: scrolled to`);
       assert.deepEqual(await steps(), { count: '2 of 4Mention 2 of 4.', previous: false, next: false, labels: ['Previous mention', 'Next mention'] }, mode);
       assert.equal(await focusedInCard(), 'step next', `${mode}: focus stays on the button, in the new card`);
+      assert.equal(await page.evaluate(() => {
+        const shadow = document.querySelector('entity-highlighter-card').shadowRoot;
+        return shadow.getElementById(shadow.activeElement.getAttribute('aria-describedby'))?.querySelector('.visually-hidden')?.textContent;
+      }), 'Mention 2 of 4.', `${mode}: the button is described by the count`);
       assert.equal(await page.evaluate((mode) => (mode === 'wrap'
         ? document.querySelector('#second entity-mention')?.hasAttribute('data-focus')
         : CSS.highlights.get('entity-highlighter-stepped')?.size === 1), mode), true, `${mode}: the mention stepped to is marked`);

@@ -765,6 +765,9 @@ export class CardController {
       step.className = forward ? 'step next' : 'step previous';
       step.setAttribute('aria-label', forward ? 'Next mention' : 'Previous mention');
       step.disabled = !(forward ? position.next : position.previous);
+      // Focus stays on the button from card to card: the count is what
+      // a screen reader then says of it.
+      step.setAttribute('aria-describedby', 'position');
       step.addEventListener('click', () => stepFrom(this, mention, forward));
       return step;
     };
