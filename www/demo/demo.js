@@ -530,7 +530,6 @@ function showStepBar(shown) {
   document.documentElement.classList.toggle('stepping', shown);
 }
 
-
 /** Focus goes back to the entry of the entity last stepped to, in view. */
 function backToEntry() {
   const entry = [...ui.entityList.querySelectorAll('button[data-group]')].find((button) => button.dataset.group === state.steppedFrom);

@@ -118,6 +118,25 @@ function visibleArea(view) {
   return { left: 0, top: 0, width: view.innerWidth, height: view.innerHeight };
 }
 
+/**
+ * The card's "3 of 41" (#position, which the dialog or a step button is
+ * described by): `seen` as written, `heard` in words for a screen reader.
+ */
+function positionText(doc, tag, seen, heard) {
+  const element = doc.createElement(tag);
+  element.id = 'position';
+  const shown = doc.createElement('span');
+  shown.setAttribute('aria-hidden', 'true');
+  // English words: in a right-to-left card they would read "of 3 2".
+  shown.dir = 'ltr';
+  shown.textContent = seen;
+  const spoken = doc.createElement('span');
+  spoken.className = 'visually-hidden';
+  spoken.textContent = heard;
+  element.append(shown, spoken);
+  return element;
+}
+
 /** `rect` measured from the corner of `area` instead of the window's. */
 function within(rect, area) {
   return { left: rect.left - area.left, right: rect.right - area.left, top: rect.top - area.top, bottom: rect.bottom - area.top, width: rect.width, height: rect.height };
@@ -722,17 +741,8 @@ export class CardController {
     } else if (position) {
       // Which mention of how many, for a reader stepping with the keys:
       // seen with arrows, heard in words.
-      const line = doc.createElement('p');
+      const line = positionText(doc, 'p', `${position.index + 1} of ${position.total} · Alt+Shift+↓ next, Alt+Shift+↑ previous`, `Mention ${position.index + 1} of ${position.total}. Alt+Shift+Down arrow for the next, Alt+Shift+Up arrow for the previous.`);
       line.className = 'position';
-      line.id = 'position';
-      const seen = doc.createElement('span');
-      seen.setAttribute('aria-hidden', 'true');
-      seen.dir = 'ltr';
-      seen.textContent = `${position.index + 1} of ${position.total} · Alt+Shift+↓ next, Alt+Shift+↑ previous`;
-      const heard = doc.createElement('span');
-      heard.className = 'visually-hidden';
-      heard.textContent = `Mention ${position.index + 1} of ${position.total}. Alt+Shift+Down arrow for the next, Alt+Shift+Up arrow for the previous.`;
-      line.append(seen, heard);
       dialog.append(line);
       described.push('position');
     }
@@ -771,18 +781,8 @@ export class CardController {
       step.addEventListener('click', () => stepFrom(this, mention, forward));
       return step;
     };
-    const count = doc.createElement('span');
+    const count = positionText(doc, 'span', `${position.index + 1} of ${position.total}`, `Mention ${position.index + 1} of ${position.total}.`);
     count.className = 'count';
-    count.id = 'position';
-    const seen = doc.createElement('span');
-    seen.setAttribute('aria-hidden', 'true');
-    // English words: in a right-to-left card they would read "of 3 2".
-    seen.dir = 'ltr';
-    seen.textContent = `${position.index + 1} of ${position.total}`;
-    const heard = doc.createElement('span');
-    heard.className = 'visually-hidden';
-    heard.textContent = `Mention ${position.index + 1} of ${position.total}.`;
-    count.append(seen, heard);
     row.append(button(false), count, button(true));
     return row;
   }

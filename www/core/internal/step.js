@@ -65,11 +65,12 @@ export function isStepKey(event) {
 export function onStepKey(controller, event) {
   if (event.defaultPrevented) return;
   const doc = controller.doc;
-  const { peers, entries } = reachable(doc);
+  const peers = listening(doc);
   // Every controller on the document hears the key; the first answers.
   if (peers[0] !== controller) return;
   const origin = event.composedPath()[0];
   if (!peers.some((peer) => peer.isInsideCard(origin)) && isTextEntry(origin)) return;
+  const entries = reachable(doc, peers);
   if (entries.length === 0) return;
   event.preventDefault();
   const forward = event.key === 'ArrowDown';
@@ -111,21 +112,22 @@ export function onStepKey(controller, event) {
   stepTo(entries[index], positionAmongShown(entries, index), peers);
 }
 
+/** The card controllers listening to `doc`'s keys. */
+function listening(doc) {
+  return [...controllers].filter((peer) => peer.doc === doc && peer.documentListening);
+}
+
 /**
  * The mentions the steps go through on `doc`, as entries ({ mention,
- * controller }) in document order, and the controllers listening there
- * (`peers`): every highlighter's, or while a modal dialog is open only
- * those inside it.
+ * controller }) in document order: every listening controller's
+ * (`peers`), or while a modal dialog is open only those inside it.
  */
-function reachable(doc) {
-  const peers = [...controllers].filter((peer) => peer.doc === doc && peer.documentListening);
-  let entries = mergedMentions(peers);
+function reachable(doc, peers) {
+  const entries = mergedMentions(peers);
   const modal = openModal(doc);
-  if (modal) {
-    const inModal = new Set([modal]);
-    entries = entries.filter(({ mention }) => insideAny(anchorNode(mention), inModal));
-  }
-  return { peers, entries };
+  if (!modal) return entries;
+  const inModal = new Set([modal]);
+  return entries.filter(({ mention }) => insideAny(anchorNode(mention), inModal));
 }
 
 /** The first entry from `i` on, going `direction` (1 or -1), that the
@@ -143,7 +145,7 @@ function seekVisible(entries, i, direction, view) {
  * mention outside an open modal dialog, say).
  */
 export function positionOf(controller, mention) {
-  const { entries } = reachable(controller.doc);
+  const entries = reachable(controller.doc, listening(controller.doc));
   const index = entries.findIndex((entry) => entry.mention === mention);
   return index < 0 ? null : buttonPosition(entries, index, controller.doc.defaultView);
 }
@@ -163,7 +165,8 @@ function buttonPosition(entries, index, view) {
  */
 export function stepFrom(controller, mention, forward) {
   const doc = controller.doc;
-  const { peers, entries } = reachable(doc);
+  const peers = listening(doc);
+  const entries = reachable(doc, peers);
   const from = entries.findIndex((entry) => entry.mention === mention);
   if (from < 0) return;
   const next = seekVisible(entries, from + (forward ? 1 : -1), forward ? 1 : -1, doc.defaultView);
