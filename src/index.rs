@@ -772,7 +772,7 @@ struct Reader<'a> {
 }
 
 fn truncated(what: &str) -> IndexError {
-    IndexError::new(["the index file is truncated in its ", what].concat())
+    IndexError::new(format!("the index file is truncated in its {what}"))
 }
 
 impl<'a> Reader<'a> {
@@ -806,7 +806,7 @@ impl<'a> Reader<'a> {
         let data = self.section(what)?;
         let checkpoints = self.table(what, 4)?;
         if fields.is_some_and(|fields| checkpoints.len != fields.div_ceil(ENTITY_STRIDE)) {
-            return Err(IndexError::new(["the index file's entity count does not agree with its ", what].concat()));
+            return Err(IndexError::new(format!("the index file's entity count does not agree with its {what}")));
         }
         Ok(Column { data, checkpoints })
     }
@@ -1601,7 +1601,35 @@ impl PageMatcher<'_> {
     /// Finds every mention in the page the matcher was built for, reusing
     /// the text folded during selection.
     pub fn find(&self) -> Vec<Mention> {
-        self.matcher.find_folded(&self.text, &self.folded)
+        self.find_part(0, usize::MAX).0
+    }
+
+    /// Finds the mentions of one part of the page, so that a caller can
+    /// use the first ones while the rest is searched: the part starts at
+    /// folded byte `from` (0, or where the part before ended) and ends
+    /// just after the first block separator at or after the text's UTF-16
+    /// offset `up_to`, or at the end. Returns the mentions and where the
+    /// part ended; it was the last when that is [`PageMatcher::folded_len`].
+    /// The parts together find what [`PageMatcher::find`] finds, except
+    /// that each part ranks an ambiguous mention's candidates by what that
+    /// part names (the caller ranks them again over all parts).
+    pub fn find_part(&self, from: usize, up_to: usize) -> (Vec<Mention>, usize) {
+        const SEPARATOR: &[u8] = "\u{2029}".as_bytes();
+        let folded = self.folded.text.as_bytes();
+        let from = from.min(folded.len());
+        let target = self.folded.position_of_utf16(up_to).max(from);
+        // No name crosses a separator, so the part ends just after one.
+        let end = if folded[..target].ends_with(SEPARATOR) {
+            target
+        } else {
+            crate::matcher::find_bytes(&folded[target..], SEPARATOR).map_or(folded.len(), |at| target + at + SEPARATOR.len())
+        };
+        (self.matcher.find_folded_span(&self.text, &self.folded, from..end), end)
+    }
+
+    /// The length of the folded text, where the last part ends.
+    pub fn folded_len(&self) -> usize {
+        self.folded.text.len()
     }
 }
 

@@ -14,6 +14,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::ops::Range;
 
 use aho_corasick::automaton::OverlappingState;
 use aho_corasick::nfa::{contiguous, noncontiguous};
@@ -175,21 +176,25 @@ impl Automaton {
         })
     }
 
-    /// Every occurrence in `haystack` that `keep(start, end)` accepts, as
+    /// Every occurrence in `haystack[span]` that `keep(start, end)` accepts
+    /// (offsets into all of `haystack`), as
     /// `(hit_key(start, end), pattern)`, in the order the search reports
     /// them.
-    fn overlapping(&self, haystack: &str, keep: impl Fn(usize, usize) -> bool) -> Vec<(u64, usize)> {
+    fn overlapping(&self, haystack: &str, span: Range<usize>, keep: impl Fn(usize, usize) -> bool) -> Vec<(u64, usize)> {
         match self {
             #[cfg(not(target_arch = "wasm32"))]
-            Automaton::Dfa(automaton) => overlapping(automaton, haystack, keep),
-            Automaton::Contiguous(automaton) => overlapping(automaton, haystack, keep),
-            Automaton::Noncontiguous(automaton) => overlapping(automaton, haystack, keep),
+            Automaton::Dfa(automaton) => overlapping(automaton, haystack, span, keep),
+            Automaton::Contiguous(automaton) => overlapping(automaton, haystack, span, keep),
+            Automaton::Noncontiguous(automaton) => overlapping(automaton, haystack, span, keep),
         }
     }
 }
 
-fn overlapping(automaton: &impl aho_corasick::automaton::Automaton, haystack: &str, keep: impl Fn(usize, usize) -> bool) -> Vec<(u64, usize)> {
-    let input = Input::new(haystack);
+fn overlapping(automaton: &impl aho_corasick::automaton::Automaton, haystack: &str, span: Range<usize>, keep: impl Fn(usize, usize) -> bool) -> Vec<(u64, usize)> {
+    // The part alone, its offsets moved back: `Input::span` would check
+    // the span with a formatted panic, which costs the `.wasm` more.
+    let shift = span.start;
+    let input = Input::new(haystack.as_bytes().get(span).unwrap_or_default());
     let mut state = OverlappingState::start();
     let mut hits = Vec::new();
     // An overlapping search fails only for an anchored search or leftmost
@@ -198,8 +203,9 @@ fn overlapping(automaton: &impl aho_corasick::automaton::Automaton, haystack: &s
         let Some(hit) = state.get_match() else { break };
         // Pattern 0 is the spacer, which no text holds; the names follow.
         if let Some(pattern) = hit.pattern().as_usize().checked_sub(1) {
-            if keep(hit.start(), hit.end()) {
-                hits.push((hit_key(hit.start(), hit.end()), pattern));
+            let (start, end) = (hit.start() + shift, hit.end() + shift);
+            if keep(start, end) {
+                hits.push((hit_key(start, end), pattern));
             }
         }
     }
@@ -345,10 +351,20 @@ impl Matcher {
     /// matcher's options (the compact index folds a page once, to select
     /// names and to search). The caller checks the text's length.
     pub(crate) fn find_folded(&self, text: &str, folded: &Folded) -> Vec<Mention> {
+        self.find_folded_span(text, folded, 0..folded.text.len())
+    }
+
+    /// [`Matcher::find_folded`] within folded bytes `span`, which must
+    /// start and end where no name can cross (the text's ends, or just
+    /// after a block separator); the rest of the text is still read by the
+    /// rules (word boundaries, sentence starts), so the mentions are those
+    /// of the whole text that lie in `span`. Candidates are ranked by what
+    /// the span names, not the whole text.
+    pub(crate) fn find_folded_span(&self, text: &str, folded: &Folded, span: Range<usize>) -> Vec<Mention> {
         // Occurrences inside words (most of them, for short names) fail the
         // boundary test in `accept` whatever their order, so they are
         // dropped before the sort rather than after.
-        let mut hits = self.automaton.overlapping(&folded.text, |start, end| at_boundaries(&folded.text, start, end));
+        let mut hits = self.automaton.overlapping(&folded.text, span, |start, end| at_boundaries(&folded.text, start, end));
         // No two hits share a key: one span of text is one pattern.
         hits.sort_unstable();
         let mut mentions = Vec::new();
@@ -437,15 +453,19 @@ fn in_web_address(text: &str, at: usize) -> bool {
         start -= 1;
     }
     let Some(before) = text.get(start..at) else { return false };
-    // A byte loop rather than str::contains, whose substring searcher
-    // costs the .wasm 1.5 KB gzipped.
-    if before.as_bytes().windows(3).any(|window| window == b"://") {
+    if find_bytes(before.as_bytes(), b"://").is_some() {
         return true;
     }
     // "www." (after any opening punctuation: "(www.armenia.am)") before
     // the name.
     let word = &before.as_bytes()[before.bytes().position(|byte| byte.is_ascii_alphanumeric()).unwrap_or(before.len())..];
     word.len() >= 4 && word[..4].eq_ignore_ascii_case(b"www.")
+}
+
+/// Where `needle` first occurs in `haystack`: a byte loop rather than
+/// `str::find`, whose substring searcher costs the `.wasm` 1.5 KB gzipped.
+pub(crate) fn find_bytes(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|window| window == needle)
 }
 
 /// Whether `folded[start..end]` may be a name: it begins and ends at word

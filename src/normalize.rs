@@ -350,6 +350,17 @@ impl Folded {
         true
     }
 
+    /// Where in the folded text the original text's UTF-16 offset `utf16`
+    /// falls: the start of the segment holding it, or the end.
+    pub fn position_of_utf16(&self, utf16: usize) -> usize {
+        let index = self.pieces.partition_point(|p| p.utf16 as usize <= utf16).saturating_sub(1);
+        let Some(piece) = self.pieces.get(index) else { return self.text.len() };
+        let next = self.pieces.get(index + 1).map_or(self.text.len(), |next| next.folded as usize);
+        // Within a run of plain ASCII, one unit is one folded byte.
+        let within = if piece.unit { utf16 - piece.utf16 as usize } else { 0 };
+        (piece.folded as usize + within).min(next)
+    }
+
     /// Index of the last piece whose folded start is at or before `at`.
     fn piece_at(&self, at: usize) -> usize {
         let at = to_u32(at);

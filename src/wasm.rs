@@ -16,7 +16,7 @@ use std::sync::Once;
 use js_sys::{Array, Object, Reflect, Uint32Array};
 use wasm_bindgen::prelude::*;
 
-use crate::{CompactIndex, Dictionary, MatchOptions, Matcher, PageSelection};
+use crate::{CompactIndex, Dictionary, MatchOptions, Matcher, Mention, PageMatcher, PageSelection};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
@@ -56,7 +56,7 @@ fn parse_options(options: JsValue) -> Result<EngineOptions, JsValue> {
     for key in Object::keys(options.unchecked_ref::<Object>()).iter() {
         let key = key.as_string().unwrap_or_default();
         if !OPTION_NAMES.contains(&key.as_str()) {
-            return Err(js_sys::Error::new(&format!("bad engine options: unknown option \"{key}\"; expected {}", OPTION_NAMES.join(", "))).into());
+            return Err(js_sys::Error::new(&format!("bad engine options: unknown option \"{key}\"; the only option is foldDiacritics")).into());
         }
     }
     // Read by hand: serde-wasm-bindgen cost ~3 KB of the .wasm for this
@@ -80,6 +80,9 @@ pub struct Engine {
     /// For an index, the names selected for a text arriving in pieces
     /// (`addText`) and the text, until the next `find`.
     selection: Option<PageSelection>,
+    /// For an index, the matcher of a text being searched in parts (`find`
+    /// with `upTo`), and the folded byte where the next part starts.
+    parts: Option<(PageMatcher<'static>, usize)>,
 }
 
 // One per engine, which a page keeps for its lifetime: the variants'
@@ -143,7 +146,7 @@ impl Engine {
         })?;
         let match_options = MatchOptions { fold_diacritics: options.fold_diacritics.unwrap_or(true) };
         let matcher = Matcher::new(&dictionary, match_options).map_err(|error| js_sys::Error::new(&error.to_string()))?;
-        Ok(Engine { source: Source::Compiled { dictionary, matcher }, selection: None })
+        Ok(Engine { source: Source::Compiled { dictionary, matcher }, selection: None, parts: None })
     }
 
     /// Opens a compact index (made by `entity-highlighter index`). Only its
@@ -153,7 +156,7 @@ impl Engine {
     #[wasm_bindgen(js_name = fromIndex)]
     pub fn from_index(bytes: Vec<u8>) -> Result<Engine, JsValue> {
         let index = CompactIndex::from_bytes(bytes).map_err(|error| error_with_problems(&error.to_string(), Array::new(), 0))?;
-        Ok(Engine { source: Source::Index(index), selection: None })
+        Ok(Engine { source: Source::Index(index), selection: None, parts: None })
     }
 
     /// How many entities the dictionary holds.
@@ -162,16 +165,6 @@ impl Engine {
         match &self.source {
             Source::Compiled { dictionary, .. } => dictionary.entities().len(),
             Source::Index(index) => index.entity_count(),
-        }
-    }
-
-    /// How many distinct names the automaton holds (for an index: how many
-    /// names the index holds).
-    #[wasm_bindgen(getter, js_name = patternCount)]
-    pub fn pattern_count(&self) -> usize {
-        match &self.source {
-            Source::Compiled { matcher, .. } => matcher.pattern_count(),
-            Source::Index(index) => index.name_count(),
         }
     }
 
@@ -252,29 +245,59 @@ impl Engine {
     /// those pieces followed by `text`, and the pieces are then forgotten;
     /// with `apart` true, `text` is searched alone and the pieces stay for
     /// the next `find` (a screenful matched while a page's text streams in).
-    pub fn find(&mut self, text: &str, apart: Option<bool>) -> Result<Uint32Array, JsValue> {
-        let pieces = if apart == Some(true) { None } else { self.selection.take() };
+    ///
+    /// With `upTo` (an index only), the text is searched in parts, so that
+    /// a caller can show the first mentions while the rest is searched:
+    /// the first call compiles the names and searches up to the first
+    /// block separator at or after UTF-16 offset `upTo` of the whole text;
+    /// each next call with an empty `text` goes on from there, up to its
+    /// `upTo` (without one, to the end). The part that reaches the end
+    /// forgets the text; a call with a non-empty `text` starts a new one.
+    /// Each part ranks ambiguous candidates by what that part names, so the
+    /// caller ranks them again over all the parts.
+    pub fn find(&mut self, text: &str, apart: Option<bool>, up_to: Option<u32>) -> Result<Uint32Array, JsValue> {
+        let apart = apart == Some(true);
         let mentions = match &self.source {
             Source::Compiled { matcher, .. } => matcher.try_find(text).map_err(|error| error.to_string()),
-            Source::Index(index) => match pieces {
-                None => index.matcher_for(text).map(|page| page.find()),
-                Some(mut selection) => index.select_piece(&mut selection, text).and_then(|()| index.finish_selection(selection)).map(|page| page.find()),
+            Source::Index(index) if apart || (up_to.is_none() && self.selection.is_none() && self.parts.is_none()) => index.matcher_for(text).map(|page| page.find()).map_err(|error| error.to_string()),
+            Source::Index(index) => {
+                let started = match self.parts.take() {
+                    Some(parts) if text.is_empty() => Ok(parts),
+                    _ => {
+                        let mut selection = self.selection.take().unwrap_or_default();
+                        index.select_piece(&mut selection, text).and_then(|()| index.finish_selection(selection)).map(|page| (page, 0))
+                    }
+                };
+                started.map_err(|error| error.to_string()).map(|(page, from)| {
+                    let (mentions, end) = page.find_part(from, up_to.map_or(usize::MAX, |up_to| up_to as usize));
+                    if end < page.folded_len() {
+                        self.parts = Some((page, end));
+                    }
+                    mentions
+                })
             }
-            .map_err(|error| error.to_string()),
         };
         let mentions = mentions.map_err(|message| js_sys::Error::new(&message))?;
-        let mut flat: Vec<u32> = Vec::with_capacity(mentions.len() * 3);
-        for mention in &mentions {
-            // Texts whose offsets would not fit in u32 are refused before
-            // matching (try_find, and the index's length check).
-            let (start, end) = (mention.start as u32, mention.end as u32);
-            for &entity in &mention.entities {
-                flat.extend_from_slice(&[start, end, entity as u32]);
-            }
-        }
-        Ok(Uint32Array::from(&flat[..]))
+        Ok(flatten(&mentions))
     }
+}
 
+/// Mentions as `(start, end, entity)` triples, one per candidate.
+fn flatten(mentions: &[Mention]) -> Uint32Array {
+    let mut flat: Vec<u32> = Vec::with_capacity(mentions.len() * 3);
+    for mention in mentions {
+        // Texts whose offsets would not fit in u32 are refused before
+        // matching (try_find, and the index's length check).
+        let (start, end) = (mention.start as u32, mention.end as u32);
+        for &entity in &mention.entities {
+            flat.extend_from_slice(&[start, end, entity as u32]);
+        }
+    }
+    Uint32Array::from(&flat[..])
+}
+
+#[wasm_bindgen]
+impl Engine {
     /// Adds a piece of a text that arrives in pieces, each ending just
     /// after a block separator (U+2029, which no mention crosses), and
     /// selects the names it can contain; the next `find` searches the

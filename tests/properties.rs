@@ -263,7 +263,7 @@ proptest! {
     /// words only, so that a piece often holds a name's key (its rarest
     /// pair) but not the rest of it, and a later piece all of it.
     #[test]
-    fn index_in_pieces_equals_the_full_matcher(entities in proptest::collection::vec(proptest::collection::vec(proptest::collection::vec(0usize..5, 1..5), 1..3), 1..6), picks in proptest::collection::vec((0usize..8, 0usize..3, 1usize..5, 0u8..3), 0..16)) {
+    fn index_in_pieces_equals_the_full_matcher(entities in proptest::collection::vec(proptest::collection::vec(proptest::collection::vec(0usize..5, 1..5), 1..3), 1..6), picks in proptest::collection::vec((0usize..8, 0usize..3, 1usize..5, 0u8..3), 0..16), steps in proptest::collection::vec(1usize..12, 1..6)) {
         const WORDS: [&str; 5] = ["ab", "Ba", "cé", "дж", "a"];
         let names: Vec<Vec<String>> = entities.iter().map(|names| names.iter().map(|words| words.iter().map(|&w| WORDS[w]).collect::<Vec<_>>().join(" ")).collect()).collect();
         let mut json = String::from(r#"{"entities":["#);
@@ -295,7 +295,23 @@ proptest! {
         for piece in text.split_inclusive(BLOCK_SEPARATOR) {
             index.select_piece(&mut selection, piece).unwrap();
         }
-        prop_assert_eq!(as_triples(&index.finish_selection(selection).unwrap().find()), full, "in pieces: text {:?}\ndictionary {}", text, json);
+        let page = index.finish_selection(selection).unwrap();
+        prop_assert_eq!(as_triples(&page.find()), full.clone(), "in pieces: text {:?}\ndictionary {}", text, json);
+        // Searched in parts, each up to a separator at or after an offset
+        // `steps` apart (a step may end a part before the last one did):
+        // the same mentions, each part ranking its candidates alone.
+        let (mut found, mut from, mut up_to) = (Vec::new(), 0, 0);
+        for step in steps.iter().cycle() {
+            up_to += step;
+            let (part, end) = page.find_part(from, up_to);
+            prop_assert!(end >= from && end <= page.folded_len());
+            found.extend(part);
+            from = end;
+            if end == page.folded_len() {
+                break;
+            }
+        }
+        prop_assert_eq!(as_sorted_triples(&found), as_sorted_triples(&matcher.find(&text)), "in parts {:?}: text {:?}\ndictionary {}", steps, text, json);
     }
 }
 

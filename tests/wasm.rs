@@ -198,6 +198,27 @@ fn a_text_added_in_pieces_gives_what_find_gives() {
     assert_eq!(apart.to_vec(), vec![0, 7, 1], "the text alone, at its own offsets");
     assert_eq!(find_added(&engine, &pieces[1..], "Baku"), expected, "then the pieces, first one included");
     assert!(find_added(&engine, &[], "").is_empty());
+    // In parts: each call goes on to the first separator at or after its
+    // UTF-16 offset (the first block's ends at 20); without one, to the end.
+    let in_part = |text: &str, up_to: Option<u32>| -> Vec<u32> {
+        let found: Uint32Array = find_method.call3(&engine, &JsValue::from_str(text), &JsValue::UNDEFINED, &up_to.map_or(JsValue::UNDEFINED, JsValue::from)).expect("find in parts succeeds").unchecked_into();
+        found.to_vec()
+    };
+    for piece in &pieces {
+        add.call1(&engine, &JsValue::from_str(piece)).expect("addText succeeds");
+    }
+    let first = in_part("Baku", Some(1));
+    assert_eq!(first, expected[..9], "the first block: Georgia (two candidates) and Baku");
+    assert!(in_part("", Some(5)).is_empty(), "an offset the last part passed: nothing more");
+    let mut parts = first;
+    parts.extend(in_part("", Some(21)));
+    parts.extend(in_part("", None));
+    assert_eq!(parts, expected, "the parts together");
+    assert_eq!(find(&engine, &JsValue::from_str("Baku")).len(), 3, "the last part forgot the text");
+    // A whole find forgets a text left half searched.
+    add.call1(&engine, &JsValue::from_str(pieces[0])).expect("addText succeeds");
+    assert_eq!(in_part("Baku", Some(0)).len(), 9);
+    assert_eq!(find(&engine, &JsValue::from_str("Baku")), vec![0, 4, 0]);
     // A compiled dictionary takes whole texts only, and says so.
     let add: Function = Reflect::get(&self::engine(), &"addText".into()).unwrap().unchecked_into();
     let error = add.call1(&self::engine(), &JsValue::from_str("Baku")).expect_err("refused");

@@ -155,7 +155,6 @@ async function loadDictionary({ config, url, foldDiacritics = true, runs = 1 }) 
     dictionaryBuild: summary(build),
     dictionaryBytes: bytes,
     entityCount: info.entityCount,
-    patternCount: matcher.engine.patternCount,
     wasmBytesBefore: before,
     wasmBytesAfterFirst: memoryAfterFirst,
     wasmBytes: await wasmMemoryBytes(),
