@@ -44,6 +44,13 @@ async function fillWithArticle(page, copies) {
     const body = new DOMParser().parseFromString(html, 'text/html').body;
     const root = document.getElementById('root');
     root.replaceChildren();
+    // "Gaza" is a city and a region; the Gaza Strip, named alone at the
+    // start, ranks the region first for the whole text, though the last
+    // part of a text searched in parts (which names neither alone) would
+    // rank the city first by itself.
+    const first = document.createElement('p');
+    first.textContent = 'The Gaza Strip, and again the Gaza Strip.';
+    root.append(first);
     for (let i = 0; i < copies; i++) {
       const section = document.createElement('section');
       section.append(...[...body.childNodes].map((node) => node.cloneNode(true)));
@@ -52,7 +59,7 @@ async function fillWithArticle(page, copies) {
     // Georgia alone: the country or the US state, ranked over the whole
     // text, which the country's own names dominate.
     const last = document.createElement('p');
-    last.textContent = 'Georgia, at the very end.';
+    last.textContent = 'Georgia and Gaza, at the very end.';
     root.append(last);
   }, copies);
 }
@@ -69,7 +76,7 @@ describe('matching in a worker', () => {
       let sent = [];
       const post = Worker.prototype.postMessage;
       Worker.prototype.postMessage = function (message, ...rest) {
-        sent.push(`${message?.type}${message?.apart ? ' apart' : ''}`);
+        sent.push(`${message?.type}${message?.apart ? ' apart' : ''}${message?.partChars ? ' in parts' : ''}`);
         return post.call(this, message, ...rest);
       };
       const run = async (options) => {
@@ -78,7 +85,7 @@ describe('matching in a worker', () => {
         const { mentions } = await highlighter.highlight();
         const facts = {
           worker: highlighter.worker,
-          sent: { apart: sent.filter((type) => type === 'match apart').length, pieces: sent.filter((type) => type === 'piece').length },
+          sent: { apart: sent.filter((type) => type === 'match apart').length, pieces: sent.filter((type) => type === 'piece').length, inParts: sent.filter((type) => type === 'finish in parts').length },
           mentions: mentions.map((m) => [m.start, m.end, m.text, m.candidates.map((c) => c.id)]),
           wrappers: root.querySelectorAll('entity-mention').length,
           painted: CSS.highlights.size,
@@ -102,6 +109,9 @@ describe('matching in a worker', () => {
       assert.deepEqual(worker.mentions, inPage.mentions, name);
       assert.equal(worker.sent.apart, 1, `${name}: the screen's text, apart`);
       assert.ok(worker.sent.pieces >= 4, `${name}: ${worker.sent.pieces} pieces streamed`);
+      // The worker sends its answer in parts (an index searches them one
+      // by one; a compiled dictionary answers whole, as one part).
+      assert.equal(worker.sent.inParts, 1, name);
       assert.equal(worker.wrappers, inPage.wrappers, name);
     }
     // What the screen-first phase showed, the whole text confirmed: both
@@ -109,8 +119,11 @@ describe('matching in a worker', () => {
     for (const dictionary of ['json', '/www/dist/test/world-news.ehx']) {
       assert.deepEqual(result.out[`${dictionary} paint`].page.mentions, result.out[`${dictionary} wrap`].page.mentions, dictionary);
     }
-    const georgia = result.out['json wrap'].worker.mentions.at(-1);
-    assert.deepEqual(georgia.slice(2), ['Georgia', ['country:georgia', 'region:us-ga']], 'ranked over the whole text');
+    for (const name of ['json wrap', '/www/dist/test/world-news.ehx wrap', '/www/dist/test/world-news.ehx paint']) {
+      const [georgia, gaza] = result.out[name].worker.mentions.slice(-2);
+      assert.deepEqual(georgia.slice(2), ['Georgia', ['country:georgia', 'region:us-ga']], name);
+      assert.deepEqual(gaza.slice(2), ['Gaza', ['region:gaza-strip', 'city:gaza-ps']], `${name}: ranked over the whole text`);
+    }
     assert.deepEqual(consoleErrors, []);
     assert.deepEqual(pageErrors, []);
     await page.close();

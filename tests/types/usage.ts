@@ -28,6 +28,10 @@ async function workerExample(root: Element): Promise<boolean> {
     const stream = shared.openStream();
     stream.push('Baku\u2029');
     const { triples } = await stream.finish();
+    const inParts = shared.openStream();
+    inParts.push('Baku\u2029Baku\u2029');
+    const parts = inParts.finishInParts();
+    for (let part = await parts.next(); !part.last; part = await parts.next()) part.triples.slice(0, 3);
     other.destroy();
     shared.free();
     return inWorker.worker && triples.length >= 0 && shared.timings.workerStartup >= 0;

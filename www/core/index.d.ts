@@ -129,14 +129,27 @@ export interface Matcher {
    * block separator (U+2029): `push` each piece in order, then `finish`
    * gives what `match` gives for their concatenation; `cancel` gives it
    * up. A highlighter uses it, when present, to hand the text over during
-   * its walk.
+   * its walk. With `finishInParts` (optional) instead of `finish`, each
+   * `next()` gives the next part of that answer, in text order, until the
+   * one marked `last`; each part may rank an ambiguous mention's
+   * candidates by what that part alone names (the highlighter ranks them
+   * again over the whole text), so a highlighter makes the first parts'
+   * mentions while the rest is matched.
    */
-  openStream?(): { push(piece: string): void; finish(): Promise<{ triples: Uint32Array | number[]; entities: Record<number, EntityRecord> }>; cancel(): void };
+  openStream?(): MatchStream;
+}
+
+/** What `Matcher.openStream` returns. */
+export interface MatchStream {
+  push(piece: string): void;
+  finish(): Promise<{ triples: Uint32Array | number[]; entities: Record<number, EntityRecord> }>;
+  finishInParts?(): { next(): Promise<{ triples: Uint32Array | number[]; entities: Record<number, EntityRecord>; last: boolean }> };
+  cancel(): void;
 }
 
 /** A matcher whose WASM engine runs in a dedicated Worker. */
 export interface WorkerMatcher extends Matcher {
-  openStream(): { push(piece: string): void; finish(): Promise<{ triples: Uint32Array; entities: Record<number, EntityRecord> }>; cancel(): void };
+  openStream(): MatchStream & { finishInParts(): { next(): Promise<{ triples: Uint32Array; entities: Record<number, EntityRecord>; last: boolean }> } };
   /** As LocalMatcher's, measured in the worker, plus `workerStartup`: the
    * rest of the time from starting the worker to its being ready. */
   timings: { wasmStartup: number; dictionaryReady: number; dictionaryBuild: number; dictionaryBytes: number; practiceRounds: number; practiceOnPageText: number; workerStartup: number };

@@ -7,6 +7,7 @@ import { keepWrappersOutOfCopies, labelWrapper, mentionPieces, OWNER_ATTRIBUTE, 
 import { CARD_TAG, CardController } from './card.js';
 import { adoptHighlightStyles } from './styles.js';
 import { markPainted, PAINTED, Painter, paintSupported, rangesOf } from './paint.js';
+import { rankCandidates } from './rank.js';
 
 /** DOM work done in one main-thread task before yielding, in ms: well under
  * the 50 ms that counts as a long task. The browser restyles and lays out
@@ -496,7 +497,10 @@ export class Highlighter {
         let found;
         try {
           if (stream) {
-            found = await stream.finish();
+            // In parts, each made into mentions while the worker searches
+            // the next (the first-mention option needs them all first).
+            const parts = this.options.mentions === 'first' ? null : stream.finishInParts?.();
+            found = parts ? await this.gatherParts(parts, extracted, seen) : await stream.finish();
             // The answer came from the worker in a task of its own.
             taskBegan = performance.now();
           } else {
@@ -647,19 +651,66 @@ export class Highlighter {
     return rest;
   }
 
-  /** Groups the matcher's triples into mentions and applies the options. */
-  mentionsFrom({ triples, entities }, text, seen) {
-    const { types, mentions: which } = this.options;
-    const wanted = types ? new Set(types) : null;
+  /**
+   * The mentions of a text a worker searches in parts (`parts`, from a
+   * stream's finishInParts): each part's triples become mentions, mapped
+   * to their text nodes when painting, while the worker searches the next
+   * part; once the last has come, ambiguous candidates are ranked over the
+   * whole text, as one search ranks them (each part ranked them by what it
+   * alone names). Returns what show() takes: `{ mentions, pieces }`.
+   */
+  async gatherParts(parts, extracted, seen) {
+    const ranking = { triples: [], length: 0, runs: [] };
+    const mentions = [];
+    const pieces = new Map();
+    for (let last = false; !last;) {
+      const part = await parts.next();
+      for (const mention of this.mentionsFrom(part, extracted.text, seen, ranking)) {
+        mentions.push(mention);
+        if (this.mode === 'paint') pieces.set(mention, mentionPieces(mention, extracted.nodes, extracted.starts));
+      }
+      last = part.last;
+    }
+    if (ranking.triples.length > 1) {
+      const all = new Uint32Array(ranking.length);
+      let at = 0;
+      for (const triples of ranking.triples) {
+        all.set(triples, at);
+        at += triples.length;
+      }
+      rankCandidates(all);
+      for (const { from, to, entities, mention } of ranking.runs) {
+        mention.candidates = this.wantedCandidates(all, from, to, entities);
+        mention.entity = mention.candidates[0];
+      }
+    }
+    return { mentions, pieces };
+  }
+
+  /** The entities of the triples from `from` to `to` that the types
+   * option lets through, in the triples' order. */
+  wantedCandidates(triples, from, to, entities) {
+    const { types } = this.options;
+    const candidates = [];
+    for (let i = from; i < to; i += 3) {
+      const entity = entities[triples[i + 2]];
+      if (entity && (!types || types.includes(entity.type))) candidates.push(entity);
+    }
+    return candidates;
+  }
+
+  /** Groups the matcher's triples into mentions and applies the options;
+   * with `ranking` (gatherParts), notes the triples and each ambiguous
+   * mention's run of them. */
+  mentionsFrom({ triples, entities }, text, seen, ranking = null) {
+    const { mentions: which } = this.options;
     const mentions = [];
     for (let i = 0; i < triples.length; ) {
       const start = triples[i];
+      const run = i;
       const end = triples[i + 1];
-      const candidates = [];
-      for (; i < triples.length && triples[i] === start && triples[i + 1] === end; i += 3) {
-        const entity = entities[triples[i + 2]];
-        if (entity && (!wanted || wanted.has(entity.type))) candidates.push(entity);
-      }
+      while (i < triples.length && triples[i] === start && triples[i + 1] === end) i += 3;
+      const candidates = this.wantedCandidates(triples, run, i, entities);
       if (candidates.length === 0) continue;
       // "First mention per entity" goes by the likeliest candidate, which
       // the core ranks by what the same text names unambiguously.
@@ -668,6 +719,11 @@ export class Highlighter {
         seen.add(candidates[0].id);
       }
       mentions.push(new PageMention(candidates, text.slice(start, end), start, end));
+      if (ranking && candidates.length > 1) ranking.runs.push({ from: ranking.length + run, to: ranking.length + i, entities, mention: mentions.at(-1) });
+    }
+    if (ranking) {
+      ranking.triples.push(triples);
+      ranking.length += triples.length;
     }
     return mentions;
   }
@@ -676,13 +732,14 @@ export class Highlighter {
    * so that a large page never blocks the main thread for long. */
   async show(extracted, found, timings, seen, epoch, taskBegan, early = null) {
     let began = performance.now();
-    let mentions = this.mentionsFrom(found, extracted.text, seen);
+    // gatherParts made the mentions already.
+    let mentions = found.mentions ?? this.mentionsFrom(found, extracted.text, seen);
     if (early) mentions = this.confirmEarly(mentions, early, extracted);
     for (const mention of mentions) mention.id = this.nextId++;
     // Work units that never share a text node: one per mention when
     // painting, one per text node when wrapping (a node is split once).
     let units = this.mode === 'paint'
-      ? mentions.map((mention) => ({ mention, pieces: mentionPieces(mention, extracted.nodes, extracted.starts) }))
+      ? mentions.map((mention) => ({ mention, pieces: found.pieces?.get(mention) ?? mentionPieces(mention, extracted.nodes, extracted.starts) }))
       : [...planPieces(mentions, extracted.nodes, extracted.starts)];
     // Wrapping again, the old wrappers went at the start of this task and
     // the new ones come slice by slice: the screen's go first, so that no

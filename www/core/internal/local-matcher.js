@@ -2,6 +2,7 @@
 // extension's service worker on behalf of its content scripts.
 import { buildEngine, dictionarySource, practiseWhile, startWasm } from './engine.js';
 import { BLOCK_SEPARATOR } from './extract.js';
+import { rankCandidates } from './rank.js';
 
 function describeEngine(engine) {
   // The engine lists types in first-seen order; readers expect A to Z.
@@ -137,31 +138,6 @@ function pieceEnd(text, from, target) {
   if (before >= from) return before + 1;
   const next = text.indexOf(BLOCK_SEPARATOR, target);
   return next === -1 ? text.length : next + 1;
-}
-
-/**
- * Puts the candidates of each ambiguous mention in the order the core gives
- * for one whole text (it ranks within each piece): entities the text also
- * names unambiguously first, most often named first, then dictionary order.
- * `triples` holds (start, end, entity) runs, one run per mention.
- */
-function rankCandidates(triples) {
-  const named = new Map();
-  const runs = [];
-  for (let i = 0; i < triples.length;) {
-    let end = i + 3;
-    while (end < triples.length && triples[end] === triples[i] && triples[end + 1] === triples[i + 1]) end += 3;
-    if (end - i === 3) named.set(triples[i + 2], (named.get(triples[i + 2]) ?? 0) + 1);
-    else runs.push(i, end);
-    i = end;
-  }
-  for (let r = 0; r < runs.length; r += 2) {
-    const [from, to] = [runs[r], runs[r + 1]];
-    const candidates = [];
-    for (let i = from; i < to; i += 3) candidates.push(triples[i + 2]);
-    candidates.sort((a, b) => (named.get(b) ?? 0) - (named.get(a) ?? 0) || a - b);
-    for (let k = 0; k < candidates.length; k++) triples[from + 3 * k + 2] = candidates[k];
-  }
 }
 
 /**

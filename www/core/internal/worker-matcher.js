@@ -35,6 +35,11 @@ export class WorkerMatcher {
     const key = data.id ?? data.stream;
     const call = this.calls.get(key);
     if (!call) return;
+    // A stream answered in parts (finishInParts) stays until its last.
+    if (data.type === 'part' && !data.last) {
+      call.part(data.triples);
+      return;
+    }
     this.calls.delete(key);
     if (data.type === 'error') call.reject(toError(data.error));
     else call.resolve(data.triples);
@@ -91,7 +96,9 @@ export class WorkerMatcher {
    * finish() gives what match() gives for their concatenation; cancel()
    * gives the stream up. With an index, the worker selects each piece's
    * names as it arrives, so finish() has only the compiling and the
-   * search left.
+   * search left. finishInParts() instead of finish() gets the answer part
+   * by part as the worker searches (a PartQueue), each part's candidates
+   * ranked by that part alone.
    */
   openStream() {
     if (this.failure) {
@@ -119,6 +126,14 @@ export class WorkerMatcher {
         end();
         const triples = await answer;
         return { triples, entities: this.entitiesOf(triples) };
+      },
+      finishInParts: (partChars = PART_CHARS) => {
+        const parts = new PartQueue(this);
+        if (this.failure) parts.reject(this.failure);
+        else this.calls.set(id, parts);
+        send({ type: 'finish', stream: id, partChars });
+        end();
+        return parts;
       },
       cancel: () => {
         if (stream.done) return;
@@ -149,6 +164,57 @@ export class WorkerMatcher {
 
   free() {
     this.fail(new HighlighterError('page', 'the matcher was freed (free()); create another to match again'));
+  }
+}
+
+/** The worker searches a long text in parts of about this many characters
+ * when asked for parts (finishInParts): a 1 MB page in four. Side by side
+ * on that page (1M index, painted), 128 K parts were no better, as each
+ * part costs both sides a message and the worker a little search speed. */
+const PART_CHARS = 256 * 1024;
+
+/**
+ * The parts of a stream's answer as they arrive: `next()` resolves with the
+ * next part `{ triples, entities, last }`, or rejects if the worker failed.
+ * A worker that answered whole (a compiled dictionary, an empty text) gives
+ * one part.
+ */
+class PartQueue {
+  constructor(matcher) {
+    this.matcher = matcher;
+    this.arrived = [];
+    this.waiting = null;
+    this.failure = null;
+  }
+
+  push(triples, last) {
+    this.arrived.push({ triples, entities: this.matcher.entitiesOf(triples), last });
+    this.wake();
+  }
+
+  part(triples) {
+    this.push(triples, false);
+  }
+
+  resolve(triples) {
+    this.push(triples, true);
+  }
+
+  reject(error) {
+    this.failure = error;
+    this.wake();
+  }
+
+  wake() {
+    const waiting = this.waiting;
+    this.waiting = null;
+    waiting?.();
+  }
+
+  async next() {
+    while (this.arrived.length === 0 && !this.failure) await new Promise((resolve) => { this.waiting = resolve; });
+    if (this.failure) throw this.failure;
+    return this.arrived.shift();
   }
 }
 
