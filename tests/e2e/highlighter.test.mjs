@@ -341,6 +341,51 @@ describe('highlighting', () => {
     await page.close();
   });
 
+  test('text the page edits or removes while the matcher works is read again, in both modes', async () => {
+    // The pass checks, once the matcher answers, that the text it read is
+    // still the page's (without reading every node when nothing changed
+    // at all); an edit sends it to read the page again.
+    const { page } = await fixture('<p id="a">Ilham Aliyev visited Baku.</p><p id="b">Yerevan and Armenia.</p><p id="c">Georgia.</p>');
+    const facts = await page.evaluate(async (dictionary) => {
+      const root = document.getElementById('root');
+      const local = await window.core.createLocalMatcher({ dictionary });
+      const out = {};
+      for (const mode of ['paint', 'wrap']) {
+        for (const edit of ['data', 'removal']) {
+          root.querySelector('#a').textContent = 'Ilham Aliyev visited Baku.';
+          if (!root.querySelector('#c')) root.insertAdjacentHTML('beforeend', '<p id="c">Georgia.</p>');
+          let calls = 0;
+          const matcher = {
+            info: () => local.info(),
+            async match(text) {
+              calls += 1;
+              if (calls === 1) {
+                await new Promise((resolve) => setTimeout(resolve, 0));
+                if (edit === 'data') root.querySelector('#a').firstChild.data = 'Then Baku, Yerevan.';
+                else root.querySelector('#c').remove();
+              }
+              return local.matchNow(text);
+            },
+          };
+          const highlighter = await window.core.createHighlighter({ root, matcher, mode, cards: false });
+          const { mentions } = await highlighter.highlight();
+          out[`${mode} ${edit}`] = {
+            calls,
+            texts: mentions.map((m) => m.text),
+            shown: mentions.map((m) => (mode === 'paint' ? m.ranges.map((r) => r.toString()).join('') : m.elements.map((e) => e.textContent).join(''))),
+          };
+          highlighter.destroy();
+        }
+      }
+      return out;
+    }, DICTIONARY);
+    for (const mode of ['paint', 'wrap']) {
+      assert.deepEqual(facts[`${mode} data`], { calls: 2, texts: ['Baku', 'Yerevan', 'Yerevan', 'Armenia', 'Georgia'], shown: ['Baku', 'Yerevan', 'Yerevan', 'Armenia', 'Georgia'] }, mode);
+      assert.deepEqual(facts[`${mode} removal`], { calls: 2, texts: ['Ilham Aliyev', 'Baku', 'Yerevan', 'Armenia'], shown: ['Ilham Aliyev', 'Baku', 'Yerevan', 'Armenia'] }, mode);
+    }
+    await page.close();
+  });
+
   test('after a slow match the page gets a turn before the mentions are mapped and shown', async () => {
     // Mapping thousands of mentions takes a slice's time by itself, so the
     // highlighter must not run it in the task that matching already made
