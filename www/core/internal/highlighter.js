@@ -672,17 +672,21 @@ export class Highlighter {
    * to their text nodes when painting, while the worker searches the next
    * part; once the last has come, ambiguous candidates are ranked over the
    * whole text, as one search ranks them (each part ranked them by what it
-   * alone names). Returns what show() takes: `{ mentions, pieces }`.
+   * alone names). Painting, each mention's pieces and range are made
+   * too (Painter.prepare). Returns what show() takes:
+   * `{ mentions, prepared }`.
    */
   async gatherParts(parts, extracted, seen) {
     const ranking = { triples: [], length: 0, runs: [] };
     const mentions = [];
-    const pieces = new Map();
+    const prepared = new Map();
     for (let last = false; !last;) {
       const part = await parts.next();
       for (const mention of this.mentionsFrom(part, extracted.text, seen, ranking)) {
         mentions.push(mention);
-        if (this.mode === 'paint') pieces.set(mention, mentionPieces(mention, extracted.nodes, extracted.starts));
+        if (this.mode !== 'paint') continue;
+        const pieces = mentionPieces(mention, extracted.nodes, extracted.starts);
+        prepared.set(mention, { mention, pieces, entry: pieces.length > 0 ? Painter.prepare(pieces) : null });
       }
       last = part.last;
     }
@@ -699,7 +703,7 @@ export class Highlighter {
         mention.entity = mention.candidates[0];
       }
     }
-    return { mentions, pieces };
+    return { mentions, prepared };
   }
 
   /** The entities of the triples from `from` to `to` that the types
@@ -753,8 +757,10 @@ export class Highlighter {
     for (const mention of mentions) mention.id = this.nextId++;
     // Work units that never share a text node: one per mention when
     // painting, one per text node when wrapping (a node is split once).
+    // Ranges made ahead serve unless the page has moved nodes since.
+    const prepared = extracted.placeCheck ? null : found.prepared;
     let units = this.mode === 'paint'
-      ? mentions.map((mention) => ({ mention, pieces: found.pieces?.get(mention) ?? mentionPieces(mention, extracted.nodes, extracted.starts) }))
+      ? mentions.map((mention) => prepared?.get(mention) ?? { mention, pieces: mentionPieces(mention, extracted.nodes, extracted.starts) })
       : [...planPieces(mentions, extracted.nodes, extracted.starts)];
     // Wrapping again, the old wrappers went at the start of this task and
     // the new ones come slice by slice: the screen's go first, so that no
@@ -918,8 +924,8 @@ export class Highlighter {
    * extraction. */
   apply(batch, extracted) {
     if (this.mode === 'paint') {
-      for (const { mention, pieces } of batch) {
-        if (pieces.length && pieces.every((piece) => this.usable(extracted, piece.index))) this.painter.add(mention, pieces);
+      for (const { mention, pieces, entry } of batch) {
+        if (pieces.length && pieces.every((piece) => this.usable(extracted, piece.index))) this.painter.add(mention, pieces, entry);
       }
       return;
     }

@@ -147,10 +147,8 @@ export class Painter {
     /** Set once there are too many ranges to register them all. */
     this.nearViewportOnly = false;
     /** Element → its ranges' entries, while only near ones are registered.
-     * An entry is { view, type, range, shown }. */
+     * An entry is { view, type, range, shown, target } (see prepare). */
     this.entriesByTarget = new Map();
-    /** Range → the element watched for it. */
-    this.targetOf = new WeakMap();
     /** Range → its entry, while under watch. */
     this.entryOf = new WeakMap();
     /** Element → whether the near watcher last reported it within
@@ -248,7 +246,7 @@ export class Painter {
     const nearBefore = new Map();
     for (const mention of changed) {
       for (const range of mention[PAINTED] ?? []) {
-        const target = this.targetOf.get(range);
+        const target = this.entryOf.get(range)?.target;
         if (target && this.nearness.has(target)) nearBefore.set(target, this.nearness.get(target));
       }
     }
@@ -272,7 +270,7 @@ export class Painter {
     // Shown at once, even during a pass (which would otherwise hold them
     // back until its end): they were on screen a moment ago.
     if (this.nearViewportOnly) {
-      this.settle(new Set(added.map((range) => this.targetOf.get(range)).filter(Boolean)));
+      this.settle(new Set(added.map((range) => this.entryOf.get(range)?.target).filter(Boolean)));
     } else {
       this.register(this.staged.splice(stagedBefore));
     }
@@ -413,13 +411,8 @@ export class Painter {
   /** Registers `entry`'s range whenever the element holding its start is
    * near the viewport. */
   watch(entry) {
-    const { view, range } = entry;
-    // The element whose box holds the text; one with `display: contents`
-    // has none and is never reported as intersecting, so it is reported
-    // with an empty rectangle and its ranges stay registered.
-    const target = range.startContainer.parentElement;
+    const { view, range, target } = entry;
     if (!target) return;
-    this.targetOf.set(range, target);
     this.entryOf.set(range, entry);
     let entries = this.entriesByTarget.get(target);
     if (!entries) {
@@ -507,14 +500,32 @@ export class Painter {
     }
   }
 
-  /** Paints `mention`, whose pieces are `[{ node, from, to }]` in order. */
-  add(mention, pieces) {
+  /**
+   * The range that paints `mention` and what the painter keeps with it,
+   * registering nothing: a pass makes them while a worker searches the
+   * rest of the text, and add() takes them (unless the page has moved
+   * nodes meanwhile, when a node may be in another element, or document).
+   */
+  static prepare(pieces) {
     const first = pieces[0];
     const last = pieces[pieces.length - 1];
     const view = first.node.ownerDocument.defaultView;
     const range = new view.StaticRange({ startContainer: first.node, startOffset: first.from, endContainer: last.node, endOffset: last.to });
+    return { view, type: null, range, shown: false, target: null };
+  }
+
+  /** Paints `mention`, whose pieces are `[{ node, from, to }]` in order,
+   * with the range `prepared` for them when given. */
+  add(mention, pieces, prepared = null) {
+    const entry = prepared ?? Painter.prepare(pieces);
+    const { range } = entry;
+    entry.type = mention.entity.type;
+    // The element whose box holds the text, watched for it (one with
+    // `display: contents` has none and is never reported as intersecting,
+    // so it is reported with an empty rectangle and its ranges stay
+    // registered).
+    entry.target = pieces[0].node.parentElement;
     mention[PAINTED] = [range];
-    const entry = { view, type: mention.entity.type, range, shown: false };
     this.rangeCount += 1;
     if (this.nearViewportOnly) this.watch(entry);
     else this.staged.push(entry);
@@ -558,10 +569,11 @@ export class Painter {
 
   unwatch(range, view) {
     this.registered.delete(range);
-    const target = this.targetOf.get(range);
+    const entry = this.entryOf.get(range);
+    const target = entry?.target;
     const entries = target && this.entriesByTarget.get(target);
     if (!entries) return;
-    entries.delete(this.entryOf.get(range));
+    entries.delete(entry);
     if (entries.size === 0) {
       this.entriesByTarget.delete(target);
       this.nearness.delete(target);
