@@ -129,9 +129,13 @@ function findInParts(stream, partChars) {
   waiting = '';
   added = false;
   const total = streamLength;
-  for (let upTo = partChars; ; upTo += partChars) {
+  for (let upTo = 0, first = true; ; first = false) {
+    // The last parts get shorter (half of what is left, down to a quarter
+    // of a part): the page's work on the last one is what it waits for.
+    // A text of one part's length or less is one part.
+    upTo += first && total <= partChars ? total : Math.min(partChars, Math.max(partChars / 4, Math.ceil((total - upTo) / 2)));
     const last = upTo >= total;
-    const triples = matcher.engine.find(upTo === partChars ? text : '', undefined, last ? undefined : upTo);
+    const triples = matcher.engine.find(first ? text : '', undefined, last ? undefined : upTo);
     postMessage({ type: 'part', stream, triples, entities: newRecords(triples), last }, [triples.buffer]);
     if (last) return;
   }
