@@ -848,6 +848,7 @@ export class Highlighter {
     // 40 ms for 12,600 on a 1 MB page): after a long last slice it gets a
     // task of its own, or the two made tasks of 54-88 ms.
     if (this.painter?.staged.length > UNITS_PER_CLOCK_CHECK && performance.now() - began > SLICE_MS / 2) {
+      extracted.checked = false;
       await yieldToPage();
       if (this.stopped(epoch)) return [];
     }
@@ -855,7 +856,9 @@ export class Highlighter {
     // A mention whose text the page changed meanwhile was skipped; the
     // change's own incremental pass will find it again.
     let shown = mentions.filter((mention) => mention.elements.length > 0 || mention.paintedNodes?.length > 0);
-    if (this.mode === 'paint') {
+    // (Painted in one slice right after the text was checked, nothing can
+    // have gone.)
+    if (this.mode === 'paint' && !extracted.checked) {
       // A range does not keep removed text alive in the page: text painted
       // in an early slice and removed by the page in a later one would stay
       // a mention that nothing, without observe, ever forgets.
