@@ -667,7 +667,7 @@ export class Highlighter {
     }
     this.forget(unconfirmed, extracted);
     early.clear();
-    for (const twin of reranked) this.painter.add(twin, mentionPieces(twin, extracted.nodes, extracted.starts));
+    for (const twin of reranked) this.painter.add(twin, mentionPieces(twin, extracted.nodes, extracted.starts, extracted.datas));
     return rest;
   }
 
@@ -699,7 +699,7 @@ export class Highlighter {
       for (const mention of this.mentionsFrom(part, extracted.text, seen, ranking)) {
         mentions.push(mention);
         if (this.mode !== 'paint') continue;
-        const pieces = mentionPieces(mention, extracted.nodes, extracted.starts);
+        const pieces = mentionPieces(mention, extracted.nodes, extracted.starts, extracted.datas);
         prepared.set(mention, { mention, pieces, entry: pieces.length > 0 ? Painter.prepare(pieces) : null });
       }
       last = part.last;
@@ -774,8 +774,8 @@ export class Highlighter {
     // Ranges made ahead serve unless the page has moved nodes since.
     const prepared = extracted.placeCheck ? null : found.prepared;
     let units = this.mode === 'paint'
-      ? mentions.map((mention) => prepared?.get(mention) ?? { mention, pieces: mentionPieces(mention, extracted.nodes, extracted.starts) })
-      : [...planPieces(mentions, extracted.nodes, extracted.starts)];
+      ? mentions.map((mention) => prepared?.get(mention) ?? { mention, pieces: mentionPieces(mention, extracted.nodes, extracted.starts, extracted.datas) })
+      : [...planPieces(mentions, extracted.nodes, extracted.starts, extracted.datas)];
     // Wrapping again, the old wrappers went at the start of this task and
     // the new ones come slice by slice: the screen's go first, so that no
     // frame shows it less marked than before, all in the first slice, even
