@@ -16,7 +16,7 @@ use std::sync::Once;
 use js_sys::{Array, Object, Reflect, Uint32Array};
 use wasm_bindgen::prelude::*;
 
-use crate::{CompactIndex, Dictionary, MatchOptions, Matcher, Mention, PageMatcher, PageSelection};
+use crate::{CompactIndex, Dictionary, MatchOptions, Matcher, PageMatcher, PageSelection};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
@@ -278,26 +278,18 @@ impl Engine {
             }
         };
         let mentions = mentions.map_err(|message| js_sys::Error::new(&message))?;
-        Ok(flatten(&mentions))
-    }
-}
-
-/// Mentions as `(start, end, entity)` triples, one per candidate.
-fn flatten(mentions: &[Mention]) -> Uint32Array {
-    let mut flat: Vec<u32> = Vec::with_capacity(mentions.len() * 3);
-    for mention in mentions {
-        // Texts whose offsets would not fit in u32 are refused before
-        // matching (try_find, and the index's length check).
-        let (start, end) = (mention.start as u32, mention.end as u32);
-        for &entity in &mention.entities {
-            flat.extend_from_slice(&[start, end, entity as u32]);
+        let mut flat: Vec<u32> = Vec::with_capacity(mentions.len() * 3);
+        for mention in &mentions {
+            // Texts whose offsets would not fit in u32 are refused before
+            // matching (try_find, and the index's length check).
+            let (start, end) = (mention.start as u32, mention.end as u32);
+            for &entity in &mention.entities {
+                flat.extend_from_slice(&[start, end, entity as u32]);
+            }
         }
+        Ok(Uint32Array::from(&flat[..]))
     }
-    Uint32Array::from(&flat[..])
-}
 
-#[wasm_bindgen]
-impl Engine {
     /// Adds a piece of a text that arrives in pieces, each ending just
     /// after a block separator (U+2029, which no mention crosses), and
     /// selects the names it can contain; the next `find` searches the
