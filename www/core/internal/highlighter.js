@@ -531,7 +531,6 @@ export class Highlighter {
           await pause();
           if (this.stopped(epoch)) return [];
         }
-        this.notePageMoves(extracted);
         // The old marks go only for a pass that will show its own; the
         // time that takes is not the first DOM slice's.
         if (this.textUnchanged(extracted)) {
@@ -574,7 +573,6 @@ export class Highlighter {
     }
     timings.matching += performance.now() - began;
     if (this.stopped(epoch)) return null;
-    this.notePageMoves(extracted);
     if (!this.textUnchanged(extracted)) return null;
     const retiring = this.retireShown(extracted);
     if (retiring === null) return null;
@@ -597,9 +595,11 @@ export class Highlighter {
    * removal: on a 1 MB page each full check read 25,000 nodes (3-4 ms).
    * Painting, the nodes are then known unchanged until the pass next
    * yields (`extracted.checked`), so usable() need not read them again.
-   * Call notePageMoves first.
+   * The page's moves are noted first (notePageMoves), which also notes
+   * its text changes.
    */
   textUnchanged(extracted) {
+    this.notePageMoves(extracted);
     const moves = extracted.passMoves;
     const unchanged = (moves && !moves.touched) || stillCurrent(extracted);
     extracted.checked = unchanged && this.mode === 'paint';
@@ -1514,7 +1514,7 @@ export class Highlighter {
    * has them, and returns the ms that took; the pass's walk, `extracted`,
    * went into their wrappers and is brought up to date (unwrapWalked), or
    * null when, with them out, it no longer matches the page. The
-   * page's moves have been noted before (notePageMoves); the changes made
+   * page's moves have been noted before (textUnchanged); the changes made
    * here are the highlighter's own, which the pass's watch for them does
    * not see. */
   retireShown(extracted = null) {
