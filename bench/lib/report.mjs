@@ -405,9 +405,18 @@ export function targets(m, rat) {
   {
     const p = c1m?.pages?.['news-100k'];
     const v = p?.wrap?.e2e?.median;
-    add('100k-page', 'news-100k page end to end ≤ 16 ms with the 1M dictionary', Number.isFinite(v) ? v <= 16 : null,
+    add('100k-page', 'news-100k page end to end ≤ 16 ms with the 1M dictionary, wrapped (the default mode)', Number.isFinite(v) ? v <= 16 : null,
       Number.isFinite(v) ? `wrap ${fmt(v)} ms${thenFrame(p.wrap)}, paint ${fmt(p.paint?.e2e?.median)} ms${thenFrame(p.paint)}${workerFigures(p)}` : 'not measured',
       Number.isFinite(v) && v > 16 ? `${stageShares(p)}; ${nativeIndexDetail(m, '1m', 'news-100k')}` : '');
+  }
+  // 4b. The same target painted (CSS highlights, the mode for long
+  // pages): no element is added, so the browser's layout is not part of
+  // it (the wrap verdict above is the default mode's).
+  {
+    const p = c1m?.pages?.['news-100k'];
+    const v = p?.paint?.e2e?.median;
+    add('100k-page-paint', 'news-100k page end to end ≤ 16 ms with the 1M dictionary, painted', Number.isFinite(v) ? v <= 16 : null,
+      Number.isFinite(v) ? `${fmt(v)} ms${thenFrame(p.paint)}` : 'not measured', '');
   }
   // 5. 1 MB page ≤ 150 ms, no task > 50 ms.
   {
