@@ -321,8 +321,8 @@ fn name_neighbour_mark(tokens: &[&str], key: &str) -> u8 {
     if tokens.len() < 3 {
         return 0;
     }
-    let is_key = |first: &str, second: &str| key.len() == first.len() + 1 + second.len() && key.starts_with(first) && key.ends_with(second) && key.as_bytes().get(first.len()) == Some(&b' ');
-    let Some(at) = tokens.windows(2).position(|pair| is_key(pair[0], pair[1])) else { return 0 };
+    let spell_key = |first: &str, second: &str| key.len() == first.len() + 1 + second.len() && key.starts_with(first) && key.ends_with(second) && key.as_bytes().get(first.len()) == Some(&b' ');
+    let Some(at) = tokens.windows(2).position(|pair| spell_key(pair[0], pair[1])) else { return 0 };
     match tokens.get(at + 2) {
         Some(next) => neighbour_mark(next, true),
         None => at.checked_sub(1).and_then(|before| tokens.get(before)).map_or(0, |before| neighbour_mark(before, false)),
