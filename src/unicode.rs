@@ -15,7 +15,6 @@
 //! (half the gzipped size of plain arrays) and unpacked on first use into
 //! about 28 KB of memory.
 
-use std::sync::OnceLock;
 
 use crate::unicode_tables::{COMBINING_CLASSES_PACKED, DECOMPOSED_PACKED, DECOMPOSITION_FIRST_PACKED, DECOMPOSITION_SECOND_PACKED, FULL_FOLDS, SIMPLE_FOLDS};
 
@@ -73,9 +72,21 @@ fn unpack() -> Unpacked {
     }
 }
 
+/// Shared by all threads natively; in WebAssembly, which has one, a
+/// thread-local: the `.wasm` then holds no `Once` (with the panic hook's
+/// in `wasm.rs`, ~240 bytes gzipped).
+#[cfg(not(target_arch = "wasm32"))]
 fn tables() -> &'static Unpacked {
-    static TABLES: OnceLock<Unpacked> = OnceLock::new();
+    static TABLES: std::sync::OnceLock<Unpacked> = std::sync::OnceLock::new();
     TABLES.get_or_init(unpack)
+}
+
+#[cfg(target_arch = "wasm32")]
+fn tables() -> &'static Unpacked {
+    thread_local! {
+        static TABLES: &'static Unpacked = Box::leak(Box::new(unpack()));
+    }
+    TABLES.with(|tables| *tables)
 }
 
 /// The canonical combining class of `c` (0 for a starter).

@@ -11,7 +11,6 @@
 //! is also one UTF-16 code unit, so offsets after it stay exact.
 
 use std::borrow::Cow;
-use std::sync::Once;
 
 use js_sys::{Array, Object, Reflect, Uint32Array};
 use wasm_bindgen::prelude::*;
@@ -70,7 +69,11 @@ fn parse_options(options: JsValue) -> Result<EngineOptions, JsValue> {
     Ok(EngineOptions { fold_diacritics })
 }
 
-static PANIC_HOOK: Once = Once::new();
+thread_local! {
+    /// Whether the panic hook is set: a thread-local rather than a `Once`,
+    /// so that the `.wasm` holds no `Once` (see `unicode::tables`).
+    static PANIC_HOOK_SET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
 
 /// A dictionary compiled for matching: a whole dictionary compiled at once,
 /// or a compact index from which each text gets a small matcher.
@@ -129,9 +132,9 @@ impl Engine {
     /// (the first few hundred; `problemCount` counts them all).
     #[wasm_bindgen(constructor)]
     pub fn new(dictionary_json: &str, options: EngineOptionsOrUndefined) -> Result<Engine, JsValue> {
-        PANIC_HOOK.call_once(|| {
+        if !PANIC_HOOK_SET.with(|set| set.replace(true)) {
             std::panic::set_hook(Box::new(|info| web_sys::console::error_1(&format!("entity-highlighter: internal error: {info}").into())));
-        });
+        }
         let options: JsValue = options.into();
         let options = parse_options(options)?;
         let dictionary = Dictionary::from_json(dictionary_json).map_err(|error| {
