@@ -115,7 +115,7 @@ const NEIGHBOUR_SHIFT: u32 = 4;
 /// not stored (nor read, for a canonical name), and selection makes both
 /// forms from the key: on a 100 KB page with a million names, 1,629 of
 /// the 2,019 names kept are such, and making them from the key instead of
-/// reading and folding their texts made selection 11% faster natively
+/// reading and folding their texts made selection 9-16% faster natively
 /// after a flushed cache.
 const SPELLED_BY_KEY: u8 = 15;
 /// A checkpoint every 16 entities per column: reading an entity's field
