@@ -319,7 +319,7 @@ fn options_byte(options: NameOptions) -> u8 {
 /// A name of three tokens or more is filed under one pair of them, and a
 /// page that has that pair holds the name only if the token next to the
 /// pair in the name (after it, or before it when the pair ends the name)
-/// is next to the pair in the page too. Its mark, 1 to 15 from a hash of
+/// is next to the pair in the page too. Its mark, 1 to 14 from a hash of
 /// that token and its side, lets selection pass over most such names
 /// without reading their texts: a 100 KB page with a million names
 /// considered 4,566 names and kept 2,019, and reading and checking the
@@ -351,8 +351,8 @@ fn name_neighbour_mark(tokens: &[&str], key: &str) -> u8 {
     if tokens.len() < 3 {
         return 0;
     }
-    let spell_key = |first: &str, second: &str| key.len() == first.len() + 1 + second.len() && key.starts_with(first) && key.ends_with(second) && key.as_bytes().get(first.len()) == Some(&b' ');
-    let Some(at) = tokens.windows(2).position(|pair| spell_key(pair[0], pair[1])) else { return 0 };
+    let is_key_pair = |first: &str, second: &str| key.len() == first.len() + 1 + second.len() && key.starts_with(first) && key.ends_with(second) && key.as_bytes().get(first.len()) == Some(&b' ');
+    let Some(at) = tokens.windows(2).position(|pair| is_key_pair(pair[0], pair[1])) else { return 0 };
     match tokens.get(at + 2) {
         Some(next) => neighbour_mark(next, true),
         None => at.checked_sub(1).and_then(|before| tokens.get(before)).map_or(0, |before| neighbour_mark(before, false)),
@@ -1282,7 +1282,7 @@ impl CompactIndex {
 
     /// Calls `each` with `key` and every name filed under it: its number
     /// (for its entity, `name_entity`), options byte, stored text (empty
-    /// for a canonical name).
+    /// for a canonical name and for one its key spells).
     ///
     /// A block's keys are front-coded: each after the first is the number
     /// of bytes it shares with the one before, then the rest of it. The
