@@ -1731,8 +1731,14 @@ fn check_text_length(bytes: usize) -> Result<(), IndexError> {
 }
 
 /// The automaton kind for a page's names, chosen for build time plus
-/// search time of a few thousand names over the page.
-const PAGE_AUTOMATON: AhoCorasickKind = AhoCorasickKind::NoncontiguousNFA;
+/// search time of a few thousand names over the page. A contiguous NFA
+/// takes a little longer to build than the noncontiguous one it is made
+/// from, and searches faster: in Chromium, selection, build and search
+/// together took 0.91x the time on the 1 MB benchmark page with the 1M
+/// index, 0.98x on the 100 KB page and on the article. (Counted in
+/// instructions, the noncontiguous NFA did less work; the contiguous
+/// one's transitions sit together in memory.)
+const PAGE_AUTOMATON: AhoCorasickKind = AhoCorasickKind::ContiguousNFA;
 
 /// A matcher built for one page from an index, with the page's folded
 /// text.

@@ -127,9 +127,11 @@ fn spacer_len(patterns: usize) -> usize {
 }
 
 impl Automaton {
-    /// Builds the kind asked for, or with `None` the kind `AhoCorasick`
-    /// would choose: a DFA for at most 100 patterns, else a contiguous NFA
-    /// unless it would be too large, else the noncontiguous one. The
+    /// Builds the kind asked for (a contiguous NFA that would be too large
+    /// becomes the noncontiguous one), or with `None` the kind
+    /// `AhoCorasick` would choose: a DFA for at most 100 patterns, else a
+    /// contiguous NFA unless it would be too large, else the noncontiguous
+    /// one. The
     /// `.wasm` has no DFA (a contiguous NFA instead): it served only
     /// dictionaries of at most 100 names, which any kind searches in
     /// microseconds, and cost about 3 KB of the gzipped file.
@@ -159,20 +161,21 @@ impl Automaton {
             Some(AhoCorasickKind::DFA) => Automaton::Dfa(dfa()?),
             #[cfg(target_arch = "wasm32")]
             Some(AhoCorasickKind::DFA) => Automaton::Contiguous(contiguous()?),
-            Some(AhoCorasickKind::ContiguousNFA) => Automaton::Contiguous(contiguous()?),
-            Some(_) => Automaton::Noncontiguous(nfa),
-            None => {
+            Some(AhoCorasickKind::ContiguousNFA) | None => {
                 #[cfg(not(target_arch = "wasm32"))]
-                if nfa.patterns_len() <= 100 {
+                if kind.is_none() && nfa.patterns_len() <= 100 {
                     if let Ok(dfa) = dfa() {
                         return Ok(Automaton::Dfa(dfa));
                     }
                 }
+                // A contiguous NFA has a size limit that the noncontiguous
+                // one it is made from does not.
                 match contiguous() {
                     Ok(contiguous) => Automaton::Contiguous(contiguous),
                     Err(_) => Automaton::Noncontiguous(nfa),
                 }
             }
+            Some(_) => Automaton::Noncontiguous(nfa),
         })
     }
 
