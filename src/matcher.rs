@@ -16,9 +16,8 @@ use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 
-use aho_corasick::automaton::OverlappingState;
 use aho_corasick::nfa::{contiguous, noncontiguous};
-use aho_corasick::{AhoCorasickKind, BuildError, Input, MatchKind};
+use aho_corasick::{AhoCorasickKind, Anchored, BuildError, MatchKind};
 #[cfg(not(target_arch = "wasm32"))]
 use aho_corasick::{automaton::Automaton as _, dfa};
 
@@ -194,21 +193,29 @@ impl Automaton {
 }
 
 fn overlapping(automaton: &impl aho_corasick::automaton::Automaton, haystack: &str, span: Range<usize>, keep: impl Fn(usize, usize) -> bool) -> Vec<(u64, usize)> {
-    // The part alone, its offsets moved back: `Input::span` would check
-    // the span with a formatted panic, which costs the `.wasm` more.
-    let shift = span.start;
-    let input = Input::new(haystack.as_bytes().get(span).unwrap_or_default());
-    let mut state = OverlappingState::start();
+    // The automaton is walked here, state by state, rather than through
+    // `try_find_overlapping`, which returns at every hit and resumes from
+    // a state struct (most hits are inside words, dropped at once):
+    // natively 10-12% faster on the benchmark's texts, the same in V8,
+    // and the crate's search routines no longer in the `.wasm` (2.8 KB
+    // gzipped).
     let mut hits = Vec::new();
-    // An overlapping search fails only for an anchored search or leftmost
-    // semantics, which a matcher never asks for.
-    while automaton.try_find_overlapping(&input, &mut state).is_ok() {
-        let Some(hit) = state.get_match() else { break };
-        // Pattern 0 is the spacer, which no text holds; the names follow.
-        if let Some(pattern) = hit.pattern().as_usize().checked_sub(1) {
-            let (start, end) = (hit.start() + shift, hit.end() + shift);
+    let Ok(mut state) = automaton.start_state(Anchored::No) else { return hits };
+    let Some(bytes) = haystack.as_bytes().get(span.clone()) else { return hits };
+    for (at, &byte) in bytes.iter().enumerate() {
+        state = automaton.next_state(Anchored::No, state, byte);
+        // With standard semantics an unanchored search never dies; a
+        // start state is special only where a prefilter could skip ahead.
+        if !automaton.is_special(state) || !automaton.is_match(state) {
+            continue;
+        }
+        let end = span.start + at + 1;
+        for index in 0..automaton.match_len(state) {
+            let pattern = automaton.match_pattern(state, index);
+            // Pattern 0 is the spacer, which no text holds; the names follow.
+            let (Some(name), Some(start)) = (pattern.as_usize().checked_sub(1), end.checked_sub(automaton.pattern_len(pattern))) else { continue };
             if keep(start, end) {
-                hits.push((hit_key(start, end), pattern));
+                hits.push((hit_key(start, end), name));
             }
         }
     }
