@@ -130,9 +130,8 @@ impl Automaton {
     /// becomes the noncontiguous one), or with `None` the kind
     /// `AhoCorasick` would choose: a DFA for at most 100 patterns, else a
     /// contiguous NFA unless it would be too large, else the noncontiguous
-    /// one. The
-    /// `.wasm` has no DFA (a contiguous NFA instead): it served only
-    /// dictionaries of at most 100 names, which any kind searches in
+    /// one. The `.wasm` has no DFA (a contiguous NFA instead): it served
+    /// only dictionaries of at most 100 names, which any kind searches in
     /// microseconds, and cost about 3 KB of the gzipped file.
     fn build<'p>(patterns: impl ExactSizeIterator<Item = &'p [u8]>, kind: Option<AhoCorasickKind>) -> Result<Automaton, BuildError> {
         // A run of states that match no pattern, made first: see SPACER_BYTE.
