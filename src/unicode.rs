@@ -15,7 +15,6 @@
 //! (half the gzipped size of plain arrays) and unpacked on first use into
 //! about 28 KB of memory.
 
-
 use crate::unicode_tables::{COMBINING_CLASSES_PACKED, DECOMPOSED_PACKED, DECOMPOSITION_FIRST_PACKED, DECOMPOSITION_SECOND_PACKED, FULL_FOLDS, SIMPLE_FOLDS};
 
 struct Unpacked {
