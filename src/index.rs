@@ -1404,7 +1404,7 @@ impl CompactIndex {
         check_text_length(text.len())?;
         let folded = Folded::new(text, self.fold_options());
         let mut selection = PageSelection::default();
-        self.select_folded(&mut selection, &folded.text, false);
+        self.select_folded(&mut selection, &folded, text, false);
         let matcher = Matcher::build(selection.set, self.options, Some(PAGE_AUTOMATON)).map_err(|error| IndexError::new(error.to_string()))?;
         Ok(PageMatcher { matcher, candidates: selection.candidates, text: Cow::Borrowed(text), folded })
     }
@@ -1419,7 +1419,7 @@ impl CompactIndex {
     pub fn select_piece(&self, selection: &mut PageSelection, piece: &str) -> Result<(), IndexError> {
         check_text_length(selection.text.len().saturating_add(piece.len()))?;
         let folded = Folded::new(piece, self.fold_options());
-        self.select_folded(selection, &folded.text, true);
+        self.select_folded(selection, &folded, piece, true);
         // Kept, so that the whole text is not folded again at the finish.
         selection.folded = match selection.folded.take() {
             None if selection.text.is_empty() => Some(folded),
@@ -1446,12 +1446,15 @@ impl CompactIndex {
     }
 
     /// Adds to `selection` the names filed under the words and word pairs
-    /// of `folded` (a folded text or piece) whose words all occur in it,
-    /// each next to the one that follows it in the name; a name already
-    /// selected is skipped. With `more_to_come`, keys whose names need no
+    /// of `folded_text` (a folded text or piece; `original` is what it
+    /// folds) whose words all occur in it, each next to the one that
+    /// follows it in the name, and whose first word, if the name begins
+    /// with a capital and minds case, begins with a letter that is not
+    /// lower case somewhere in it; a name already selected is skipped. With `more_to_come`, keys whose names need no
     /// second look (none filed there, or all selected) are remembered, so
     /// that the next pieces skip them.
-    fn select_folded(&self, selection: &mut PageSelection, folded: &str, more_to_come: bool) {
+    fn select_folded(&self, selection: &mut PageSelection, folded_text: &Folded, original: &str, more_to_come: bool) {
+        let folded = folded_text.text.as_str();
         let fold = self.fold_options();
         let keep_case = FoldOptions { case: false, ..fold };
         let PageSelection { set, taken, settled_keys, candidates, .. } = selection;
@@ -1471,6 +1474,13 @@ impl CompactIndex {
         let mut first_place: Vec<u32> = Vec::with_capacity(1024);
         let mut occurrences: Vec<u32> = Vec::with_capacity(1024);
         let mut next_place: Vec<u32> = Vec::with_capacity(folded.len() / 6);
+        // For each word, whether it ever starts with a letter that is not
+        // lower case: a name that starts with a capital needs that of its
+        // first word. This leaves out place names that are also common
+        // words ("long", "hope"), which the matcher would only refuse at
+        // every place the word is written in lower case.
+        let mut capitalised: Vec<bool> = Vec::with_capacity(1024);
+        let (mut cursor, mut scratch) = (0, String::new());
         let mut previous: Option<u32> = None;
         for_each_token(folded, |token| {
             let next = words.len() as u32;
@@ -1478,6 +1488,13 @@ impl CompactIndex {
                 words.push(token);
                 next
             });
+            if capitalised.len() <= number as usize {
+                capitalised.push(false);
+            }
+            if let Some(seen) = capitalised.get_mut(number as usize).filter(|seen| !**seen) {
+                let at = token.as_ptr() as usize - folded.as_ptr() as usize;
+                *seen = !folded_text.lower_case_at(original, at, fold, &mut cursor, &mut scratch);
+            }
             if let Some(before) = previous {
                 pairs.insert(u64::from(before) << 32 | u64::from(number));
             }
@@ -1547,6 +1564,8 @@ impl CompactIndex {
         // made.
         let looked_up_pair: std::cell::Cell<Option<(u32, u32)>> = std::cell::Cell::new(None);
         let pair_marks = std::cell::Cell::new(0u32);
+        // The number of the first word of the key being looked up.
+        let looked_up_first = std::cell::Cell::new(u32::MAX);
         let mut name_numbers: Vec<u32> = Vec::with_capacity(8);
 
         let (mut name_folded, mut name_cased) = (String::new(), String::new());
@@ -1622,7 +1641,19 @@ impl CompactIndex {
                 }
                 fold_name_into(name, keep_case, &mut name_cased);
             }
-            set.push(entity, &name_folded, &name_cased, options_from_byte(flags));
+            let options = options_from_byte(flags);
+            if options.case != CaseRule::Any && name_cased.chars().next().is_some_and(char::is_uppercase) {
+                // The number of the name's first word, if the name begins
+                // with it (the matcher compares case from the name's first
+                // character): a key's own, or read with the name's words.
+                let starts_with_word = name_folded.chars().next().is_some_and(|c| is_word_char(c) || is_unspaced_script(c));
+                let first_word = if high == SPELLED_BY_KEY || name_numbers.is_empty() { Some(looked_up_first.get()) } else { name_numbers.first().copied() };
+                if starts_with_word && first_word.is_some_and(|number| capitalised.get(number as usize) == Some(&false)) {
+                    left_out.set(true);
+                    return;
+                }
+            }
+            set.push(entity, &name_folded, &name_cased, options);
             if in_pieces {
                 taken.insert(name_number as u64);
             }
@@ -1669,7 +1700,9 @@ impl CompactIndex {
                     continue;
                 }
                 left_out.set(false);
-                looked_up_pair.set(number.checked_sub(words.len()).and_then(|pair| pair_words.get(pair)).copied());
+                let pair = number.checked_sub(words.len()).and_then(|pair| pair_words.get(pair)).copied();
+                looked_up_pair.set(pair);
+                looked_up_first.set(pair.map_or(number as u32, |(first, _)| first));
                 pair_marks.set(0);
                 self.for_names_under(key, &mut consider);
                 if more_to_come && !left_out.get() {
@@ -1965,6 +1998,41 @@ mod tests {
             let mut pieces = PageSelection::default();
             index.select_piece(&mut pieces, text).unwrap();
             assert_eq!(index.finish_selection(pieces).unwrap().candidates, selected, "in pieces, for {text:?}");
+        }
+    }
+
+    #[test]
+    fn a_name_that_begins_with_a_capital_is_selected_only_where_its_first_word_has_one() {
+        let dictionary = Dictionary::from_json(r#"{"entities":[
+            {"id":"long","name":"Long","type":"city","summary":"s"},
+            {"id":"hope","name":"Hope Valley","type":"city","summary":"s"},
+            {"id":"bank","name":"Bank of Upper Canada","type":"organisation","summary":"s"},
+            {"id":"evian","name":"Évian","type":"city","summary":"s"},
+            {"id":"tide","name":"Tide","type":"brand","summary":"s","match":{"case":"any"}},
+            {"id":"iphone","name":"iPhone","type":"product","summary":"s"},
+            {"id":"abd","name":"'Abd al-Kuri","type":"island","summary":"s"}]}"#).unwrap();
+        let index = CompactIndex::from_bytes(write_index(&dictionary, MatchOptions::default()).unwrap()).unwrap();
+        for (text, selected, found) in [
+            // Every word in lower case: none of the names that begin with
+            // a capital is compiled.
+            ("a long way to hope valley, the bank of upper canada and évian", 0, 0),
+            ("Long, HOPE VALLEY, the Bank of Upper Canada, ÉVIAN.", 4, 4),
+            ("Évian and evian; a long road to Long Beach", 2, 2),
+            // Names that do not mind case, or begin with a lower-case
+            // letter or no letter, are selected as before.
+            ("tide, iphone and 'abd al-kuri", 3, 1),
+            ("Tide, iPhone and 'Abd al-Kuri", 3, 3),
+            // The test is per word, not per place: "Hope" begins a
+            // sentence, so the name is compiled, and the matcher refuses
+            // its place in lower case.
+            ("Hope. Then hope valley", 1, 0),
+            // In pieces: the capital comes in a later piece.
+            ("the long road\u{2029}Long said", 1, 1),
+        ] {
+            assert_eq!(index.matcher_for(text).unwrap().candidates, selected, "for {text:?}");
+            let (full, page) = mentions(&dictionary, &index, text);
+            assert_eq!(full, page, "for {text:?}");
+            assert_eq!(page.len(), found, "for {text:?}");
         }
     }
 

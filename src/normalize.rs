@@ -361,6 +361,44 @@ impl Folded {
         (piece.folded as usize + within).min(next)
     }
 
+    /// Whether the folded text at `at` (where a word starts) comes from a
+    /// lower-case letter of `original`, the text this folds, as the
+    /// matcher reads its case: folded with `options` but case kept. False
+    /// when it cannot tell (`at` inside a segment). `cursor` is a piece to
+    /// start looking from: calls with growing `at` then walk the pieces
+    /// once.
+    #[inline]
+    pub fn lower_case_at(&self, original: &str, at: usize, options: FoldOptions, cursor: &mut usize, scratch: &mut String) -> bool {
+        // Most words start in the run of plain ASCII the last one did.
+        if let (Some(piece), Some(next)) = (self.pieces.get(*cursor), self.pieces.get(*cursor + 1)) {
+            if piece.unit && piece.folded as usize <= at && at < next.folded as usize {
+                return original.as_bytes().get(piece.byte as usize + (at - piece.folded as usize)).is_some_and(u8::is_ascii_lowercase);
+            }
+        }
+        self.lower_case_at_elsewhere(original, at, options, cursor, scratch)
+    }
+
+    fn lower_case_at_elsewhere(&self, original: &str, at: usize, options: FoldOptions, cursor: &mut usize, scratch: &mut String) -> bool {
+        let at32 = to_u32(at);
+        // A few pieces on, else a search.
+        let ahead = self.pieces.get(*cursor..).unwrap_or_default().iter().take(8).position(|piece| piece.folded > at32);
+        *cursor = match ahead {
+            Some(found) if found > 0 => *cursor + found - 1,
+            _ => self.piece_at(at),
+        };
+        let (Some(piece), Some(next)) = (self.pieces.get(*cursor), self.pieces.get(*cursor + 1)) else { return false };
+        let offset = (at32 - piece.folded.min(at32)) as usize;
+        if piece.unit {
+            return original.as_bytes().get(piece.byte as usize + offset).is_some_and(u8::is_ascii_lowercase);
+        }
+        if offset != 0 {
+            return false;
+        }
+        let Some(segment) = original.get(piece.byte as usize..next.byte as usize) else { return false };
+        fold_name_into(segment, FoldOptions { case: false, ..options }, scratch);
+        scratch.chars().next().is_some_and(char::is_lowercase)
+    }
+
     /// Index of the last piece whose folded start is at or before `at`.
     fn piece_at(&self, at: usize) -> usize {
         let at = to_u32(at);
