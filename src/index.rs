@@ -1446,15 +1446,16 @@ impl CompactIndex {
     }
 
     /// Adds to `selection` the names filed under the words and word pairs
-    /// of `folded_text` (a folded text or piece; `original` is what it
+    /// of `folded_with_map` (a folded text or piece; `original` is what it
     /// folds) whose words all occur in it, each next to the one that
     /// follows it in the name, and whose first word, if the name begins
     /// with a capital and minds case, begins with a letter that is not
-    /// lower case somewhere in it; a name already selected is skipped. With `more_to_come`, keys whose names need no
-    /// second look (none filed there, or all selected) are remembered, so
-    /// that the next pieces skip them.
-    fn select_folded(&self, selection: &mut PageSelection, folded_text: &Folded, original: &str, more_to_come: bool) {
-        let folded = folded_text.text.as_str();
+    /// lower case somewhere in it; a name already selected is skipped.
+    /// With `more_to_come`, keys whose names need no second look (none
+    /// filed there, or all selected) are remembered, so that the next
+    /// pieces skip them.
+    fn select_folded(&self, selection: &mut PageSelection, folded_with_map: &Folded, original: &str, more_to_come: bool) {
+        let folded = folded_with_map.text.as_str();
         let fold = self.fold_options();
         let keep_case = FoldOptions { case: false, ..fold };
         let PageSelection { set, taken, settled_keys, candidates, .. } = selection;
@@ -1493,7 +1494,7 @@ impl CompactIndex {
             }
             if let Some(seen) = capitalised.get_mut(number as usize).filter(|seen| !**seen) {
                 let at = token.as_ptr() as usize - folded.as_ptr() as usize;
-                *seen = !folded_text.lower_case_at(original, at, fold, &mut cursor, &mut scratch);
+                *seen = !folded_with_map.lower_case_at(original, at, fold, &mut cursor, &mut scratch);
             }
             if let Some(before) = previous {
                 pairs.insert(u64::from(before) << 32 | u64::from(number));
