@@ -1487,11 +1487,9 @@ impl CompactIndex {
             let next = words.len() as u32;
             let number = *numbers.entry(token).or_insert_with(|| {
                 words.push(token);
+                capitalised.push(false);
                 next
             });
-            if capitalised.len() <= number as usize {
-                capitalised.push(false);
-            }
             if let Some(seen) = capitalised.get_mut(number as usize).filter(|seen| !**seen) {
                 let at = token.as_ptr() as usize - folded.as_ptr() as usize;
                 *seen = !folded_with_map.lower_case_at(original, at, fold, &mut cursor, &mut scratch);

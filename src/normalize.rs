@@ -367,27 +367,16 @@ impl Folded {
     /// when it cannot tell (`at` inside a segment). `cursor` is a piece to
     /// start looking from: calls with growing `at` then walk the pieces
     /// once.
-    #[inline]
     pub fn lower_case_at(&self, original: &str, at: usize, options: FoldOptions, cursor: &mut usize, scratch: &mut String) -> bool {
-        // Most words start in the run of plain ASCII the last one did.
-        if let (Some(piece), Some(next)) = (self.pieces.get(*cursor), self.pieces.get(*cursor + 1)) {
-            if piece.unit && piece.folded as usize <= at && at < next.folded as usize {
-                return original.as_bytes().get(piece.byte as usize + (at - piece.folded as usize)).is_some_and(u8::is_ascii_lowercase);
-            }
-        }
-        self.lower_case_at_elsewhere(original, at, options, cursor, scratch)
-    }
-
-    fn lower_case_at_elsewhere(&self, original: &str, at: usize, options: FoldOptions, cursor: &mut usize, scratch: &mut String) -> bool {
         let at32 = to_u32(at);
-        // A few pieces on, else a search.
-        let ahead = self.pieces.get(*cursor..).unwrap_or_default().iter().take(8).position(|piece| piece.folded > at32);
-        *cursor = match ahead {
-            Some(found) if found > 0 => *cursor + found - 1,
-            _ => self.piece_at(at),
-        };
+        if self.pieces.get(*cursor).is_none_or(|piece| piece.folded > at32) {
+            *cursor = self.piece_at(at);
+        }
+        while self.pieces.get(*cursor + 1).is_some_and(|next| next.folded <= at32) {
+            *cursor += 1;
+        }
         let (Some(piece), Some(next)) = (self.pieces.get(*cursor), self.pieces.get(*cursor + 1)) else { return false };
-        let offset = (at32 - piece.folded.min(at32)) as usize;
+        let offset = at32.saturating_sub(piece.folded) as usize;
         if piece.unit {
             return original.as_bytes().get(piece.byte as usize + offset).is_some_and(u8::is_ascii_lowercase);
         }
