@@ -769,6 +769,123 @@ describe('the options page', () => {
   });
 });
 
+describe('compact indexes', () => {
+  // A compact index (.ehx, from the command-line tool) is how a reader
+  // brings a dictionary of millions of names; its engine answers beside
+  // the JSON dictionaries' one, and the two answers become one.
+  const COMPACT = {
+    name: 'Test talks (compact)',
+    as_of: '2026-11-01',
+    entities: [
+      { id: 'event:caucasus-talks', name: 'Talks in the South Caucasus', type: 'event', summary: 'Our coverage of the talks.' },
+      { id: 'organisation:foreign-ministers', name: 'foreign ministers', type: 'organisation', summary: 'The ministers who spoke by phone.' },
+      { id: 'country:armenia', name: 'Armenia', type: 'country', summary: 'A second record of Armenia, which the bundled one outranks.' },
+    ],
+  };
+  let compactBytes;
+
+  before(async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'entity-highlighter-compact-'));
+    try {
+      await writeFile(path.join(dir, 'talks.json'), JSON.stringify(COMPACT));
+      execFileSync('cargo', ['run', '--quiet', '--release', '--', 'index', path.join(dir, 'talks.json'), '-o', path.join(dir, 'talks.ehx')], { cwd: ROOT, stdio: 'pipe' });
+      compactBytes = await readFile(path.join(dir, 'talks.ehx'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    await turnSiteOn();
+  });
+
+  /** The keys of the compact indexes stored in the extension's IndexedDB. */
+  const storedKeys = () => inExtension(async () => {
+    // Opening a database that is not there would make it.
+    if (!(await indexedDB.databases()).some((db) => db.name === 'entity-highlighter')) return [];
+    return new Promise((resolve, reject) => {
+      const open = indexedDB.open('entity-highlighter');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const db = open.result;
+        if (!db.objectStoreNames.contains('compact-indexes')) {
+          db.close();
+          resolve([]);
+          return;
+        }
+        const keys = db.transaction('compact-indexes').objectStore('compact-indexes').getAllKeys();
+        keys.onsuccess = () => { db.close(); resolve(keys.result); };
+        keys.onerror = () => reject(keys.error);
+      };
+    });
+  });
+
+  test('an .ehx file is checked, stored, matched beside the bundled dictionary, kept across a worker restart, and removed', async () => {
+    const { page, problems: pageProblems } = await openTab('extension-plain.html');
+    await waitForHighlights(page, (p) => p.includes('South Caucasus'));
+    const tabId = await tabIdOf(page);
+    const options = await context.newPage();
+    await options.setViewportSize({ width: 900, height: 900 });
+    await options.goto(`chrome-extension://${extensionId}/options.html`);
+    const status = options.locator('#status');
+    const result = options.locator('#result');
+    await status.filter({ hasText: 'Highlighting with 1,788 entities from 1 dictionary.' }).waitFor();
+
+    // A damaged index is refused with what is wrong, and nothing is kept.
+    const damaged = Buffer.concat([compactBytes.subarray(0, 40), Buffer.alloc(8)]);
+    await options.locator('#file').setInputFiles({ name: 'damaged.ehx', mimeType: 'application/octet-stream', buffer: damaged });
+    await options.getByRole('button', { name: 'Add file' }).click();
+    await result.filter({ hasText: '“damaged.ehx” was not added:' }).waitFor();
+    assert.match(await result.textContent(), /index/i, 'the refusal says it is about the index');
+    assert.equal(await options.locator('.dictionary').count(), 1);
+    assert.deepEqual(await storedKeys(), []);
+
+    await options.locator('#file').setInputFiles({ name: 'talks.ehx', mimeType: 'application/octet-stream', buffer: compactBytes });
+    await options.getByRole('button', { name: 'Add file' }).click();
+    await result.filter({ hasText: 'Added “Test talks (compact)” (3 entities).' }).waitFor();
+    assert.match(await options.locator('.dictionary').nth(1).textContent(), /3 entities · as of 2026-11-01 · compact index, \d+ KiB · from the file talks\.ehx/);
+    await status.filter({ hasText: 'Highlighting with 1,791 entities from 2 dictionaries.' }).waitFor();
+    assert.equal((await storedKeys()).length, 1);
+    await options.locator('#result').evaluate((element) => element.blur());
+    await screenshot(options, 'extension-options-compact', { fullPage: true });
+    assert.deepEqual(await inExtension(() => chrome.storage.local.get(null).then((all) => Object.keys(all).filter((key) => key.startsWith('dictionary:')))), [], 'the bytes are not in storage.local');
+
+    // The open page follows. The index's longer name wins over the bundled
+    // "South Caucasus" inside it; its lower-case name is found too.
+    const state = await waitForState(tabId, (s) => ids(s).includes('event:caucasus-talks'));
+    assert.ok(ids(state).includes('organisation:foreign-ministers'), `ids: ${ids(state)}`);
+    assert.ok(!ids(state).includes('region:south-caucasus'), `ids: ${ids(state)}`);
+    const pieces = await waitForHighlights(page, (p) => p.includes('Talks in the South Caucasus'));
+    assert.ok(pieces.includes('foreign ministers') && pieces.includes('Baku'), `pieces: ${pieces}`);
+
+    // Where both dictionaries name the same entity at the same place, the
+    // bundled record alone is given (it is higher in the list).
+    const answer = await inExtension(() => chrome.runtime.sendMessage({ type: 'match', text: 'Armenia, then the foreign ministers of Armenia.' }));
+    const mentions = [];
+    for (let i = 0; i < answer.triples.length; i += 3) mentions.push([answer.triples[i], answer.triples[i + 1], answer.entities[answer.triples[i + 2]].id]);
+    assert.deepEqual(mentions, [[0, 7, 'country:armenia'], [18, 35, 'organisation:foreign-ministers'], [39, 46, 'country:armenia']]);
+    assert.ok(Object.values(answer.entities).every((record) => !/second record/.test(record.summary)), 'the bundled record of Armenia');
+
+    // A stopped service worker reads the index again from IndexedDB.
+    const cdp = await context.newCDPSession(control);
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    await cdp.detach();
+    const again = await openTab('extension-plain.html');
+    await waitForHighlights(again.page, (p) => p.includes('Talks in the South Caucasus'));
+    assert.deepEqual(again.problems, []);
+    await again.page.close();
+
+    // Removed: gone from IndexedDB too, and the page back to the bundled
+    // dictionary's mentions.
+    await options.bringToFront();
+    await options.getByRole('button', { name: 'Remove Test talks (compact)' }).click();
+    await status.filter({ hasText: 'Removed “Test talks (compact)”.' }).waitFor();
+    await status.filter({ hasText: 'Highlighting with 1,788 entities from 1 dictionary.' }).waitFor();
+    assert.deepEqual(await storedKeys(), []);
+    await waitForState(tabId, (s) => !ids(s).includes('event:caucasus-talks') && ids(s).includes('region:south-caucasus'));
+    assert.deepEqual(pageProblems, []);
+    await Promise.all([options.close(), page.close()]);
+  });
+});
+
 describe('packaging', () => {
   test('web-ext lint passes on the Firefox build with no errors and no warnings', async () => {
     const webExt = path.join(ROOT, 'node_modules', '.bin', 'web-ext');

@@ -26,17 +26,21 @@
 //     { type: 'highlight-tab', tabId }    → { injected: true }
 // A failure answers { error: { kind, message, problems, problemCount } }.
 //
-// The matcher is built once from the active dictionaries and reused for
-// every tab. The browser may stop this worker at any time; the next message
-// simply builds it again (listeners are registered at the top level so the
-// browser can wake the worker for them).
+// The matcher is built once from the active dictionaries (one engine for
+// the JSON ones merged, one for each compact index, answering together
+// through lib/combined-matcher.js) and reused for every tab. The browser
+// may stop this worker at any time; the next message simply builds it
+// again (listeners are registered at the top level so the browser can
+// wake the worker for them).
 
 import { createLocalMatcher } from '../core/index.js';
+import { CombinedMatcher } from './lib/combined-matcher.js';
+import { readCompactIndexes } from './lib/compact-store.js';
 import {
-  api, BUNDLED_PATH, errorToJson, isDictionaryKey, isSite, mergeDictionaries, patternSite, readActiveDictionaries, readSites, SITES_KEY, sitePattern, WASM_PATH,
+  api, BUNDLED_PATH, errorToJson, isDictionaryKey, isSite, patternSite, planEngines, readActiveDictionaries, readSites, SITES_KEY, sitePattern, WASM_PATH,
 } from './lib/store.js';
 
-/** @type {Promise<{ matcher: import('../core/index.js').LocalMatcher, info: object, revision: number, freed?: boolean }> | null} */
+/** @type {Promise<{ matcher: import('../core/index.js').LocalMatcher | CombinedMatcher, info: object, revision: number, freed?: boolean }> | null} */
 let current = null;
 /** Built matchers replaced by a newer one, freed once that one is ready. */
 const retired = [];
@@ -48,12 +52,24 @@ async function fetchBundled() {
 }
 
 async function build() {
-  const { revision, sources } = await readActiveDictionaries(fetchBundled);
-  const { json, report } = mergeDictionaries(sources);
-  const matcher = await createLocalMatcher({ dictionary: json, wasmUrl: api.runtime.getURL(WASM_PATH) });
+  const { revision, sources } = await readActiveDictionaries(fetchBundled, readCompactIndexes);
+  const { parts, report } = planEngines(sources);
+  const matchers = [];
+  try {
+    for (const part of parts) matchers.push(await createLocalMatcher({ dictionary: part.json ?? part.bytes, wasmUrl: api.runtime.getURL(WASM_PATH) }));
+  } catch (error) {
+    for (const built of matchers) built.free();
+    throw error;
+  }
+  const counts = await Promise.all(matchers.map(async (built) => (await built.info()).entityCount));
+  const matcher = matchers.length === 1 ? matchers[0] : await CombinedMatcher.create(matchers);
   const engineInfo = await matcher.info();
-  // One dictionary is passed through unparsed; the engine counts it.
-  if (report.dictionaries.length === 1) report.dictionaries[0].entities = engineInfo.entityCount;
+  // What only an engine can count: a JSON dictionary passed through
+  // unparsed (the only JSON one), and a compact index.
+  for (const entry of report.dictionaries) {
+    if (entry.entities === null) entry.entities = counts[entry.part];
+    delete entry.part;
+  }
   const info = { ...engineInfo, dictionaries: report.dictionaries, skipped: report.skipped, revision };
   for (const old of retired.splice(0)) {
     old.freed = true;

@@ -8,10 +8,16 @@
 // every problem is listed with where it is. Storage layout: lib/store.js.
 
 import { createLocalMatcher } from '../core/index.js';
-import { api, BUNDLED_ID, INDEX_KEY, readIndex, readSites, SITES_KEY, sitePattern, textKey, WASM_PATH } from './lib/store.js';
+import { deleteCompactIndex, writeCompactIndex } from './lib/compact-store.js';
+import { api, BUNDLED_ID, INDEX_KEY, isCompact, readIndex, readSites, SITES_KEY, sitePattern, textKey, WASM_PATH } from './lib/store.js';
 
 /** The core refuses larger dictionaries (its 32 MiB default). */
 const MAX_BYTES = 32 * 1024 * 1024;
+/** A compact index of a million names is about 38 MB; the service worker
+ * holds it in WASM memory (about 1.1 times its size), for every page. */
+const MAX_COMPACT_BYTES = 256 * 1024 * 1024;
+/** The first bytes of a compact index ("EHIX"). */
+const COMPACT_MAGIC = [0x45, 0x48, 0x49, 0x58];
 const FETCH_TIMEOUT_MS = 30_000;
 
 const $ = (id) => document.getElementById(id);
@@ -20,10 +26,15 @@ const statusLine = $('status');
 
 // --- the list ----------------------------------------------------------------
 
+function formatSize(bytes) {
+  return bytes < 1048576 ? `${Math.max(1, Math.round(bytes / 1024))} KiB` : `${(bytes / 1048576).toFixed(1)} MiB`;
+}
+
 function describe(meta) {
   const parts = [];
   if (typeof meta.entityCount === 'number') parts.push(`${meta.entityCount.toLocaleString()} ${meta.entityCount === 1 ? 'entity' : 'entities'}`);
   if (meta.asOf) parts.push(`as of ${meta.asOf}`);
+  if (isCompact(meta)) parts.push(`compact index, ${formatSize(meta.bytes)}`);
   if (meta.source?.kind === 'url') parts.push(`from ${meta.source.url}`);
   else if (meta.source?.kind === 'file') parts.push(`from the file ${meta.source.name}`);
   else if (meta.source?.kind === 'bundled') parts.push('bundled with the extension');
@@ -153,11 +164,18 @@ let statusNote = '';
 
 async function removeDictionary(id, title) {
   refocusRow = [...$('dictionaries').children].findIndex((item) => item.querySelector(`#active-${CSS.escape(id)}`));
+  // Set first: the list is drawn again, with the status, as soon as the
+  // stored list changes.
+  statusNote = `Removed “${title}”.`;
+  let removed = null;
   await updateIndex((index) => {
+    removed = index.added.find((meta) => meta.id === id) ?? null;
     index.added = index.added.filter((meta) => meta.id !== id);
   });
-  await api.storage.local.remove(textKey(id));
-  statusNote = `Removed “${title}”.`;
+  // Gone from the list first: the service worker never looks for what the
+  // list does not name, so a removal cut short leaves nothing in use.
+  if (removed && isCompact(removed)) await deleteCompactIndex(id).catch(() => {});
+  else await api.storage.local.remove(textKey(id));
 }
 
 // --- adding ------------------------------------------------------------------
@@ -250,10 +268,52 @@ async function validate(text) {
   }
 }
 
-async function add(text, source, fallbackTitle) {
-  const info = await validate(text.replace(/^\uFEFF/, ''));
+/** Checks the bytes of a compact index with a real engine (its header and
+ * the bounds of its sections, and every entity's type as it counts them;
+ * the dictionary itself was checked by the tool that wrote the index).
+ * Returns its info or throws AddError. */
+async function validateCompact(bytes) {
+  if (bytes.length > MAX_COMPACT_BYTES) throw new AddError(`it is ${(bytes.length / 1048576).toFixed(1)} MiB; compact indexes can be at most ${MAX_COMPACT_BYTES / 1048576} MiB`);
+  let matcher;
+  try {
+    matcher = await createLocalMatcher({ dictionary: bytes, wasmUrl: api.runtime.getURL(WASM_PATH) });
+    const info = await matcher.info();
+    return { ...info, bytes: bytes.length };
+  } catch (error) {
+    throw new AddError(String(error?.message ?? error), Array.isArray(error?.problems) ? error.problems : [], error?.problemCount);
+  } finally {
+    matcher?.free();
+  }
+}
+
+/** Adds a dictionary from its bytes: a compact index by its first bytes,
+ * else JSON text. */
+async function addBytes(bytes, source, fallbackTitle) {
+  const title = fallbackTitle.replace(/\.(json|ehx)$/i, '');
+  if (COMPACT_MAGIC.every((byte, i) => bytes[i] === byte)) return addCompact(bytes, source, title);
+  return add(new TextDecoder().decode(bytes), source, title);
+}
+
+async function addCompact(bytes, source, fallbackTitle) {
+  const info = await validateCompact(bytes);
   const id = crypto.randomUUID();
-  const meta = {
+  const meta = { ...describeAdded(id, info, source, fallbackTitle), format: 'compact' };
+  try {
+    await writeCompactIndex(id, bytes);
+  } catch (error) {
+    throw new AddError(`it could not be stored (${error?.message ?? error})`);
+  }
+  try {
+    await updateIndex((index) => index.added.push(meta));
+  } catch (error) {
+    await deleteCompactIndex(id).catch(() => {});
+    throw new AddError(`it could not be stored (${error?.message ?? error})`);
+  }
+  return meta;
+}
+
+function describeAdded(id, info, source, fallbackTitle) {
+  return {
     id,
     title: info.title || fallbackTitle,
     asOf: info.asOf,
@@ -263,6 +323,12 @@ async function add(text, source, fallbackTitle) {
     addedAt: new Date().toISOString(),
     active: true,
   };
+}
+
+async function add(text, source, fallbackTitle) {
+  const info = await validate(text.replace(/^\uFEFF/, ''));
+  const id = crypto.randomUUID();
+  const meta = describeAdded(id, info, source, fallbackTitle);
   try {
     await updateIndex((index) => index.added.push(meta), { [textKey(id)]: text.replace(/^\uFEFF/, '') });
   } catch (error) {
@@ -294,7 +360,7 @@ $('file-form').addEventListener('submit', (event) => {
   busy(event.currentTarget, async () => {
     const title = `“${file.name}”`;
     try {
-      const meta = await add(await file.text(), { kind: 'file', name: file.name }, file.name.replace(/\.json$/i, ''));
+      const meta = await addBytes(new Uint8Array(await file.arrayBuffer()), { kind: 'file', name: file.name }, file.name);
       showResult({ ok: `Added “${meta.title}” (${meta.entityCount.toLocaleString()} entities).` });
       $('file').value = '';
     } catch (error) {
@@ -317,7 +383,7 @@ async function fetchDictionary(url) {
     clearTimeout(timer);
   }
   if (!response.ok) throw new AddError(`the server answered HTTP ${response.status} ${response.statusText}`.trim());
-  return response.text();
+  return new Uint8Array(await response.arrayBuffer());
 }
 
 $('url-form').addEventListener('submit', (event) => {
@@ -337,9 +403,9 @@ $('url-form').addEventListener('submit', (event) => {
   busy(event.currentTarget, async () => {
     const title = `The dictionary at ${url.href}`;
     try {
-      const text = await fetchDictionary(url);
-      const fallback = decodeURIComponent(url.pathname.split('/').pop() || url.hostname).replace(/\.json$/i, '');
-      const meta = await add(text, { kind: 'url', url: url.href }, fallback);
+      const bytes = await fetchDictionary(url);
+      const fallback = decodeURIComponent(url.pathname.split('/').pop() || url.hostname);
+      const meta = await addBytes(bytes, { kind: 'url', url: url.href }, fallback);
       showResult({ ok: `Added “${meta.title}” (${meta.entityCount.toLocaleString()} entities).` });
       $('url').value = '';
     } catch (error) {

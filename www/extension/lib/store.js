@@ -6,9 +6,11 @@
 //   "dictionaries"        the index: { revision, bundledActive, added: [meta] }
 //                          meta = { id, title, asOf, entityCount, bytes,
 //                                   source: { kind: 'file', name } | { kind: 'url', url },
-//                                   addedAt, active }
-//   "dictionary:<id>"     the JSON text of one added dictionary, exactly as
-//                          validated (kept apart so reading the index is cheap)
+//                                   addedAt, active, format? }
+//                          format: 'json' (the default) or 'compact' (an .ehx
+//                          index, whose bytes are in IndexedDB: lib/compact-store.js)
+//   "dictionary:<id>"     the JSON text of one added JSON dictionary, exactly
+//                          as validated (kept apart so reading the index is cheap)
 //   "sites"               the sites the user turned "always on" in the popup,
 //                          as "https://example.org" (scheme and host, no
 //                          port: browsers grant host access per host). A
@@ -91,26 +93,73 @@ export async function readIndex(storage = api.storage.local) {
   return normaliseIndex(stored[INDEX_KEY]);
 }
 
+/** Whether an added dictionary is a compact index rather than JSON. */
+export const isCompact = (meta) => meta.format === 'compact';
+
 /**
  * The active dictionaries in order (bundled first, then added ones in the
- * order they were added): `[{ id, title, text }]`, and the revision read.
- * `fetchBundled()` returns the bundled dictionary's JSON text.
+ * order they were added): `[{ id, title, text }]` for JSON, `[{ id, title,
+ * bytes }]` for a compact index, and the revision read. `fetchBundled()`
+ * returns the bundled dictionary's JSON text; `readCompact(ids)` the bytes
+ * of compact indexes by id (lib/compact-store.js).
  */
-export async function readActiveDictionaries(fetchBundled, storage = api.storage.local) {
+export async function readActiveDictionaries(fetchBundled, readCompact, storage = api.storage.local) {
   const index = await readIndex(storage);
   const sources = [];
   if (index.bundledActive) sources.push({ id: BUNDLED_ID, title: 'World news (bundled)', text: await fetchBundled() });
   const active = index.added.filter((meta) => meta.active !== false);
-  if (active.length > 0) {
-    const texts = await storage.get(active.map((meta) => textKey(meta.id)));
-    for (const meta of active) {
+  const json = active.filter((meta) => !isCompact(meta));
+  const compact = active.filter(isCompact);
+  const texts = json.length > 0 ? await storage.get(json.map((meta) => textKey(meta.id))) : {};
+  const indexes = compact.length > 0 ? await readCompact(compact.map((meta) => meta.id)) : new Map();
+  for (const meta of active) {
+    // An entry whose text or bytes are missing (a half-finished removal)
+    // is skipped rather than failing every page.
+    if (isCompact(meta)) {
+      const bytes = indexes.get(meta.id);
+      if (bytes) sources.push({ id: meta.id, title: meta.title, bytes });
+    } else {
       const text = texts[textKey(meta.id)];
-      // An index entry whose text is missing (a half-finished removal) is
-      // skipped rather than failing every page.
       if (typeof text === 'string') sources.push({ id: meta.id, title: meta.title, text });
     }
   }
   return { revision: index.revision, sources };
+}
+
+/**
+ * What engines the active dictionaries need: the JSON ones merged into one
+ * (mergeDictionaries), in the place of the first of them, and each compact
+ * index alone, as it is opened straight from its bytes. `parts` are
+ * `{ json }` or `{ bytes }` in dictionary order; `report` is
+ * mergeDictionaries' report over all of them, where `part` says which part
+ * a dictionary went into and `entities` is null when only its engine can
+ * count them.
+ */
+export function planEngines(sources) {
+  const parts = [];
+  const dictionaries = [];
+  const jsonSources = sources.filter((source) => source.bytes === undefined);
+  let jsonPart = -1;
+  let skipped = 0;
+  for (const source of sources) {
+    if (source.bytes !== undefined) {
+      dictionaries.push({ id: source.id, title: source.title, entities: null, skipped: 0, part: parts.length });
+      parts.push({ bytes: source.bytes });
+      continue;
+    }
+    if (jsonPart === -1) {
+      jsonPart = parts.length;
+      const merged = mergeDictionaries(jsonSources);
+      parts.push({ json: merged.json });
+      for (const entry of merged.report.dictionaries) dictionaries.push({ ...entry, part: jsonPart });
+      skipped = merged.report.skipped;
+    }
+  }
+  // In source order, whatever part each went into.
+  const order = new Map(sources.map((source, i) => [source.id, i]));
+  dictionaries.sort((a, b) => order.get(a.id) - order.get(b.id));
+  if (parts.length === 0) parts.push({ json: mergeDictionaries([]).json });
+  return { parts, report: { dictionaries, skipped } };
 }
 
 /**

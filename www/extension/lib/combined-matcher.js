@@ -1,0 +1,104 @@
+// Several engines answering as one matcher: the merged JSON dictionaries
+// and each compact index the reader added (a compact index cannot be merged
+// into JSON, nor JSON into it, without rebuilding it). The background uses
+// it where one LocalMatcher would do for a single engine.
+
+import { rankCandidates } from '../../core/internal/rank.js';
+
+/**
+ * Merges the answers of several engines for one text into one answer, as
+ * one dictionary holding all their names would give, nearly: mentions never
+ * overlap, the one starting first wins, then the longer, and where two
+ * dictionaries name the same stretch of text their candidates are joined,
+ * the earlier dictionary's first. An entity id an earlier dictionary's
+ * candidate has there already is not repeated (ids name one entity).
+ *
+ * Where one is not the same as one dictionary: a mention that loses to an
+ * overlapping one from another dictionary takes with it any shorter name
+ * of its own dictionary inside it that would have been found instead.
+ *
+ * `answers[k]` is engine k's `{ triples, entities }` (entity numbers its
+ * own); `bases[k]` is added to engine k's entity numbers, so that they stay
+ * apart and in dictionary order, which candidate ranking reads.
+ */
+export function mergeAnswers(answers, bases) {
+  const runs = [];
+  answers.forEach(({ triples }, part) => {
+    for (let i = 0; i < triples.length;) {
+      let end = i + 3;
+      while (end < triples.length && triples[end] === triples[i] && triples[end + 1] === triples[i + 1]) end += 3;
+      runs.push({ start: triples[i], end: triples[i + 1], part, from: i, to: end });
+      i = end;
+    }
+  });
+  runs.sort((a, b) => a.start - b.start || b.end - a.end || a.part - b.part);
+  const merged = [];
+  const entities = {};
+  let taken = null;
+  let takenIds = null;
+  for (const run of runs) {
+    const joins = taken !== null && run.start === taken.start && run.end === taken.end;
+    if (!joins && taken !== null && run.start < taken.end) continue;
+    if (!joins) {
+      taken = run;
+      takenIds = new Set();
+    }
+    const { triples, entities: own } = answers[run.part];
+    for (let i = run.from; i < run.to; i += 3) {
+      const record = own[triples[i + 2]];
+      if (record?.id !== undefined) {
+        if (takenIds.has(record.id)) continue;
+        takenIds.add(record.id);
+      }
+      const number = triples[i + 2] + bases[run.part];
+      merged.push(run.start, run.end, number);
+      entities[number] = record;
+    }
+  }
+  const triples = Uint32Array.from(merged);
+  rankCandidates(triples);
+  return { triples, entities };
+}
+
+export class CombinedMatcher {
+  /** `matchers`: LocalMatchers in dictionary order; `counts`: their
+   * entity counts (from info()). */
+  constructor(matchers, counts) {
+    this.matchers = matchers;
+    this.bases = [];
+    let base = 0;
+    for (const count of counts) {
+      this.bases.push(base);
+      base += count;
+    }
+    this.knownInfo = null;
+  }
+
+  static async create(matchers) {
+    const infos = await Promise.all(matchers.map((matcher) => matcher.info()));
+    const combined = new CombinedMatcher(matchers, infos.map((info) => info.entityCount));
+    const types = {};
+    for (const info of infos) for (const [type, count] of Object.entries(info.types)) types[type] = (types[type] ?? 0) + count;
+    const dates = new Set(infos.map((info) => info.asOf ?? ''));
+    combined.knownInfo = {
+      title: infos.map((info) => info.title).filter(Boolean).join(' + '),
+      // One date only when every dictionary has the same one.
+      asOf: dates.size === 1 && !dates.has('') ? infos[0].asOf : undefined,
+      entityCount: infos.reduce((sum, info) => sum + info.entityCount, 0),
+      types: Object.fromEntries(Object.entries(types).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    };
+    return combined;
+  }
+
+  async info() {
+    return { ...this.knownInfo, types: { ...this.knownInfo.types } };
+  }
+
+  matchNow(text) {
+    return mergeAnswers(this.matchers.map((matcher) => matcher.matchNow(text)), this.bases);
+  }
+
+  free() {
+    for (const matcher of this.matchers) matcher.free();
+  }
+}
