@@ -5,7 +5,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser, openPage, screenshot, startServer } from './harness.mjs';
@@ -315,6 +316,25 @@ describe('data attributes', () => {
     const outcome = await injectWidget(page, { 'data-root': 'article', 'data-dictionary': 'dictionaries/my-dictionary.json' });
     assert.ok(outcome.ok, outcome.error);
     assert.equal(requested, '/tests/e2e/pages/dictionaries/my-dictionary.json');
+    assert.deepEqual(outcome.mentions.map((m) => m.text), ['Nikol Pashinyan', 'Nikol Pashinyan', 'Dry Bridge']);
+    assert.deepEqual(consoleErrors, []);
+    await page.close();
+  });
+
+  test('data-dictionary="URL" of a compact index (.ehx): the large-dictionary format works the same', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'widget-ehx-'));
+    let index;
+    try {
+      writeFileSync(path.join(dir, 'routed.json'), JSON.stringify(ROUTED_DICTIONARY));
+      execFileSync('cargo', ['run', '--quiet', '--release', '--', 'index', path.join(dir, 'routed.json'), '-o', path.join(dir, 'routed.ehx')], { cwd: ROOT, stdio: 'pipe' });
+      index = readFileSync(path.join(dir, 'routed.ehx'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const { page, consoleErrors } = await open();
+    await page.route('**/names.ehx', (route) => route.fulfill({ status: 200, contentType: 'application/octet-stream', body: index }));
+    const outcome = await injectWidget(page, { 'data-root': 'article', 'data-dictionary': 'dictionaries/names.ehx' });
+    assert.ok(outcome.ok, outcome.error);
     assert.deepEqual(outcome.mentions.map((m) => m.text), ['Nikol Pashinyan', 'Nikol Pashinyan', 'Dry Bridge']);
     assert.deepEqual(consoleErrors, []);
     await page.close();

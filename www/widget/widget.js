@@ -17,9 +17,11 @@
 //   data-types       comma-separated entity types (`person,country`).
 //                    Default: every type.
 //   data-theme       card theme: `auto` (default), `light` or `dark`.
-//   data-dictionary  a URL (relative to the page) of a dictionary, or `#id`
-//                    of a <script type="application/json" id="id"> holding
-//                    one. Default: world-news.json next to this script.
+//   data-dictionary  a URL (relative to the page) of a dictionary (JSON, or
+//                    a compact index made by `entity-highlighter index`),
+//                    or `#id` of a <script type="application/json" id="id">
+//                    holding one. Default: world-news.json next to this
+//                    script.
 //
 // A bad value logs one console error naming the attribute and the values it
 // takes, and the page is left untouched. Failures of the core (a dictionary
@@ -109,7 +111,7 @@ function readTypes() {
 function readDictionary() {
   const value = attribute('data-dictionary');
   if (value === null) return new URL('world-news.json', script.src).href;
-  const allowed = 'use the URL of a dictionary (JSON) file, or "#id" of a <script type="application/json" id="id"> element holding one';
+  const allowed = 'use the URL of a dictionary (a JSON file, or a compact index .ehx), or "#id" of a <script type="application/json" id="id"> element holding one';
   if (value === '' || value === '#') throw bad('data-dictionary', value, allowed);
   if (value.startsWith('#')) {
     const id = value.slice(1);
