@@ -261,7 +261,7 @@ function markdown({ meta, m, rat, checks, tables }) {
   lines.push(`- CPU: ${meta.machine.cpu}, ${meta.machine.cores} cores; ${meta.machine.memoryGB} GB RAM; ${meta.machine.os}`);
   lines.push(`- Load: 1-minute load average every 5 s during the run, mean ${meta.machine.loadMean ?? '–'}, max ${meta.machine.loadMax ?? '–'}; the benchmark itself keeps about one core busy (${meta.machine.loadNote}). Load averages at start ${meta.machine.loadStart}, at end ${meta.machine.loadEnd}.`);
   lines.push(`- ${meta.versions.chromium}; Node.js ${meta.versions.node}; ${meta.versions.rustc}`);
-  lines.push(`- Runs: medians of ${meta.runs} samples after a warm-up; a measurement whose samples would take longer than ${meta.budgetS} s gets fewer (at least 3; the n column); a short one repeats the call until a sample lasts 5 ms. Total run time ${meta.totalMinutes} min.`);
+  lines.push(`- Runs: medians of ${meta.runs} samples after a warm-up; a measurement whose samples would take longer than ${meta.budgetS} s gets fewer (at least 3; the n column); a short one repeats the call until a sample lasts 5 ms. Full highlights of a page take turns, every mode (wrap, paint, each with and without a worker) once per round, so that all see the same load; the article and news-100k get three times the rounds. Total run time ${meta.totalMinutes} min.`);
   lines.push(`- Data: \`${meta.data}\` (\`scripts/build-bench-data\`, see docs/BENCH-DATA.md); texts: ${m.texts.map((t) => `${t.key} ${(m.textBytes(t.key) / 1e3).toFixed(0)} KB`).join(', ')}.`, '');
   lines.push('![Matching throughput per engine and dictionary, MB/s, log scale](bench-chart.svg)', '');
   lines.push('## How to run', '');
