@@ -28,7 +28,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,7 +67,7 @@ before(async () => {
       if (pathname === '/tests/e2e/pages/extension-csp.html') return { 'Content-Security-Policy': CSP };
       // Dictionaries the options page may fetch without any access to the
       // site: the server allows cross-origin reads.
-      if (pathname.startsWith('/www/pkg/') || pathname === '/tests/e2e/pages/extension-plain.html') return { 'Access-Control-Allow-Origin': '*' };
+      if (pathname.startsWith('/www/pkg/') || pathname.startsWith('/www/dist/test/') || pathname === '/tests/e2e/pages/extension-plain.html') return { 'Access-Control-Allow-Origin': '*' };
       return {};
     },
   });
@@ -881,6 +881,29 @@ describe('compact indexes', () => {
     await status.filter({ hasText: 'Highlighting with 1,788 entities from 1 dictionary.' }).waitFor();
     assert.deepEqual(await storedKeys(), []);
     await waitForState(tabId, (s) => !ids(s).includes('event:caucasus-talks') && ids(s).includes('region:south-caucasus'));
+
+    // By address: the download's progress is shown under the form while
+    // it lasts, then hidden.
+    await mkdir(path.join(ROOT, 'www', 'dist', 'test'), { recursive: true });
+    await writeFile(path.join(ROOT, 'www', 'dist', 'test', 'talks.ehx'), compactBytes);
+    await options.evaluate(() => {
+      const row = document.getElementById('url-progress-row');
+      globalThis.progressSeen = [];
+      new MutationObserver(() => {
+        if (!row.hidden) globalThis.progressSeen.push(document.getElementById('url-progress-text').textContent);
+      }).observe(row, { attributes: true, subtree: true, childList: true, characterData: true });
+    });
+    await options.getByLabel('Address (http or https)').fill(`${otherUrl}/www/dist/test/talks.ehx`);
+    await options.getByRole('button', { name: 'Fetch and add' }).click();
+    await result.filter({ hasText: 'Added “Test talks (compact)” (3 entities).' }).waitFor();
+    const seen = await options.evaluate(() => globalThis.progressSeen);
+    assert.ok(seen.some((text) => /^\d+ KiB of \d+ KiB$/.test(text)), `progress seen: ${JSON.stringify(seen)}`);
+    assert.equal(await options.locator('#url-progress-row').isHidden(), true);
+    assert.match(await options.locator('.dictionary').nth(1).textContent(), /compact index, \d+ KiB · from http:\/\/localhost:\d+\/www\/dist\/test\/talks\.ehx/);
+    await status.filter({ hasText: 'Highlighting with 1,791 entities from 2 dictionaries.' }).waitFor();
+    await options.getByRole('button', { name: 'Remove Test talks (compact)' }).click();
+    await status.filter({ hasText: 'Highlighting with 1,788 entities from 1 dictionary.' }).waitFor();
+    assert.deepEqual(await storedKeys(), []);
     assert.deepEqual(pageProblems, []);
     await Promise.all([options.close(), page.close()]);
   });

@@ -8,6 +8,7 @@
 // every problem is listed with where it is. Storage layout: lib/store.js.
 
 import { createLocalMatcher } from '../core/index.js';
+import { readBody } from '../core/internal/engine.js';
 import { deleteCompactIndex, writeCompactIndex } from './lib/compact-store.js';
 import { api, BUNDLED_ID, INDEX_KEY, isCompact, readIndex, readSites, SITES_KEY, sitePattern, textKey, WASM_PATH } from './lib/store.js';
 
@@ -383,7 +384,30 @@ async function fetchDictionary(url) {
     clearTimeout(timer);
   }
   if (!response.ok) throw new AddError(`the server answered HTTP ${response.status} ${response.statusText}`.trim());
-  return new Uint8Array(await response.arrayBuffer());
+  try {
+    return await readBody(response, showProgress);
+  } catch (error) {
+    throw new AddError(`the download broke off (${error?.message ?? error})`);
+  } finally {
+    showProgress(null);
+  }
+}
+
+/** Shows a download's progress; `null` hides it. (Not a live region: it
+ * changes many times a second; the result line says how it ended.) */
+function showProgress(progress) {
+  const row = $('url-progress-row');
+  row.hidden = progress === null;
+  if (!progress) return;
+  const bar = $('url-progress');
+  if (progress.total > 0) {
+    bar.max = progress.total;
+    bar.value = progress.loaded;
+    $('url-progress-text').textContent = `${formatSize(progress.loaded)} of ${formatSize(progress.total)}`;
+  } else {
+    bar.removeAttribute('value');
+    $('url-progress-text').textContent = formatSize(progress.loaded);
+  }
 }
 
 $('url-form').addEventListener('submit', (event) => {

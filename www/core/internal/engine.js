@@ -90,8 +90,9 @@ export async function practiseWhile(pending, pageText) {
 
 const INDEX_MAGIC = [0x45, 0x48, 0x49, 0x58]; // "EHIX"
 
-/** Reads a response body, reporting progress when asked to. */
-async function readBody(response, onProgress) {
+/** Reads a response body, reporting progress when asked to (also used by
+ * the extension's options page). */
+export async function readBody(response, onProgress) {
   const total = Number(response.headers.get('content-length')) || 0;
   if (!onProgress || !response.body) return new Uint8Array(await response.arrayBuffer());
   const reader = response.body.getReader();
