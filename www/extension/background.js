@@ -55,14 +55,17 @@ async function build() {
   const { revision, sources } = await readActiveDictionaries(fetchBundled, readCompactIndexes);
   const { parts, report } = planEngines(sources);
   const matchers = [];
+  let counts;
+  let matcher;
   try {
     for (const part of parts) matchers.push(await createLocalMatcher({ dictionary: part.json ?? part.bytes, wasmUrl: api.runtime.getURL(WASM_PATH) }));
+    counts = await Promise.all(matchers.map(async (built) => (await built.info()).entityCount));
+    matcher = matchers.length === 1 ? matchers[0] : await CombinedMatcher.create(matchers);
   } catch (error) {
+    // Engines hold WASM memory until freed.
     for (const built of matchers) built.free();
     throw error;
   }
-  const counts = await Promise.all(matchers.map(async (built) => (await built.info()).entityCount));
-  const matcher = matchers.length === 1 ? matchers[0] : await CombinedMatcher.create(matchers);
   const engineInfo = await matcher.info();
   // What only an engine can count: a JSON dictionary passed through
   // unparsed (the only JSON one), and a compact index.
