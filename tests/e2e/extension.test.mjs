@@ -828,6 +828,13 @@ describe('compact indexes', () => {
     const result = options.locator('#result');
     await status.filter({ hasText: 'Highlighting with 1,788 entities from 1 dictionary.' }).waitFor();
 
+    // A JSON file over the engine's limit is refused with the way out.
+    const huge = Buffer.alloc(33 * 1048576, 0x20);
+    huge[0] = 0x7b;
+    await options.locator('#file').setInputFiles({ name: 'huge.json', mimeType: 'application/json', buffer: huge });
+    await options.getByRole('button', { name: 'Add file' }).click();
+    await result.filter({ hasText: '“huge.json” was not added: it is 33.0 MiB; JSON dictionaries can be at most 32 MiB. Make a compact index of it' }).waitFor();
+
     // A damaged index is refused with what is wrong, and nothing is kept.
     const damaged = Buffer.concat([compactBytes.subarray(0, 40), Buffer.alloc(8)]);
     await options.locator('#file').setInputFiles({ name: 'damaged.ehx', mimeType: 'application/octet-stream', buffer: damaged });

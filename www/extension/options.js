@@ -250,7 +250,7 @@ function showResult({ ok, error, title, field = null }) {
 /** Checks `text` with a real engine; returns its info or throws AddError. */
 async function validate(text) {
   const bytes = new TextEncoder().encode(text).length;
-  if (bytes > MAX_BYTES) throw new AddError(`it is ${(bytes / 1048576).toFixed(1)} MiB; dictionaries can be at most 32 MiB`);
+  if (bytes > MAX_BYTES) throw tooLarge(bytes);
   // The core reads a string that does not start with "{" as an address to
   // fetch, so anything else is refused here, with a location like the
   // engine's own.
@@ -287,11 +287,18 @@ async function validateCompact(bytes) {
   }
 }
 
+/** A JSON dictionary over the engine's limit, and what to do instead. */
+function tooLarge(bytes) {
+  return new AddError(`it is ${(bytes / 1048576).toFixed(1)} MiB; JSON dictionaries can be at most 32 MiB. Make a compact index of it with the command-line tool (entity-highlighter index dictionary.json -o dictionary.ehx) and add that`);
+}
+
 /** Adds a dictionary from its bytes: a compact index by its first bytes,
  * else JSON text. */
 async function addBytes(bytes, source, fallbackTitle) {
   const title = fallbackTitle.replace(/\.(json|ehx)$/i, '');
   if (COMPACT_MAGIC.every((byte, i) => bytes[i] === byte)) return addCompact(bytes, source, title);
+  // Refused before the text is decoded: a large file is most of the wait.
+  if (bytes.length > MAX_BYTES) throw tooLarge(bytes.length);
   return add(new TextDecoder().decode(bytes), source, title);
 }
 
