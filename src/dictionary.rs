@@ -333,7 +333,14 @@ fn check_size(len: usize, limits: &Limits) -> Result<(), DictionaryError> {
     if len > limits.max_bytes {
         return Err(DictionaryError::single(
             Location::File,
-            format!("the file is {} bytes; the limit is {} bytes ({} MiB)", len, limits.max_bytes, limits.max_bytes / (1024 * 1024)),
+            // What to do instead, as a page's user meets the limit in the
+            // browser, where only a compact index is larger.
+            format!(
+                "the file is {} bytes; the limit is {} bytes ({} MiB): make a compact index of a larger dictionary with `entity-highlighter index --max-size BYTES`",
+                len,
+                limits.max_bytes,
+                limits.max_bytes / (1024 * 1024)
+            ),
         ));
     }
     Ok(())

@@ -221,7 +221,7 @@ fn a_file_over_the_size_limit_is_refused_at_once_naming_the_limit_and_the_size()
     bytes.resize(50 * 1000 * 1000, b' ');
     let measured = measure(|| Dictionary::from_bytes(&bytes, &Limits::default()));
     let error = measured.value.expect_err("a 50 MB file passed the 32 MiB limit");
-    assert_eq!(problems(&error), vec!["file: the file is 50000000 bytes; the limit is 33554432 bytes (32 MiB)".to_owned()]);
+    assert_eq!(problems(&error), vec!["file: the file is 50000000 bytes; the limit is 33554432 bytes (32 MiB): make a compact index of a larger dictionary with `entity-highlighter index --max-size BYTES`".to_owned()]);
     assert!(measured.time < Duration::from_millis(50), "took {:?}", measured.time);
     assert!(measured.peak < 64 * 1024, "refusing by size allocated {} bytes", measured.peak);
     // The same through the string entry point and the size check alone.

@@ -174,7 +174,7 @@ fn a_fifty_megabyte_dictionary_is_refused_before_it_is_read() {
     for args in [vec!["check", dict.as_str()], vec!["match", "--dict", dict.as_str(), text.as_str()], vec!["index", dict.as_str(), "-o", out.as_str()]] {
         let (output, peak_kib, time) = run_limited(&args, 48);
         assert_eq!(output.status.code(), Some(1), "{args:?}: {}", stderr_of(&output));
-        assert!(stderr_of(&output).contains("file: the file is 50000000 bytes; the limit is 33554432 bytes (32 MiB)"), "{args:?}: {}", stderr_of(&output));
+        assert!(stderr_of(&output).contains("file: the file is 50000000 bytes; the limit is 33554432 bytes (32 MiB): make a compact index of a larger dictionary with `entity-highlighter index --max-size BYTES`"), "{args:?}: {}", stderr_of(&output));
         assert!(output.stdout.is_empty(), "{args:?} printed {:?}", String::from_utf8_lossy(&output.stdout));
         assert!(time < std::time::Duration::from_secs(5), "{args:?} took {time:?}");
         println!("{args:?}: refused in {time:?}, peak resident {peak_kib} KiB");
