@@ -916,6 +916,40 @@ describe('compact indexes', () => {
   });
 });
 
+describe('accessibility of the extension\'s pages', () => {
+  before(turnSiteOn);
+
+  /** axe-core's violations on `page`. Its source is run through DevTools:
+   * the extension pages' CSP allows no inline script. */
+  async function violations(page) {
+    await page.evaluate(await readFile(path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8'));
+    return page.evaluate(async () => (await window.axe.run(document)).violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
+  }
+
+  test('axe-core finds no violations on the options page (a refusal shown, a download under way) or the popup', async () => {
+    const options = await context.newPage();
+    await options.goto(`chrome-extension://${extensionId}/options.html`);
+    await options.locator('#status').filter({ hasText: 'Highlighting with' }).waitFor();
+    await options.locator('#file').setInputFiles({ name: 'broken.ehx', mimeType: 'application/octet-stream', buffer: Buffer.from('EHIX and nothing more') });
+    await options.getByRole('button', { name: 'Add file' }).click();
+    await options.locator('#result').filter({ hasText: 'was not added' }).waitFor();
+    // The download's progress as it shows while a file comes in.
+    await options.evaluate(() => {
+      document.getElementById('url-progress-row').hidden = false;
+      document.getElementById('url-progress').value = 0.4;
+      document.getElementById('url-progress-text').textContent = '15.1 MiB of 37.8 MiB';
+    });
+    assert.deepEqual(await violations(options), []);
+
+    const { page } = await openTab('extension-plain.html');
+    await waitForHighlights(page, (p) => p.includes('Baku'));
+    const popup = await openPopup(await tabIdOf(page));
+    await popup.locator('#found').waitFor({ state: 'visible' });
+    assert.deepEqual(await violations(popup), []);
+    await Promise.all([options.close(), page.close(), popup.close()]);
+  });
+});
+
 describe('packaging', () => {
   test('web-ext lint passes on the Firefox build with no errors and no warnings', async () => {
     const webExt = path.join(ROOT, 'node_modules', '.bin', 'web-ext');
