@@ -543,6 +543,29 @@ describe('the popup', () => {
     await screenshot(popup, 'extension-popup-unavailable');
     await popup.close();
   });
+
+  test('a page naming hundreds of entities: the list shows its first rows at once and then every one', async () => {
+    await turnSiteOn();
+    const bundled = JSON.parse(await readFile(path.join(ROOT, 'www', 'pkg', 'world-news.json'), 'utf8'));
+    // Names written as they are, one per paragraph: each its own mention.
+    const names = bundled.entities.filter((entity) => entity.type === 'city').slice(0, 400).map((entity) => entity.name);
+    const { page } = await openTab('extension-plain.html');
+    await waitForHighlights(page, (p) => p.includes('Baku'));
+    await page.evaluate((list) => {
+      const later = document.getElementById('later');
+      for (const name of list) later.append(Object.assign(document.createElement('p'), { textContent: `A visit to ${name}.` }));
+    }, names);
+    const tabId = await tabIdOf(page);
+    const state = await waitForState(tabId, (s) => s.mentions.length > 350);
+    const popup = await openPopup(tabId);
+    await popup.locator('#found').waitFor({ state: 'visible' });
+    await popup.waitForFunction((count) => document.querySelectorAll('#entities > li').length === count, state.mentions.length, { timeout: 10_000 });
+    const listed = await popup.locator('#entities .name').allTextContents();
+    assert.deepEqual(listed, state.mentions.map((row) => row.name));
+    // The long list is a scrolling region the keyboard reaches.
+    assert.deepEqual(await popup.evaluate(() => [document.getElementById('list-wrap').getAttribute('role'), document.getElementById('list-wrap').tabIndex]), ['region', 0]);
+    await Promise.all([popup.close(), page.close()]);
+  });
 });
 
 describe('isolation from web pages', () => {
