@@ -76,8 +76,3 @@ export async function readCompactIndexes(ids) {
 export async function deleteCompactIndex(id) {
   await inTransaction('readwrite', (store) => [store.delete(id)]);
 }
-
-/** The ids that have bytes stored: what a removal may have left behind. */
-export async function storedCompactIds() {
-  return (await inTransaction('readonly', (store) => [store.getAllKeys()])) ?? [];
-}
