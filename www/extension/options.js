@@ -8,7 +8,7 @@
 // every problem is listed with where it is. Storage layout: lib/store.js.
 
 import { createLocalMatcher } from '../core/index.js';
-import { readBody } from '../core/internal/engine.js';
+import { isCompactIndex, readBody } from '../core/internal/engine.js';
 import { deleteCompactIndex, writeCompactIndex } from './lib/compact-store.js';
 import { api, BUNDLED_ID, INDEX_KEY, isCompact, readIndex, readSites, SITES_KEY, sitePattern, textKey, WASM_PATH } from './lib/store.js';
 
@@ -17,8 +17,6 @@ const MAX_BYTES = 32 * 1024 * 1024;
 /** A compact index of a million names is about 38 MB; the service worker
  * holds it in WASM memory (about 1.1 times its size), for every page. */
 const MAX_COMPACT_BYTES = 256 * 1024 * 1024;
-/** The first bytes of a compact index ("EHIX"). */
-const COMPACT_MAGIC = [0x45, 0x48, 0x49, 0x58];
 const FETCH_TIMEOUT_MS = 30_000;
 
 const $ = (id) => document.getElementById(id);
@@ -257,11 +255,16 @@ async function validate(text) {
   if (!text.trimStart().startsWith('{')) {
     throw new AddError('it is not a dictionary', [{ location: 'line 1, column 1', message: 'a dictionary is a JSON object and must start with "{"' }]);
   }
+  return { ...(await engineInfo(text)), bytes };
+}
+
+/** What a real engine built from `dictionary` (JSON text or an index's
+ * bytes) says of it, or its refusal as an AddError. */
+async function engineInfo(dictionary) {
   let matcher;
   try {
-    matcher = await createLocalMatcher({ dictionary: text, wasmUrl: api.runtime.getURL(WASM_PATH) });
-    const info = await matcher.info();
-    return { ...info, bytes };
+    matcher = await createLocalMatcher({ dictionary, wasmUrl: api.runtime.getURL(WASM_PATH) });
+    return await matcher.info();
   } catch (error) {
     throw new AddError(String(error?.message ?? error), Array.isArray(error?.problems) ? error.problems : [], error?.problemCount);
   } finally {
@@ -275,28 +278,19 @@ async function validate(text) {
  * Returns its info or throws AddError. */
 async function validateCompact(bytes) {
   if (bytes.length > MAX_COMPACT_BYTES) throw new AddError(`it is ${(bytes.length / 1048576).toFixed(1)} MiB; compact indexes can be at most ${MAX_COMPACT_BYTES / 1048576} MiB`);
-  let matcher;
-  try {
-    matcher = await createLocalMatcher({ dictionary: bytes, wasmUrl: api.runtime.getURL(WASM_PATH) });
-    const info = await matcher.info();
-    return { ...info, bytes: bytes.length };
-  } catch (error) {
-    throw new AddError(String(error?.message ?? error), Array.isArray(error?.problems) ? error.problems : [], error?.problemCount);
-  } finally {
-    matcher?.free();
-  }
+  return { ...(await engineInfo(bytes)), bytes: bytes.length };
 }
 
 /** A JSON dictionary over the engine's limit, and what to do instead. */
 function tooLarge(bytes) {
-  return new AddError(`it is ${(bytes / 1048576).toFixed(1)} MiB; JSON dictionaries can be at most 32 MiB. Make a compact index of it with the command-line tool (entity-highlighter index dictionary.json -o dictionary.ehx) and add that`);
+  return new AddError(`it is ${(bytes / 1048576).toFixed(1)} MiB; JSON dictionaries can be at most ${MAX_BYTES / 1048576} MiB. Make a compact index of it with the command-line tool (entity-highlighter index dictionary.json -o dictionary.ehx) and add that`);
 }
 
 /** Adds a dictionary from its bytes: a compact index by its first bytes,
  * else JSON text. */
 async function addBytes(bytes, source, fallbackTitle) {
   const title = fallbackTitle.replace(/\.(json|ehx)$/i, '');
-  if (COMPACT_MAGIC.every((byte, i) => bytes[i] === byte)) return addCompact(bytes, source, title);
+  if (isCompactIndex(bytes)) return addCompact(bytes, source, title);
   // Refused before the text is decoded: a large file is most of the wait.
   if (bytes.length > MAX_BYTES) throw tooLarge(bytes.length);
   return add(new TextDecoder().decode(bytes), source, title);

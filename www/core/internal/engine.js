@@ -90,6 +90,12 @@ export async function practiseWhile(pending, pageText) {
 
 const INDEX_MAGIC = [0x45, 0x48, 0x49, 0x58]; // "EHIX"
 
+/** Whether `bytes` begin as a compact index does (also used by the
+ * extension's options page, to tell what a file is). */
+export function isCompactIndex(bytes) {
+  return INDEX_MAGIC.every((byte, i) => bytes[i] === byte);
+}
+
 /** Reads a response body, reporting progress when asked to (also used by
  * the extension's options page). */
 export async function readBody(response, onProgress) {
@@ -141,7 +147,7 @@ export function isJsonText(text) {
 /** JSON text, or the bytes of a compact index (they start with "EHIX");
  * `url` says where they came from, for messages. */
 function fromBytes(bytes, url) {
-  if (INDEX_MAGIC.every((byte, i) => bytes[i] === byte)) return { index: bytes, url };
+  if (isCompactIndex(bytes)) return { index: bytes, url };
   const json = new TextDecoder().decode(bytes);
   // A wrong address often answers with a web page (a site's "not found"
   // page served as 200, a login page): its JSON syntax error would not
