@@ -59,8 +59,9 @@ async function build() {
   let matcher;
   try {
     for (const part of parts) matchers.push(await createLocalMatcher({ dictionary: part.json ?? part.bytes, wasmUrl: api.runtime.getURL(WASM_PATH) }));
-    counts = await Promise.all(matchers.map(async (built) => (await built.info()).entityCount));
-    matcher = matchers.length === 1 ? matchers[0] : await CombinedMatcher.create(matchers);
+    const infos = await Promise.all(matchers.map((built) => built.info()));
+    counts = infos.map((info) => info.entityCount);
+    matcher = matchers.length === 1 ? matchers[0] : new CombinedMatcher(matchers, infos);
   } catch (error) {
     // Engines hold WASM memory until freed.
     for (const built of matchers) built.free();

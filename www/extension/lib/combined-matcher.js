@@ -61,33 +61,26 @@ export function mergeAnswers(answers, bases) {
 }
 
 export class CombinedMatcher {
-  /** `matchers`: LocalMatchers in dictionary order; `counts`: their
-   * entity counts (from info()). */
-  constructor(matchers, counts) {
+  /** `matchers`: LocalMatchers in dictionary order; `infos`: what each
+   * one's info() gave. */
+  constructor(matchers, infos) {
     this.matchers = matchers;
     this.bases = [];
     let base = 0;
-    for (const count of counts) {
+    for (const info of infos) {
       this.bases.push(base);
-      base += count;
+      base += info.entityCount;
     }
-    this.knownInfo = null;
-  }
-
-  static async create(matchers) {
-    const infos = await Promise.all(matchers.map((matcher) => matcher.info()));
-    const combined = new CombinedMatcher(matchers, infos.map((info) => info.entityCount));
     const types = {};
     for (const info of infos) for (const [type, count] of Object.entries(info.types)) types[type] = (types[type] ?? 0) + count;
     const dates = new Set(infos.map((info) => info.asOf ?? ''));
-    combined.knownInfo = {
+    this.knownInfo = {
       title: infos.map((info) => info.title).filter(Boolean).join(' + '),
       // One date only when every dictionary has the same one.
       asOf: dates.size === 1 && !dates.has('') ? infos[0].asOf : undefined,
-      entityCount: infos.reduce((sum, info) => sum + info.entityCount, 0),
+      entityCount: base,
       types: Object.fromEntries(Object.entries(types).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     };
-    return combined;
   }
 
   async info() {

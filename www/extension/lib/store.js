@@ -136,11 +136,13 @@ export async function readActiveDictionaries(fetchBundled, readCompact, storage 
  * count them.
  */
 export function planEngines(sources) {
+  const jsonSources = sources.filter((source) => source.bytes === undefined);
+  if (sources.length === 0) return { parts: [{ json: mergeDictionaries([]).json }], report: { dictionaries: [], skipped: 0 } };
+  const merged = jsonSources.length > 0 ? mergeDictionaries(jsonSources) : null;
+  const mergedEntries = new Map(merged?.report.dictionaries.map((entry) => [entry.id, entry]));
   const parts = [];
   const dictionaries = [];
-  const jsonSources = sources.filter((source) => source.bytes === undefined);
   let jsonPart = -1;
-  let skipped = 0;
   for (const source of sources) {
     if (source.bytes !== undefined) {
       dictionaries.push({ id: source.id, title: source.title, entities: null, skipped: 0, part: parts.length });
@@ -149,17 +151,11 @@ export function planEngines(sources) {
     }
     if (jsonPart === -1) {
       jsonPart = parts.length;
-      const merged = mergeDictionaries(jsonSources);
       parts.push({ json: merged.json });
-      for (const entry of merged.report.dictionaries) dictionaries.push({ ...entry, part: jsonPart });
-      skipped = merged.report.skipped;
     }
+    dictionaries.push({ ...mergedEntries.get(source.id), part: jsonPart });
   }
-  // In source order, whatever part each went into.
-  const order = new Map(sources.map((source, i) => [source.id, i]));
-  dictionaries.sort((a, b) => order.get(a.id) - order.get(b.id));
-  if (parts.length === 0) parts.push({ json: mergeDictionaries([]).json });
-  return { parts, report: { dictionaries, skipped } };
+  return { parts, report: { dictionaries, skipped: merged?.report.skipped ?? 0 } };
 }
 
 /**
