@@ -152,7 +152,7 @@ function showEntities(rows) {
   let next = FIRST_ENTITIES;
   const more = () => {
     // A newer render replaced the list meanwhile.
-    if (render !== entitiesShown || next >= rows.length) return;
+    if (render !== entitiesShown) return;
     list.append(...rows.slice(next, next + ENTITY_SLICE).map(entityRow));
     next += ENTITY_SLICE;
     if (next < rows.length) setTimeout(more, 0);

@@ -32,17 +32,15 @@ async function openDb(indexedDb = globalThis.indexedDB) {
   return opened(indexedDb.open(DB_NAME, version), true);
 }
 
-/** Runs `work(store)` in one transaction; resolves with what the last
- * request gave once the transaction has committed. */
+/** Runs `work(store)` in one transaction and resolves once it has
+ * committed (what requests give, their own listeners take). */
 async function inTransaction(mode, work) {
   const db = await openDb();
   try {
-    return await new Promise((resolve, reject) => {
+    await new Promise((resolve, reject) => {
       const transaction = db.transaction(STORE, mode);
-      let answer;
-      const requests = work(transaction.objectStore(STORE));
-      for (const request of requests) request.onsuccess = () => { answer = request.result; };
-      transaction.oncomplete = () => resolve(answer);
+      work(transaction.objectStore(STORE));
+      transaction.oncomplete = () => resolve();
       transaction.onerror = () => reject(transaction.error ?? new Error('the extension\'s database refused the change'));
       transaction.onabort = () => reject(transaction.error ?? new Error('the extension\'s database dropped the change'));
     });
@@ -54,7 +52,7 @@ async function inTransaction(mode, work) {
 /** Stores the bytes of the compact index added as `id`. */
 export async function writeCompactIndex(id, bytes) {
   const buffer = bytes.buffer.byteLength === bytes.byteLength ? bytes.buffer : bytes.slice().buffer;
-  await inTransaction('readwrite', (store) => [store.put(buffer, id)]);
+  await inTransaction('readwrite', (store) => store.put(buffer, id));
 }
 
 /** The bytes of the compact indexes `ids`, as a Map from id to
@@ -62,17 +60,18 @@ export async function writeCompactIndex(id, bytes) {
 export async function readCompactIndexes(ids) {
   const found = new Map();
   if (ids.length === 0) return found;
-  await inTransaction('readonly', (store) => ids.map((id) => {
-    const request = store.get(id);
-    request.addEventListener('success', () => {
-      if (request.result instanceof ArrayBuffer) found.set(id, new Uint8Array(request.result));
-    });
-    return request;
-  }));
+  await inTransaction('readonly', (store) => {
+    for (const id of ids) {
+      const request = store.get(id);
+      request.onsuccess = () => {
+        if (request.result instanceof ArrayBuffer) found.set(id, new Uint8Array(request.result));
+      };
+    }
+  });
   return found;
 }
 
 /** Forgets the bytes of the compact index `id` (nothing to forget is fine). */
 export async function deleteCompactIndex(id) {
-  await inTransaction('readwrite', (store) => [store.delete(id)]);
+  await inTransaction('readwrite', (store) => store.delete(id));
 }
