@@ -95,7 +95,7 @@ use std::fmt;
 use crate::dictionary::{CaseRule, Dictionary, NameOptions, MAX_SUMMARY_CHARS};
 use aho_corasick::AhoCorasickKind;
 
-use crate::matcher::{MatchOptions, Matcher, Mention, NameSet};
+use crate::matcher::{MatchOptions, Matcher, Mention, NameSet, Overlaps};
 use crate::normalize::{fold_name, fold_name_into, is_unspaced_script, is_word_char, FoldOptions, Folded, MAX_TEXT_BYTES};
 
 const MAGIC: &[u8; 4] = b"EHIX";
@@ -1810,7 +1810,13 @@ impl PageMatcher<'_> {
         } else {
             crate::matcher::find_bytes(&folded[target..], SEPARATOR).map_or(folded.len(), |at| target + at + SEPARATOR.len())
         };
-        (self.matcher.find_folded_span(&self.text, &self.folded, from..end), end)
+        (self.matcher.find_folded_span(&self.text, &self.folded, from..end, Overlaps::Resolve), end)
+    }
+
+    /// Every occurrence in the page that passes the rules, overlapping ones
+    /// included, as [`Matcher::find_overlapping`] gives them.
+    pub fn find_overlapping(&self) -> Vec<Mention> {
+        self.matcher.find_folded_span(&self.text, &self.folded, 0..self.folded.text.len(), Overlaps::Keep)
     }
 
     /// The length of the folded text, where the last part ends.

@@ -25,6 +25,17 @@ use crate::dictionary::{CaseRule, Dictionary, NameOptions};
 use crate::index::FastHashBuilder;
 use crate::normalize::{fold_name_into, is_unspaced_script, is_word_char, FoldOptions, Folded, BLOCK_SEPARATOR, MAX_TEXT_BYTES};
 
+/// What a search does with occurrences that overlap.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Overlaps {
+    /// Keeps the leftmost, then the longest, and ranks the candidates of
+    /// each mention kept (what a page is shown).
+    Resolve,
+    /// Keeps every one, candidates unranked (for joining several
+    /// matchers' answers).
+    Keep,
+}
+
 /// How a [`Matcher`] compares names with text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MatchOptions {
@@ -360,7 +371,25 @@ impl Matcher {
     /// matcher's options (the compact index folds a page once, to select
     /// names and to search). The caller checks the text's length.
     pub(crate) fn find_folded(&self, text: &str, folded: &Folded) -> Vec<Mention> {
-        self.find_folded_span(text, folded, 0..folded.text.len())
+        self.find_folded_span(text, folded, 0..folded.text.len(), Overlaps::Resolve)
+    }
+
+    /// Every occurrence in `text` that passes the rules, overlapping ones
+    /// included, in order of start and then longest first; each lists its
+    /// candidates in dictionary order, unranked.
+    ///
+    /// This is for joining the answers of several matchers as one
+    /// dictionary holding all their names would give them: taking, over
+    /// all their occurrences, the leftmost and then the longest that does
+    /// not overlap one taken already is exactly what [`Matcher::find`]
+    /// does within one. Joining their `find` answers instead loses a name
+    /// inside a mention that another matcher's overlapping one beat.
+    pub fn find_overlapping(&self, text: &str) -> Result<Vec<Mention>, MatchError> {
+        if text.len() > MAX_TEXT_BYTES {
+            return Err(MatchError { message: format!("the text is {} bytes; the limit is {MAX_TEXT_BYTES}", text.len()) });
+        }
+        let folded = Folded::new(text, self.fold);
+        Ok(self.find_folded_span(text, &folded, 0..folded.text.len(), Overlaps::Keep))
     }
 
     /// [`Matcher::find_folded`] within folded bytes `span`, which must
@@ -368,8 +397,9 @@ impl Matcher {
     /// after a block separator); the rest of the text is still read by the
     /// rules (word boundaries, sentence starts), so the mentions are those
     /// of the whole text that lie in `span`. Candidates are ranked by what
-    /// the span names, not the whole text.
-    pub(crate) fn find_folded_span(&self, text: &str, folded: &Folded, span: Range<usize>) -> Vec<Mention> {
+    /// the span names, not the whole text. With [`Overlaps::Keep`], every
+    /// occurrence that passes the rules is kept, unranked.
+    pub(crate) fn find_folded_span(&self, text: &str, folded: &Folded, span: Range<usize>, overlaps: Overlaps) -> Vec<Mention> {
         // Occurrences inside words (most of them, for short names) fail the
         // boundary test in `accept` whatever their order, so they are
         // dropped before the sort rather than after.
@@ -386,11 +416,15 @@ impl Matcher {
                 continue;
             }
             if let Some(mention) = self.accept(text, folded, start, end, pattern, &mut written) {
-                taken_until = end;
+                if overlaps == Overlaps::Resolve {
+                    taken_until = end;
+                }
                 mentions.push(mention);
             }
         }
-        rank_candidates(&mut mentions);
+        if overlaps == Overlaps::Resolve {
+            rank_candidates(&mut mentions);
+        }
         mentions
     }
 
@@ -727,6 +761,19 @@ mod tests {
             let expected: Vec<(String, String)> = case.expected.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
             assert_eq!(got, expected, "rule: {}\nnames: {:?}\ntext: {:?}", case.rule, case.names, case.text);
         }
+    }
+
+    #[test]
+    fn every_occurrence_that_passes_the_rules_is_kept_by_start_then_longest() {
+        let dictionary = dictionary(&[("talks", &["Talks in the South"]), ("region", &["South Caucasus"]), ("range", &["Caucasus"]), ("paris", &["Paris"]), ("hilton", &["Paris Hilton"])]);
+        let matcher = Matcher::new(&dictionary, MatchOptions::default()).unwrap();
+        let text = "Talks in the South Caucasus, Paris Hiltonville";
+        let ids = |mentions: Vec<Mention>| -> Vec<(String, String)> { mentions.iter().map(|m| (dictionary.entities()[m.entities[0]].id.clone(), m.text(text).to_owned())).collect() };
+        let pairs = |expected: &[(&str, &str)]| -> Vec<(String, String)> { expected.iter().map(|&(id, name)| (id.to_owned(), name.to_owned())).collect() };
+        // "South Caucasus" overlaps the talks and is kept; "Paris Hilton"
+        // ends inside a word and is not.
+        assert_eq!(ids(matcher.find_overlapping(text).unwrap()), pairs(&[("talks", "Talks in the South"), ("region", "South Caucasus"), ("range", "Caucasus"), ("paris", "Paris")]));
+        assert_eq!(ids(matcher.find(text)), pairs(&[("talks", "Talks in the South"), ("range", "Caucasus"), ("paris", "Paris")]));
     }
 
     #[test]

@@ -281,16 +281,23 @@ impl Engine {
             }
         };
         let mentions = mentions.map_err(|message| js_sys::Error::new(&message))?;
-        let mut flat: Vec<u32> = Vec::with_capacity(mentions.len() * 3);
-        for mention in &mentions {
-            // Texts whose offsets would not fit in u32 are refused before
-            // matching (try_find, and the index's length check).
-            let (start, end) = (mention.start as u32, mention.end as u32);
-            for &entity in &mention.entities {
-                flat.extend_from_slice(&[start, end, entity as u32]);
-            }
-        }
-        Ok(Uint32Array::from(&flat[..]))
+        Ok(triples(&mentions))
+    }
+
+    /// Every occurrence in `text` that passes the rules, overlapping ones
+    /// included, as triples like `find`'s, by start and then longest first,
+    /// each one's candidates unranked. Taking the leftmost, then longest,
+    /// of these over several engines is what one engine holding all their
+    /// names would find. `text` is searched alone, as with `find`'s
+    /// `apart`.
+    #[wasm_bindgen(js_name = findOverlapping)]
+    pub fn find_overlapping(&self, text: &str) -> Result<Uint32Array, JsValue> {
+        let mentions = match &self.source {
+            Source::Compiled { matcher, .. } => matcher.find_overlapping(text).map_err(|error| error.to_string()),
+            Source::Index(index) => index.matcher_for(text).map(|page| page.find_overlapping()).map_err(|error| error.to_string()),
+        };
+        let mentions = mentions.map_err(|message| js_sys::Error::new(&message))?;
+        Ok(triples(&mentions))
     }
 
     /// Adds a piece of a text that arrives in pieces, each ending just
@@ -308,4 +315,18 @@ impl Engine {
         let selection = self.selection.get_or_insert_with(PageSelection::default);
         index.select_piece(selection, piece).map_err(|error| js_sys::Error::new(&error.to_string()).into())
     }
+}
+
+/// Mentions as flat `(start, end, entity)` triples, one per candidate.
+fn triples(mentions: &[crate::Mention]) -> Uint32Array {
+    let mut flat: Vec<u32> = Vec::with_capacity(mentions.len() * 3);
+    for mention in mentions {
+        // Texts whose offsets would not fit in u32 are refused before
+        // matching (try_find, and the index's length check).
+        let (start, end) = (mention.start as u32, mention.end as u32);
+        for &entity in &mention.entities {
+            flat.extend_from_slice(&[start, end, entity as u32]);
+        }
+    }
+    Uint32Array::from(&flat[..])
 }

@@ -39,6 +39,14 @@ fn name_strategy() -> impl Strategy<Value = TestName> {
     })
 }
 
+/// Names of one to three words from a pool of four, so that names overlap
+/// and extend each other in a text made of them ("Ab Cd" and "Cd Ef" in
+/// "Ab Cd Ef").
+fn overlapping_name_strategy() -> impl Strategy<Value = TestName> {
+    let words = proptest::collection::vec(proptest::sample::select(&["Ab", "cd", "Éf", "Дж"][..]), 1..4);
+    (words, proptest::sample::select(&["default", "exact", "any"][..])).prop_map(|(words, case)| TestName { text: words.join(" "), case })
+}
+
 /// Each entity's names with repeated texts dropped (the first kept), as the
 /// dictionary written for them holds them: the loader refuses an entity
 /// that repeats a name, and the reference must not know a name the
@@ -166,6 +174,29 @@ fn as_sorted_triples(mentions: &[Mention]) -> Vec<(usize, usize, Vec<usize>)> {
     triples
 }
 
+/// Several matchers' overlapping answers joined as the extension joins
+/// engines (www/extension/lib/combined-matcher.js): over all of them, the
+/// leftmost and then longest occurrence that overlaps none taken, the
+/// candidates of one span from every answer that has it. Candidates in
+/// dictionary order.
+fn leftmost_longest(answers: &[Vec<Mention>]) -> Vec<(usize, usize, Vec<usize>)> {
+    let mut all: Vec<&Mention> = answers.iter().flatten().collect();
+    all.sort_by_key(|mention| (mention.start, std::cmp::Reverse(mention.end)));
+    let mut taken: Vec<(usize, usize, Vec<usize>)> = Vec::new();
+    for mention in all {
+        match taken.last_mut() {
+            Some((start, end, entities)) if (*start, *end) == (mention.start, mention.end) => entities.extend(&mention.entities),
+            Some((_, end, _)) if mention.start < *end => {}
+            _ => taken.push((mention.start, mention.end, mention.entities.clone())),
+        }
+    }
+    for (_, _, entities) in &mut taken {
+        entities.sort_unstable();
+        entities.dedup();
+    }
+    taken
+}
+
 fn utf16_slice(text: &str, start: usize, end: usize) -> String {
     let units: Vec<u16> = text.encode_utf16().collect();
     String::from_utf16(&units[start..end]).unwrap()
@@ -215,6 +246,33 @@ proptest! {
             // Property 4: the same results as the reference.
             prop_assert_eq!(as_sorted_triples(&mentions), reference(&entities, &text), "text {:?}\ndictionary {}", text, json);
             assert_mention_properties(&text, &mentions)?;
+        }
+    }
+
+    #[test]
+    fn matchers_joined_by_their_overlapping_answers_find_what_one_finds(entities in proptest::collection::vec(proptest::collection::vec(overlapping_name_strategy(), 1..3), 1..8), sides in proptest::collection::vec(any::<bool>(), 6), noise in text_strategy(), picks in proptest::collection::vec((0usize..8, 0usize..3, 0u8..4), 0..10), random in text_strategy()) {
+        // One dictionary's entities shared out between two matchers (as
+        // the extension runs a compact index beside the JSON dictionaries),
+        // keeping the dictionary's entity numbers.
+        let entities = distinct_names(entities);
+        let json = dictionary_json(&entities);
+        let dictionary = Dictionary::from_json(&json).unwrap();
+        let options = MatchOptions::default();
+        let whole = Matcher::new(&dictionary, options).unwrap();
+        let side_of = |entity: usize| sides[entity % sides.len()];
+        let part = |side: bool| {
+            let names = dictionary.entities().iter().enumerate().filter(|&(entity, _)| side_of(entity) == side).flat_map(|(entity, record)| record.names.iter().map(move |name| (entity as u32, name.text.as_str(), name.options)));
+            Matcher::from_names(names, options).unwrap()
+        };
+        let parts = [part(false), part(true)];
+        for text in [text_with_names(&entities, &noise, &picks), random] {
+            let answers: Vec<Vec<Mention>> = parts.iter().map(|matcher| matcher.find_overlapping(&text).unwrap()).collect();
+            for (matcher, answer) in parts.iter().zip(&answers) {
+                prop_assert!(answer.windows(2).all(|pair| (pair[0].start, std::cmp::Reverse(pair[0].end)) < (pair[1].start, std::cmp::Reverse(pair[1].end))), "by start, then longest first: {:?}", as_triples(answer));
+                // Alone, the leftmost-longest of its occurrences is its find.
+                prop_assert_eq!(leftmost_longest(std::slice::from_ref(answer)), as_sorted_triples(&matcher.find(&text)), "text {:?}\ndictionary {}", text, json);
+            }
+            prop_assert_eq!(leftmost_longest(&answers), as_sorted_triples(&whole.find(&text)), "text {:?}\ndictionary {}", text, json);
         }
     }
 
@@ -299,6 +357,9 @@ proptest! {
         }
         let full = as_triples(&matcher.find(&text));
         prop_assert_eq!(as_triples(&index.matcher_for(&text).unwrap().find()), full.clone(), "whole: text {:?}\ndictionary {}", text, json);
+        // Every occurrence too, for joining with other engines: the names
+        // left out could not have been found anywhere.
+        prop_assert_eq!(as_triples(&index.matcher_for(&text).unwrap().find_overlapping()), as_triples(&matcher.find_overlapping(&text).unwrap()), "overlapping: text {:?}\ndictionary {}", text, json);
         let mut selection = PageSelection::default();
         for piece in text.split_inclusive(BLOCK_SEPARATOR) {
             index.select_piece(&mut selection, piece).unwrap();

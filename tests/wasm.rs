@@ -123,6 +123,26 @@ fn a_compact_index_finds_the_same_mentions() {
 }
 
 #[wasm_bindgen_test]
+fn find_overlapping_keeps_every_occurrence_by_start_then_longest() {
+    const OVERLAPPING: &str = r#"{"entities":[
+      {"id":"talks","name":"Talks in Baku","type":"event","summary":"s"},
+      {"id":"city","name":"Baku","type":"city","summary":"s"},
+      {"id":"pipeline","name":"Baku Tbilisi","type":"organisation","summary":"s"}
+    ]}"#;
+    let dictionary = entity_highlighter::Dictionary::from_json(OVERLAPPING).unwrap();
+    let index = entity_highlighter::write_index(&dictionary, entity_highlighter::MatchOptions::default()).unwrap();
+    let compiled = JsValue::from(entity_highlighter_wasm_engine(OVERLAPPING).expect("the dictionary loads"));
+    let index = JsValue::from(entity_highlighter::wasm::Engine::from_index(index).expect("the index opens"));
+    let text = JsValue::from_str("😀 Talks in Baku Tbilisi");
+    for engine in [&compiled, &index] {
+        let method: Function = Reflect::get(engine, &"findOverlapping".into()).unwrap().unchecked_into();
+        let found: Uint32Array = method.call1(engine, &text).expect("findOverlapping succeeds").unchecked_into();
+        assert_eq!(found.to_vec(), vec![3, 16, 0, 12, 24, 2, 12, 16, 1]);
+        assert_eq!(find(engine, &text), vec![3, 16, 0]);
+    }
+}
+
+#[wasm_bindgen_test]
 fn unknown_options_are_refused() {
     let options = js_sys::Object::new();
     Reflect::set(&options, &"foldDiacritcs".into(), &JsValue::TRUE).unwrap();

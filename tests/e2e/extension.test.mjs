@@ -803,6 +803,7 @@ describe('compact indexes', () => {
       { id: 'event:caucasus-talks', name: 'Talks in the South Caucasus', type: 'event', summary: 'Our coverage of the talks.' },
       { id: 'organisation:foreign-ministers', name: 'foreign ministers', type: 'organisation', summary: 'The ministers who spoke by phone.' },
       { id: 'country:armenia', name: 'Armenia', type: 'country', summary: 'A second record of Armenia, which the bundled one outranks.' },
+      { id: 'event:southern-summit', name: 'Summit of the South', type: 'event', summary: 'A summit that overlaps the bundled "South Caucasus".' },
     ],
   };
   let compactBytes;
@@ -869,9 +870,9 @@ describe('compact indexes', () => {
 
     await options.locator('#file').setInputFiles({ name: 'talks.ehx', mimeType: 'application/octet-stream', buffer: compactBytes });
     await options.getByRole('button', { name: 'Add file' }).click();
-    await result.filter({ hasText: 'Added “Test talks (compact)” (3 entities).' }).waitFor();
-    assert.match(await options.locator('.dictionary').nth(1).textContent(), /3 entities · as of 2026-11-01 · compact index, \d+ KiB · from the file talks\.ehx/);
-    await status.filter({ hasText: 'Highlighting with 1,791 entities from 2 dictionaries.' }).waitFor();
+    await result.filter({ hasText: 'Added “Test talks (compact)” (4 entities).' }).waitFor();
+    assert.match(await options.locator('.dictionary').nth(1).textContent(), /4 entities · as of 2026-11-01 · compact index, \d+ KiB · from the file talks\.ehx/);
+    await status.filter({ hasText: 'Highlighting with 1,792 entities from 2 dictionaries.' }).waitFor();
     assert.equal((await storedKeys()).length, 1);
     await options.locator('#result').evaluate((element) => element.blur());
     await screenshot(options, 'extension-options-compact', { fullPage: true });
@@ -892,6 +893,13 @@ describe('compact indexes', () => {
     for (let i = 0; i < answer.triples.length; i += 3) mentions.push([answer.triples[i], answer.triples[i + 1], answer.entities[answer.triples[i + 2]].id]);
     assert.deepEqual(mentions, [[0, 7, 'country:armenia'], [18, 35, 'organisation:foreign-ministers'], [39, 46, 'country:armenia']]);
     assert.ok(Object.values(answer.entities).every((record) => !/second record/.test(record.summary)), 'the bundled record of Armenia');
+    // The index's "Summit of the South" starts first and beats the bundled
+    // "South Caucasus"; the bundled "Caucasus" inside that is still found,
+    // as one dictionary holding both would find it.
+    const overlapping = await inExtension(() => chrome.runtime.sendMessage({ type: 'match', text: 'At the Summit of the South Caucasus, talks.' }));
+    const found = [];
+    for (let i = 0; i < overlapping.triples.length; i += 3) found.push([overlapping.triples[i], overlapping.triples[i + 1], overlapping.entities[overlapping.triples[i + 2]].id]);
+    assert.deepEqual(found, [[7, 26, 'event:southern-summit'], [27, 35, 'region:caucasus']]);
 
     // A stopped service worker reads the index again from IndexedDB.
     const cdp = await context.newCDPSession(control);
@@ -925,12 +933,12 @@ describe('compact indexes', () => {
     });
     await options.getByLabel('Address (http or https)').fill(`${otherUrl}/www/dist/test/talks.ehx`);
     await options.getByRole('button', { name: 'Fetch and add' }).click();
-    await result.filter({ hasText: 'Added “Test talks (compact)” (3 entities).' }).waitFor();
+    await result.filter({ hasText: 'Added “Test talks (compact)” (4 entities).' }).waitFor();
     const seen = await options.evaluate(() => globalThis.progressSeen);
     assert.ok(seen.some((text) => /^\d+ KiB of \d+ KiB$/.test(text)), `progress seen: ${JSON.stringify(seen)}`);
     assert.equal(await options.locator('#url-progress-row').isHidden(), true);
     assert.match(await options.locator('.dictionary').nth(1).textContent(), /compact index, \d+ KiB · from http:\/\/localhost:\d+\/www\/dist\/test\/talks\.ehx/);
-    await status.filter({ hasText: 'Highlighting with 1,791 entities from 2 dictionaries.' }).waitFor();
+    await status.filter({ hasText: 'Highlighting with 1,792 entities from 2 dictionaries.' }).waitFor();
     await options.getByRole('button', { name: 'Remove Test talks (compact)' }).click();
     await status.filter({ hasText: 'Highlighting with 1,788 entities from 1 dictionary.' }).waitFor();
     assert.deepEqual(await storedKeys(), []);

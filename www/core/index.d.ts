@@ -162,6 +162,12 @@ export interface WorkerMatcher extends Matcher {
 export interface LocalMatcher extends Matcher {
   /** Synchronous `match`, for callers that must stay in one task. */
   matchNow(text: string): { triples: Uint32Array; entities: Record<number, EntityRecord> };
+  /** Every occurrence that passes the matching rules, overlapping ones
+   * included, by start and then longest first (an ambiguous one's
+   * candidates unranked): for joining several matchers' answers as one
+   * dictionary holding all their names would, by taking over all of them
+   * the leftmost, then longest, occurrence that overlaps none taken. */
+  matchOverlappingNow(text: string): { triples: Uint32Array; entities: Record<number, EntityRecord> };
   /** WASM start-up and dictionary times of its creation, in ms: the
    * download and WASM start-up run together, and `dictionaryReady` runs
    * from their start to the engine's being ready (start-up included),

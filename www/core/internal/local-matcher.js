@@ -110,6 +110,21 @@ export class LocalMatcher {
     return { triples, entities };
   }
 
+  /**
+   * Every occurrence in `text` that passes the rules, overlapping ones
+   * included, by start and then longest first, with the records of their
+   * entities: for joining several matchers' answers as one dictionary
+   * holding all their names would give them (the leftmost, then longest,
+   * occurrence over all of them that overlaps none taken, as matchNow takes
+   * within one).
+   */
+  matchOverlappingNow(text) {
+    const triples = this.engine.findOverlapping(text);
+    const entities = {};
+    this.addRecords(triples, entities);
+    return { triples, entities };
+  }
+
   free() {
     // A freed engine answers nothing, info() included, as before it.
     this.knownInfo = null;

@@ -7,19 +7,19 @@ import { rankCandidates } from '../../core/internal/rank.js';
 
 /**
  * Merges the answers of several engines for one text into one answer, as
- * one dictionary holding all their names would give, nearly: mentions never
+ * one dictionary holding all their names would give: mentions never
  * overlap, the one starting first wins, then the longer, and where two
  * dictionaries name the same stretch of text their candidates are joined,
  * the earlier dictionary's first. An entity id an earlier dictionary's
  * candidate has there already is not repeated (ids name one entity).
  *
- * Where one is not the same as one dictionary: a mention that loses to an
- * overlapping one from another dictionary takes with it any shorter name
- * of its own dictionary inside it that would have been found instead.
- *
  * `answers[k]` is engine k's `{ triples, entities }` (entity numbers its
- * own); `bases[k]` is added to engine k's entity numbers, so that they stay
- * apart and in dictionary order, which candidate ranking reads.
+ * own) holding every occurrence that passes the rules, overlapping ones
+ * included (LocalMatcher.matchOverlappingNow): one engine's own choice
+ * (matchNow) would drop a shorter name inside a mention of its own that
+ * then loses here to another engine's overlapping one. `bases[k]` is added
+ * to engine k's entity numbers, so that they stay apart and in dictionary
+ * order, which candidate ranking reads.
  */
 export function mergeAnswers(answers, bases) {
   const runs = [];
@@ -88,7 +88,7 @@ export class CombinedMatcher {
   }
 
   matchNow(text) {
-    return mergeAnswers(this.matchers.map((matcher) => matcher.matchNow(text)), this.bases);
+    return mergeAnswers(this.matchers.map((matcher) => matcher.matchOverlappingNow(text)), this.bases);
   }
 
   free() {
