@@ -8,7 +8,9 @@
 // `node scripts/build.mjs` makes) into a fresh profile of headless
 // Chromium and adds the index (default target/bench/1m.ehx, which
 // bench/run.mjs writes) from a file on the options page, beside the
-// bundled dictionary. Then, `--rounds` times (default 3): stops the
+// bundled dictionary, and turns the bundled dictionary off and on again
+// (`--rounds` times; the index's engine is kept, only the bundled one is
+// built again). Then, `--rounds` times (default 3): stops the
 // service worker and times its answer to the first message (reading the
 // index from IndexedDB, starting WASM, compiling the bundled dictionary
 // and opening the index), then six match requests for each benchmark text
@@ -44,7 +46,7 @@ const context = await chromium.launchPersistentContext(profile, {
     '--disable-component-update', '--disable-sync', `--disable-extensions-except=${build}`, `--load-extension=${build}`,
   ],
 });
-const rows = { added: null, bundledOnly: [], cold: [], matches: Object.fromEntries(TEXTS.map((name) => [name, { first: [], later: [], mentions: 0 }])) };
+const rows = { added: null, bundledOnly: [], cold: [], bundledOff: [], bundledOn: [], matches: Object.fromEntries(TEXTS.map((name) => [name, { first: [], later: [], mentions: 0 }])) };
 try {
   const worker = context.serviceWorkers()[0] ?? await context.waitForEvent('serviceworker', { timeout: 15_000 });
   const id = new URL(worker.url()).host;
@@ -82,6 +84,19 @@ try {
   await status.filter({ hasText: 'from 2 dictionaries' }).waitFor({ timeout: 300_000 });
   const entities = (await status.textContent()).match(/with ([\d,]+) entities/)?.[1];
 
+  // A change to another dictionary: the index's engine is kept.
+  const bundledBox = options.getByRole('checkbox', { name: 'World news (bundled)' });
+  const toggle = async (on, shown) => {
+    const began = Date.now();
+    await (on ? bundledBox.check() : bundledBox.uncheck());
+    await status.filter({ hasText: shown }).waitFor({ timeout: 300_000 });
+    return Date.now() - began;
+  };
+  for (let round = 0; round < rounds; round++) {
+    rows.bundledOff.push(await toggle(false, 'from 1 dictionary'));
+    rows.bundledOn.push(await toggle(true, 'from 2 dictionaries'));
+  }
+
   for (let round = 0; round < rounds; round++) {
     await stopWorker();
     rows.cold.push(await firstAnswer());
@@ -112,6 +127,8 @@ try {
   console.log(`| add the index on the options page (read, check, store) | ${rows.added} |`);
   console.log(`| first answer of a stopped service worker, bundled dictionary only | ${ms(median(rows.bundledOnly))} |`);
   console.log(`| first answer of a stopped service worker, with the index | ${ms(median(rows.cold))} |`);
+  console.log(`| the bundled dictionary turned off, until the options page shows the new count | ${median(rows.bundledOff)} |`);
+  console.log(`| ... and on again | ${median(rows.bundledOn)} |`);
   console.log('');
   console.log('| text | characters | mentions | first match request | later requests (median of 5) |');
   console.log('|---|--:|--:|--:|--:|');

@@ -901,6 +901,32 @@ describe('compact indexes', () => {
     for (let i = 0; i < overlapping.triples.length; i += 3) found.push([overlapping.triples[i], overlapping.triples[i + 1], overlapping.entities[overlapping.triples[i + 2]].id]);
     assert.deepEqual(found, [[7, 26, 'event:southern-summit'], [27, 35, 'region:caucasus']]);
 
+    // A change that leaves the index alone keeps its engine: the bundled
+    // dictionary off and on again reads nothing from IndexedDB, and fetches
+    // the bundled dictionary once, for its own engine.
+    const worker = context.serviceWorkers().find((w) => w.url().startsWith(`chrome-extension://${extensionId}/`));
+    await worker.evaluate(() => {
+      globalThis.readsSeen = { indexedDb: 0, bundled: 0 };
+      const open = indexedDB.open.bind(indexedDB);
+      indexedDB.open = (...args) => {
+        globalThis.readsSeen.indexedDb += 1;
+        return open(...args);
+      };
+      const originalFetch = globalThis.fetch;
+      globalThis.fetch = (input, init) => {
+        if (String(input?.url ?? input).endsWith('/world-news.json')) globalThis.readsSeen.bundled += 1;
+        return originalFetch(input, init);
+      };
+    });
+    const bundledBox = options.getByRole('checkbox', { name: 'World news (bundled)' });
+    await bundledBox.uncheck();
+    await status.filter({ hasText: 'Highlighting with 4 entities from 1 dictionary.' }).waitFor();
+    await waitForState(tabId, (s) => ids(s).includes('event:caucasus-talks') && !ids(s).includes('city:baku-az'));
+    await bundledBox.check();
+    await status.filter({ hasText: 'Highlighting with 1,792 entities from 2 dictionaries.' }).waitFor();
+    await waitForState(tabId, (s) => ids(s).includes('event:caucasus-talks') && ids(s).includes('city:baku-az'));
+    assert.deepEqual(await worker.evaluate(() => globalThis.readsSeen), { indexedDb: 0, bundled: 1 });
+
     // A stopped service worker reads the index again from IndexedDB.
     const cdp = await context.newCDPSession(control);
     await cdp.send('ServiceWorker.enable');

@@ -28,7 +28,9 @@
 //
 // The matcher is built once from the active dictionaries (one engine for
 // the JSON ones merged, one for each compact index, answering together
-// through lib/combined-matcher.js) and reused for every tab. The browser
+// through lib/combined-matcher.js) and reused for every tab; when the
+// dictionaries change, only the engines of parts that changed are built
+// again (see Part below). The browser
 // may stop this worker at any time; the next message simply builds it
 // again (listeners are registered at the top level so the browser can
 // wake the worker for them).
@@ -37,13 +39,36 @@ import { createLocalMatcher } from '../core/index.js';
 import { CombinedMatcher } from './lib/combined-matcher.js';
 import { readCompactIndexes } from './lib/compact-store.js';
 import {
-  api, BUNDLED_PATH, errorToJson, isDictionaryKey, isSite, patternSite, planEngines, readActiveDictionaries, readSites, SITES_KEY, sitePattern, WASM_PATH,
+  api, BUNDLED_PATH, errorToJson, isDictionaryKey, isSite, loadPart, patternSite, planParts, readActiveList, readSites, SITES_KEY, sitePattern, WASM_PATH,
 } from './lib/store.js';
 
-/** @type {Promise<{ matcher: import('../core/index.js').LocalMatcher | CombinedMatcher, info: object, revision: number, freed?: boolean }> | null} */
+/** @type {Promise<{ matcher: import('../core/index.js').LocalMatcher | CombinedMatcher, parts: Part[], info: object, revision: number, freed?: boolean }> | null} */
 let current = null;
-/** Built matchers replaced by a newer one, freed once that one is ready. */
+/** Built matchers replaced by a newer one, released once that one is ready. */
 const retired = [];
+
+/**
+ * One engine and what it holds (a part from planParts, lib/store.js):
+ * `{ key, matcher, info, entries, skipped, users }`. An engine serves every
+ * build whose dictionaries include the same part, so that a change to one
+ * dictionary builds only its own part again: turning the bundled
+ * dictionary off no longer reads a large compact index from IndexedDB and
+ * opens it a second time (with both copies in memory until the old one
+ * was freed). `users` counts the builds holding it, finished or not; the
+ * last to let go frees it.
+ * @typedef {{ key: string, matcher: import('../core/index.js').LocalMatcher, info: object, entries: object[], skipped: number, users: number }} Part
+ */
+/** @type {Map<string, Part>} engines alive, by part key */
+const engines = new Map();
+
+function release(parts) {
+  for (const part of parts) {
+    part.users -= 1;
+    if (part.users > 0) continue;
+    if (engines.get(part.key) === part) engines.delete(part.key);
+    part.matcher.free();
+  }
+}
 
 async function fetchBundled() {
   const response = await fetch(api.runtime.getURL(BUNDLED_PATH));
@@ -51,35 +76,67 @@ async function fetchBundled() {
   return response.text();
 }
 
+/** The engine for `plan` (a part), the one alive if there is one, taken
+ * for one more user; null for a part whose data is gone. */
+async function takePart(plan, active) {
+  const alive = engines.get(plan.key);
+  if (alive) {
+    alive.users += 1;
+    return alive;
+  }
+  const source = await loadPart(plan, active, { fetchBundled, readCompact: readCompactIndexes });
+  if (!source) return null;
+  const matcher = await createLocalMatcher({ dictionary: source.json ?? source.bytes, wasmUrl: api.runtime.getURL(WASM_PATH) });
+  let info;
+  try {
+    info = await matcher.info();
+  } catch (error) {
+    matcher.free();
+    throw error;
+  }
+  // What only an engine can count: a JSON dictionary passed through
+  // unparsed (the only JSON one), and a compact index.
+  const entries = source.entries.map((entry) => (entry.entities === null ? { ...entry, entities: info.entityCount } : entry));
+  // A build that finished meanwhile may have made the same part.
+  const raced = engines.get(plan.key);
+  if (raced) {
+    matcher.free();
+    raced.users += 1;
+    return raced;
+  }
+  const part = { key: plan.key, matcher, info, entries, skipped: source.skipped, users: 1 };
+  engines.set(plan.key, part);
+  return part;
+}
+
 async function build() {
-  const { revision, sources } = await readActiveDictionaries(fetchBundled, readCompactIndexes);
-  const { parts, report } = planEngines(sources);
-  const matchers = [];
-  let counts;
+  const { revision, active } = await readActiveList();
+  const parts = [];
   let matcher;
   try {
-    for (const part of parts) matchers.push(await createLocalMatcher({ dictionary: part.json ?? part.bytes, wasmUrl: api.runtime.getURL(WASM_PATH) }));
-    const infos = await Promise.all(matchers.map((built) => built.info()));
-    counts = infos.map((info) => info.entityCount);
-    matcher = matchers.length === 1 ? matchers[0] : new CombinedMatcher(matchers, infos);
+    for (const plan of planParts(active)) {
+      const part = await takePart(plan, active);
+      if (part) parts.push(part);
+    }
+    // Every active dictionary's data gone: nothing is found.
+    if (parts.length === 0) parts.push(await takePart({ key: 'json:', compact: false, ids: [] }, active));
+    matcher = parts.length === 1 ? parts[0].matcher : new CombinedMatcher(parts.map((part) => part.matcher), parts.map((part) => part.info));
   } catch (error) {
     // Engines hold WASM memory until freed.
-    for (const built of matchers) built.free();
+    release(parts);
     throw error;
   }
   const engineInfo = await matcher.info();
-  // What only an engine can count: a JSON dictionary passed through
-  // unparsed (the only JSON one), and a compact index.
-  for (const entry of report.dictionaries) {
-    if (entry.entities === null) entry.entities = counts[entry.part];
-    delete entry.part;
-  }
-  const info = { ...engineInfo, dictionaries: report.dictionaries, skipped: report.skipped, revision };
+  // Listed in dictionary order, each from the part that holds it.
+  const entries = new Map(parts.flatMap((part) => part.entries.map((entry) => [entry.id, entry])));
+  const dictionaries = active.filter(({ id }) => entries.has(id)).map(({ id, title }) => ({ ...entries.get(id), title }));
+  const skipped = parts.reduce((sum, part) => sum + part.skipped, 0);
+  const info = { ...engineInfo, dictionaries, skipped, revision };
   for (const old of retired.splice(0)) {
     old.freed = true;
-    old.matcher.free();
+    release(old.parts);
   }
-  return { matcher, info, revision };
+  return { matcher, parts, info, revision };
 }
 
 /** The matcher for the current dictionaries; `revision`, when given, is

@@ -98,64 +98,73 @@ export const isCompact = (meta) => meta.format === 'compact';
 
 /**
  * The active dictionaries in order (bundled first, then added ones in the
- * order they were added): `[{ id, title, text }]` for JSON, `[{ id, title,
- * bytes }]` for a compact index, and the revision read. `fetchBundled()`
- * returns the bundled dictionary's JSON text; `readCompact(ids)` the bytes
- * of compact indexes by id (lib/compact-store.js).
+ * order they were added), as `{ id, title, compact }`, and the revision
+ * read. Only the list: what the engines need is read by loadPart, for the
+ * parts that have no engine yet.
  */
-export async function readActiveDictionaries(fetchBundled, readCompact, storage = api.storage.local) {
+export async function readActiveList(storage = api.storage.local) {
   const index = await readIndex(storage);
-  const sources = [];
-  if (index.bundledActive) sources.push({ id: BUNDLED_ID, title: 'World news (bundled)', text: await fetchBundled() });
-  const active = index.added.filter((meta) => meta.active !== false);
-  const json = active.filter((meta) => !isCompact(meta));
-  const compact = active.filter(isCompact);
-  const texts = json.length > 0 ? await storage.get(json.map((meta) => textKey(meta.id))) : {};
-  const indexes = compact.length > 0 ? await readCompact(compact.map((meta) => meta.id)) : new Map();
-  for (const meta of active) {
-    // An entry whose text or bytes are missing (a half-finished removal)
-    // is skipped rather than failing every page.
-    if (isCompact(meta)) {
-      const bytes = indexes.get(meta.id);
-      if (bytes) sources.push({ id: meta.id, title: meta.title, bytes });
-    } else {
-      const text = texts[textKey(meta.id)];
-      if (typeof text === 'string') sources.push({ id: meta.id, title: meta.title, text });
-    }
+  const active = [];
+  if (index.bundledActive) active.push({ id: BUNDLED_ID, title: 'World news (bundled)', compact: false });
+  for (const meta of index.added) {
+    if (meta.active !== false) active.push({ id: meta.id, title: meta.title, compact: isCompact(meta) });
   }
-  return { revision: index.revision, sources };
+  return { revision: index.revision, active };
 }
 
 /**
- * What engines the active dictionaries need: the JSON ones merged into one
- * (mergeDictionaries), in the place of the first of them, and each compact
- * index alone, as it is opened straight from its bytes. `parts` are
- * `{ json }` or `{ bytes }` in dictionary order; `report` is
- * mergeDictionaries' report over all of them, where `part` says which part
- * a dictionary went into and `entities` is null when only its engine can
- * count them.
+ * What engines the active dictionaries need, in dictionary order: the JSON
+ * ones merged into one (mergeDictionaries), in the place of the first of
+ * them, and each compact index alone, as it is opened straight from its
+ * bytes; none active gives one empty JSON part. Each part is `{ key,
+ * compact, ids }`: the key names what the engine holds (dictionaries never
+ * change under an id: a new file or address is a new id), so an engine
+ * built for a key serves every later list that has the same part.
  */
-export function planEngines(sources) {
-  const jsonSources = sources.filter((source) => source.bytes === undefined);
-  if (sources.length === 0) return { parts: [{ json: mergeDictionaries([]).json }], report: { dictionaries: [], skipped: 0 } };
-  const merged = jsonSources.length > 0 ? mergeDictionaries(jsonSources) : null;
-  const mergedEntries = new Map(merged?.report.dictionaries.map((entry) => [entry.id, entry]));
+export function planParts(active) {
   const parts = [];
-  const dictionaries = [];
-  let jsonPart = -1;
-  for (const source of sources) {
-    if (source.bytes !== undefined) {
-      dictionaries.push({ id: source.id, title: source.title, entities: null, skipped: 0, part: parts.length });
-      parts.push({ bytes: source.bytes });
-      continue;
+  let json = null;
+  for (const { id, compact } of active) {
+    if (compact) {
+      parts.push({ key: `compact:${id}`, compact: true, ids: [id] });
+    } else if (json) {
+      json.ids.push(id);
+    } else {
+      json = { key: '', compact: false, ids: [id] };
+      parts.push(json);
     }
-    if (jsonPart === -1) {
-      jsonPart = parts.length;
-      parts.push({ json: merged.json });
-    }
-    dictionaries.push({ ...mergedEntries.get(source.id), part: jsonPart });
   }
-  return { parts, report: { dictionaries, skipped: merged?.report.skipped ?? 0 } };
+  if (parts.length === 0) parts.push(json = { key: '', compact: false, ids: [] });
+  if (json) json.key = `json:${json.ids.join('\n')}`;
+  return parts;
+}
+
+/**
+ * Reads what one part's engine is built from: `{ bytes }` for a compact
+ * index, `{ json }` for the JSON dictionaries merged; with `entries`, the
+ * part's dictionaries as mergeDictionaries reports them (`entities` null
+ * where only the engine can count them) and `skipped`. A dictionary whose
+ * text or bytes are missing (a half-finished removal) is left out rather
+ * than failing every page. `fetchBundled()` returns the bundled
+ * dictionary's JSON text; `readCompact(ids)` the bytes of compact indexes
+ * by id (lib/compact-store.js).
+ */
+export async function loadPart(part, active, { fetchBundled, readCompact, storage = api.storage.local }) {
+  const titles = new Map(active.map(({ id, title }) => [id, title]));
+  if (part.compact) {
+    const [id] = part.ids;
+    const bytes = (await readCompact([id])).get(id);
+    return bytes ? { bytes, entries: [{ id, title: titles.get(id), entities: null, skipped: 0 }], skipped: 0 } : null;
+  }
+  const added = part.ids.filter((id) => id !== BUNDLED_ID);
+  const texts = added.length > 0 ? await storage.get(added.map(textKey)) : {};
+  const sources = [];
+  for (const id of part.ids) {
+    const text = id === BUNDLED_ID ? await fetchBundled() : texts[textKey(id)];
+    if (typeof text === 'string') sources.push({ id, title: titles.get(id), text });
+  }
+  const merged = mergeDictionaries(sources);
+  return { json: merged.json, entries: merged.report.dictionaries, skipped: merged.report.skipped };
 }
 
 /**
