@@ -1,7 +1,8 @@
 //! The command-line tool: the native face of the matching core.
 //!
 //! `match` prints one JSON object a line for each mention; `check` validates
-//! a dictionary and lists every problem. Errors go to stderr; the exit
+//! a dictionary and lists every problem, or checks a compact index's bytes
+//! against its checksums. Errors go to stderr; the exit
 //! status is 0 on success, 1 when the input or dictionary is bad, 2 when the
 //! command line is.
 
@@ -23,6 +24,7 @@ usage:
       The same with a compact index (see `index`) instead of a dictionary.
   entity-highlighter check [--max-size BYTES] FILE
       Validate a dictionary; print every problem; exit 1 if there is any.
+      Given a compact index, check every byte against its checksums.
   entity-highlighter index [--max-size BYTES] [--keep-diacritics] FILE -o OUT
       Write the compact index of a large dictionary: the browser and
       `match --index` select from it the few names each page can contain
@@ -251,6 +253,12 @@ fn write_failed(error: io::Error) -> Result<(), Failure> {
 fn run_check(args: &[String]) -> Result<(), Failure> {
     let options = parse_options(args, false)?;
     let path = options.input.ok_or_else(|| Failure::Usage("check needs a dictionary file".into()))?;
+    if is_compact_index(&path) {
+        let compact = CompactIndex::from_bytes(read_bytes(&path)?).and_then(|compact| compact.verify().map(|()| compact));
+        let compact = compact.map_err(|error| Failure::Input(format!("{path}: {error}")))?;
+        println!("{path}: ok, a compact index of {} entities, {} names; its checksums match", compact.entity_count(), compact.name_count());
+        return Ok(());
+    }
     let bytes = read_dictionary_bytes(&path, &options.limits)?;
     match Dictionary::from_bytes(&bytes, &options.limits) {
         Ok(dictionary) => {
@@ -260,6 +268,12 @@ fn run_check(args: &[String]) -> Result<(), Failure> {
         }
         Err(error) => Err(Failure::Input(format!("{path}: {error}"))),
     }
+}
+
+/// Whether the file at `path` starts as a compact index does.
+fn is_compact_index(path: &str) -> bool {
+    let mut magic = [0u8; 4];
+    std::fs::File::open(path).and_then(|mut file| file.read_exact(&mut magic)).is_ok() && &magic == b"EHIX"
 }
 
 fn run_index(args: &[String]) -> Result<(), Failure> {

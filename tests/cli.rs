@@ -67,6 +67,24 @@ fn check_accepts_a_good_dictionary() {
 }
 
 #[test]
+fn check_reads_a_compact_index_against_its_checksums() {
+    let dict = temp_file("for-index.json", DICTIONARY.as_bytes());
+    let index = temp_file("checked.ehx", b"");
+    assert!(run(&["index", &dict, "-o", &index], b"").status.success());
+    let output = run(&["check", &index], b"");
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("ok, a compact index of 3 entities, 3 names; its checksums match"));
+    // One letter of a canonical name changed.
+    let mut bytes = std::fs::read(&index).unwrap();
+    let at = bytes.windows(4).position(|window| window == b"Baku").expect("a canonical name");
+    bytes[at] = b'b';
+    let damaged = temp_file("damaged.ehx", &bytes);
+    let output = run(&["check", &damaged], b"");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr_of(&output).contains("damaged.ehx: the index file is damaged between bytes 0 and"), "{}", stderr_of(&output));
+}
+
+#[test]
 fn check_lists_every_problem_and_fails() {
     let dict = temp_file("bad.json", br#"{"entities":[{"id":"a","name":"","type":"city","summary":"s"},{"id":"b","name":"B","type":"city","summary":"s","url":"javascript:alert(1)"}]}"#);
     let output = run(&["check", &dict], b"");

@@ -143,6 +143,26 @@ fn find_overlapping_keeps_every_occurrence_by_start_then_longest() {
 }
 
 #[wasm_bindgen_test]
+fn verify_finds_a_damaged_index_that_opens() {
+    let dictionary = entity_highlighter::Dictionary::from_json(DICTIONARY).unwrap();
+    let bytes = entity_highlighter::write_index(&dictionary, entity_highlighter::MatchOptions::default()).unwrap();
+    let verify = |engine: &JsValue| -> Result<JsValue, JsValue> {
+        let method: Function = Reflect::get(engine, &"verify".into()).unwrap().unchecked_into();
+        method.call0(engine)
+    };
+    assert!(verify(&JsValue::from(entity_highlighter::wasm::Engine::from_index(bytes.clone()).unwrap())).is_ok());
+    assert!(verify(&engine()).is_ok(), "a compiled dictionary passes");
+    // A summary's letter changed: the structure is sound, the bytes are not.
+    let mut damaged = bytes;
+    let at = damaged.windows(7).position(|window| window == b"Capital").expect("a summary");
+    damaged[at] = b'K';
+    let engine = JsValue::from(entity_highlighter::wasm::Engine::from_index(damaged).expect("it opens"));
+    let error = verify(&engine).expect_err("refused");
+    let message = Reflect::get(&error, &"message".into()).unwrap().as_string().unwrap();
+    assert!(message.starts_with("the index file is damaged between bytes 0 and") && message.contains("make it again"), "{message}");
+}
+
+#[wasm_bindgen_test]
 fn unknown_options_are_refused() {
     let options = js_sys::Object::new();
     Reflect::set(&options, &"foldDiacritcs".into(), &JsValue::TRUE).unwrap();

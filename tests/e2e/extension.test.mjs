@@ -867,6 +867,15 @@ describe('compact indexes', () => {
     assert.match(await result.textContent(), /index/i, 'the refusal says it is about the index');
     assert.equal(await options.locator('.dictionary').count(), 1);
     assert.deepEqual(await storedKeys(), []);
+    // One letter of a summary changed opens as an index, but its checksum
+    // says where the file was damaged.
+    const flipped = Buffer.from(compactBytes);
+    flipped[flipped.indexOf('Our coverage')] ^= 0x20;
+    await options.locator('#file').setInputFiles({ name: 'flipped.ehx', mimeType: 'application/octet-stream', buffer: flipped });
+    await options.getByRole('button', { name: 'Add file' }).click();
+    await result.filter({ hasText: '“flipped.ehx” was not added: the index file is damaged between bytes 0 and' }).waitFor();
+    assert.equal(await options.locator('.dictionary').count(), 1);
+    assert.deepEqual(await storedKeys(), []);
 
     await options.locator('#file').setInputFiles({ name: 'talks.ehx', mimeType: 'application/octet-stream', buffer: compactBytes });
     await options.getByRole('button', { name: 'Add file' }).click();

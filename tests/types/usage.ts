@@ -1,5 +1,5 @@
 // Type-checks that the public declarations are usable as documented.
-import { createHighlighter, createWorkerMatcher, HighlighterError, type Highlighter, type Mention } from '../../www/core/index.js';
+import { createHighlighter, createLocalMatcher, createWorkerMatcher, HighlighterError, type Highlighter, type Mention } from '../../www/core/index.js';
 import { Engine } from '../../www/pkg/entity_highlighter.js';
 
 async function example(root: Element): Promise<string[]> {
@@ -39,8 +39,20 @@ async function workerExample(root: Element): Promise<boolean> {
   return inWorker.worker;
 }
 
+/** Two matchers joined as one dictionary would be: every occurrence of
+ * each, then the leftmost-longest over both. */
+async function joinedExample(): Promise<number> {
+  const index = await createLocalMatcher({ dictionary: '/names.ehx', verify: true });
+  const json = await createLocalMatcher({ dictionary: '/world-news.json' });
+  const answers = [index, json].map((matcher) => matcher.matchOverlappingNow('Talks in Baku'));
+  const first: Uint32Array = answers[0].triples;
+  index.free();
+  json.free();
+  return first.length + answers[1].triples.length;
+}
+
 function isDictionaryError(error: unknown): boolean {
   return error instanceof HighlighterError && error.kind === 'dictionary' && error.problems.every((p) => typeof p.location === 'string');
 }
 
-export { example, engineExample, workerExample, isDictionaryError };
+export { example, engineExample, workerExample, joinedExample, isDictionaryError };

@@ -285,7 +285,13 @@ export interface MatcherOptions extends Pick<HighlighterOptions, 'dictionary' | 
   practiceText?: Promise<string>;
 }
 
-export function createLocalMatcher(options?: MatcherOptions): Promise<LocalMatcher>;
+export function createLocalMatcher(options?: MatcherOptions & {
+  /** Check a compact index byte by byte against the checksums written
+   * with it before using it (opening one reads only its header, to be
+   * ready at once); a damaged file is refused, saying where. For a file
+   * taken in for keeps. Default false. */
+  verify?: boolean;
+}): Promise<LocalMatcher>;
 
 /**
  * Starts a worker (see the `worker` option) and loads the dictionary there.

@@ -259,11 +259,12 @@ async function validate(text) {
 }
 
 /** What a real engine built from `dictionary` (JSON text or an index's
- * bytes) says of it, or its refusal as an AddError. */
+ * bytes, checked against its checksums) says of it, or its refusal as an
+ * AddError. */
 async function engineInfo(dictionary) {
   let matcher;
   try {
-    matcher = await createLocalMatcher({ dictionary, wasmUrl: api.runtime.getURL(WASM_PATH) });
+    matcher = await createLocalMatcher({ dictionary, wasmUrl: api.runtime.getURL(WASM_PATH), verify: true });
     return await matcher.info();
   } catch (error) {
     throw new AddError(String(error?.message ?? error), Array.isArray(error?.problems) ? error.problems : [], error?.problemCount);
@@ -272,10 +273,11 @@ async function engineInfo(dictionary) {
   }
 }
 
-/** Checks the bytes of a compact index with a real engine (its header and
- * the bounds of its sections, and every entity's type as it counts them;
- * the dictionary itself was checked by the tool that wrote the index).
- * Returns its info or throws AddError. */
+/** Checks the bytes of a compact index with a real engine (its header,
+ * the bounds of its sections and every byte against its checksums, and
+ * every entity's type as it counts them; the dictionary itself was
+ * checked by the tool that wrote the index). Returns its info or throws
+ * AddError. */
 async function validateCompact(bytes) {
   if (bytes.length > MAX_COMPACT_BYTES) throw new AddError(`it is ${(bytes.length / 1048576).toFixed(1)} MiB; compact indexes can be at most ${MAX_COMPACT_BYTES / 1048576} MiB`);
   return { ...(await engineInfo(bytes)), bytes: bytes.length };

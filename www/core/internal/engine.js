@@ -215,10 +215,22 @@ function loneSurrogateAt(value, path = '', depth = 0) {
 }
 
 /** Builds an engine; a refused dictionary becomes a HighlighterError with
- * every problem and where it is, and the URL it came from. */
-export function buildEngine({ json, index, url, object }, foldDiacritics) {
+ * every problem and where it is, and the URL it came from. With `verify`,
+ * a compact index has every byte checked against its checksums, which
+ * opening one does not do (see Engine.verify). */
+export function buildEngine({ json, index, url, object }, foldDiacritics, verify = false) {
   try {
-    return index ? Engine.fromIndex(index) : new Engine(json, { foldDiacritics });
+    if (!index) return new Engine(json, { foldDiacritics });
+    const engine = Engine.fromIndex(index);
+    if (verify) {
+      try {
+        engine.verify();
+      } catch (error) {
+        engine.free();
+        throw error;
+      }
+    }
+    return engine;
   } catch (error) {
     let problems = Array.isArray(error?.problems) ? error.problems : [];
     let problemCount = Number.isSafeInteger(error?.problemCount) ? error.problemCount : problems.length;
