@@ -113,6 +113,7 @@ async function build() {
   const { revision, active } = await readActiveList();
   const parts = [];
   let matcher;
+  let engineInfo;
   try {
     for (const plan of planParts(active)) {
       const part = await takePart(plan, active);
@@ -121,12 +122,12 @@ async function build() {
     // Every active dictionary's data gone: nothing is found.
     if (parts.length === 0) parts.push(await takePart({ key: 'json:', compact: false, ids: [] }, active));
     matcher = parts.length === 1 ? parts[0].matcher : new CombinedMatcher(parts.map((part) => part.matcher), parts.map((part) => part.info));
+    engineInfo = await matcher.info();
   } catch (error) {
     // Engines hold WASM memory until freed.
     release(parts);
     throw error;
   }
-  const engineInfo = await matcher.info();
   // Listed in dictionary order, each from the part that holds it.
   const entries = new Map(parts.flatMap((part) => part.entries.map((entry) => [entry.id, entry])));
   const dictionaries = active.filter(({ id }) => entries.has(id)).map(({ id, title }) => ({ ...entries.get(id), title }));

@@ -1,5 +1,5 @@
 // What the extension keeps in `storage.local`, and how several active
-// dictionaries become the one dictionary the service worker matches with.
+// dictionaries become the engines the service worker matches with (planParts).
 // Shared by the background, the content script, the popup and the options
 // page (esbuild bundles a copy into each).
 //
