@@ -874,6 +874,7 @@ describe('compact indexes', () => {
     await options.locator('#file').setInputFiles({ name: 'flipped.ehx', mimeType: 'application/octet-stream', buffer: flipped });
     await options.getByRole('button', { name: 'Add file' }).click();
     await result.filter({ hasText: '“flipped.ehx” was not added: the index file is damaged between bytes 0 and' }).waitFor();
+    await screenshot(options, 'extension-options-damaged-index');
     assert.equal(await options.locator('.dictionary').count(), 1);
     assert.deepEqual(await storedKeys(), []);
 
