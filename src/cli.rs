@@ -253,13 +253,17 @@ fn write_failed(error: io::Error) -> Result<(), Failure> {
 fn run_check(args: &[String]) -> Result<(), Failure> {
     let options = parse_options(args, false)?;
     let path = options.input.ok_or_else(|| Failure::Usage("check needs a dictionary file".into()))?;
-    if is_compact_index(&path) {
-        let compact = CompactIndex::from_bytes(read_bytes(&path)?).and_then(|compact| compact.verify().map(|()| compact));
+    // A file on disk that starts as an index is read whole, whatever its
+    // size, as `match --index` reads one; standard input is read up to the
+    // dictionary limit and told apart by the same first bytes.
+    let bytes = if path != "-" && starts_as_index(&path) { read_bytes(&path)? } else { read_dictionary_bytes(&path, &options.limits)? };
+    if CompactIndex::starts_as_index(&bytes) {
+        let compact = CompactIndex::from_bytes(bytes).and_then(|compact| compact.verify().map(|()| compact));
         let compact = compact.map_err(|error| Failure::Input(format!("{path}: {error}")))?;
-        println!("{path}: ok, a compact index of {} entities, {} names; its checksums match", compact.entity_count(), compact.name_count());
+        let checked = if compact.has_checksums() { "its checksums match" } else { "format 7, without checksums to check (write it again to get them)" };
+        println!("{path}: ok, a compact index of {} entities, {} names; {checked}", compact.entity_count(), compact.name_count());
         return Ok(());
     }
-    let bytes = read_dictionary_bytes(&path, &options.limits)?;
     match Dictionary::from_bytes(&bytes, &options.limits) {
         Ok(dictionary) => {
             let names: usize = dictionary.entities().iter().map(|e| e.names.len()).sum();
@@ -271,9 +275,9 @@ fn run_check(args: &[String]) -> Result<(), Failure> {
 }
 
 /// Whether the file at `path` starts as a compact index does.
-fn is_compact_index(path: &str) -> bool {
-    let mut magic = [0u8; 4];
-    std::fs::File::open(path).and_then(|mut file| file.read_exact(&mut magic)).is_ok() && &magic == b"EHIX"
+fn starts_as_index(path: &str) -> bool {
+    let mut start = [0u8; 4];
+    std::fs::File::open(path).and_then(|mut file| file.read_exact(&mut start)).is_ok() && CompactIndex::starts_as_index(&start)
 }
 
 fn run_index(args: &[String]) -> Result<(), Failure> {

@@ -29,7 +29,7 @@
 //! one checks its header and section bounds, so a dictionary is ready as
 //! soon as its bytes arrive, and its memory is the file itself. Every read
 //! is bounds-checked: a damaged or hostile file gives errors or fewer
-//! names, never a panic. The file ends with a checksum of each MiB, which
+//! names, never a panic. The file ends with a checksum of each 64 KiB, which
 //! [`CompactIndex::verify`] checks when a file is taken in for keeps (the
 //! extension's options page, `entity-highlighter check`): reading every
 //! byte is what opening avoids, and a damaged file would otherwise only
@@ -106,6 +106,8 @@ use crate::normalize::{fold_name, fold_name_into, is_unspaced_script, is_word_ch
 
 const MAGIC: &[u8; 4] = b"EHIX";
 const VERSION: u32 = 8;
+/// The format before checksums, still read.
+const UNCHECKED_VERSION: u32 = 7;
 /// The bytes each checksum at the end of the file covers: damage is found
 /// to within this much of where it is, in a part of the file a reader can
 /// be told of. A 1M-name index carries 4.6 KB of checksums.
@@ -855,6 +857,8 @@ pub struct CompactIndex {
     type_numbers: Section,
     /// Where the checksums begin: they cover every byte before.
     checked_len: usize,
+    /// Whether the file has checksums (format 7 had none).
+    has_checksums: bool,
 }
 
 /// One entity read from an index. Ids and summaries are stored compressed
@@ -1021,10 +1025,16 @@ fn read_cstr<'a>(bytes: &'a [u8], at: &mut usize) -> Option<&'a [u8]> {
 }
 
 impl CompactIndex {
+    /// Whether `bytes` start as an index does (its magic, "EHIX"): how a
+    /// caller given either a dictionary or an index tells them apart.
+    pub fn starts_as_index(bytes: &[u8]) -> bool {
+        bytes.starts_with(MAGIC)
+    }
+
     /// Opens an index from its bytes, checking its header and the bounds of
     /// its sections; nothing else is parsed.
     pub fn from_bytes(bytes: Vec<u8>) -> Result<CompactIndex, IndexError> {
-        if bytes.get(..4) != Some(MAGIC.as_slice()) {
+        if !CompactIndex::starts_as_index(&bytes) {
             return Err(IndexError::new("not an entity index (the file does not start with EHIX); make one with `entity-highlighter index`"));
         }
         let mut reader = Reader { bytes: &bytes, at: 4 };
@@ -1037,10 +1047,13 @@ impl CompactIndex {
                 "the file starts like an entity index, but its header is damaged (its format version reads {version}); make it again with `entity-highlighter index`"
             )));
         }
-        if version != VERSION {
+        // Format 7 is format 8 without the checksums: still read, so that
+        // indexes readers stored keep working; `verify` has nothing to
+        // check in one.
+        if version != VERSION && version != UNCHECKED_VERSION {
             let made_by = if version < VERSION { "an older" } else { "a newer" };
             return Err(IndexError::new(format!(
-                "index format version {version}, made by {made_by} build; this build reads version {VERSION}: write the index again with this build's `entity-highlighter index`"
+                "index format version {version}, made by {made_by} build; this build reads versions {UNCHECKED_VERSION} and {VERSION}: write the index again with this build's `entity-highlighter index`"
             )));
         }
         let flags = reader.u32()?;
@@ -1093,10 +1106,16 @@ impl CompactIndex {
             return Err(IndexError::new("the index file's entity types do not agree with its entity count"));
         }
         let checked_len = reader.at;
-        let checksums = checked_len.div_ceil(CHECKED_CHUNK);
-        let count_at = checked_len + checksums * 8;
-        if bytes.len() != count_at + 4 || reader.bytes.get(count_at..).and_then(|count| count.first_chunk::<4>()).map(|count| u32::from_le_bytes(*count) as usize) != Some(checksums) {
-            return Err(IndexError::new("the index file is cut short or damaged at its end, where its checksums are; make it again with `entity-highlighter index`"));
+        let checksums = if version == UNCHECKED_VERSION { None } else { Some(checked_len.div_ceil(CHECKED_CHUNK)) };
+        if let Some(checksums) = checksums {
+            let expected = checked_len + checksums * 8 + 4;
+            let count = reader.bytes.get(expected - 4..).and_then(|count| count.first_chunk::<4>()).map(|count| u32::from_le_bytes(*count) as usize);
+            if bytes.len() != expected || count != Some(checksums) {
+                return Err(IndexError::new(format!(
+                    "the index file is cut short or damaged at its end, where its checksums are: it is {} bytes, and its sections and {checksums} checksums make {expected}; make it again with `entity-highlighter index`",
+                    bytes.len()
+                )));
+            }
         }
         let mut type_names = Vec::new();
         let mut start = table.start;
@@ -1132,6 +1151,7 @@ impl CompactIndex {
             type_width,
             type_numbers,
             checked_len,
+            has_checksums: checksums.is_some(),
         })
     }
 
@@ -1139,8 +1159,13 @@ impl CompactIndex {
     /// it, which opening does not (it reads the header and section bounds
     /// only, to be ready at once): a file damaged in storage or transfer
     /// is refused, with where, rather than missing names or showing
-    /// garbled records. Reads the whole file (about 2 GB/s natively).
+    /// garbled records. Reads the whole file (about 2 GB/s natively). A
+    /// format 7 file has no checksums and passes (see
+    /// [`CompactIndex::has_checksums`]).
     pub fn verify(&self) -> Result<(), IndexError> {
+        if !self.has_checksums {
+            return Ok(());
+        }
         let checked = self.bytes.get(..self.checked_len).unwrap_or_default();
         let stored = self.bytes.get(self.checked_len..).unwrap_or_default();
         for (number, chunk) in checked.chunks(CHECKED_CHUNK).enumerate() {
@@ -1149,12 +1174,19 @@ impl CompactIndex {
                 let start = number * CHECKED_CHUNK;
                 let end = start + chunk.len();
                 return Err(IndexError::new(format!(
-                    "the index file is damaged between bytes {start} and {end}{}: they do not match the checksum written with them; make it again with `entity-highlighter index`",
-                    self.sections_between(start, end)
+                    "the index file is damaged between bytes {start} and {end}{} (or in their checksum, at byte {}): they do not match; make it again with `entity-highlighter index`",
+                    self.sections_between(start, end),
+                    self.checked_len + number * 8
                 )));
             }
         }
         Ok(())
+    }
+
+    /// Whether the file carries checksums for [`CompactIndex::verify`]
+    /// (format 8 on; a format 7 file is read without).
+    pub fn has_checksums(&self) -> bool {
+        self.has_checksums
     }
 
     /// The parts of the file that bytes `start..end` fall in, as ", in its
@@ -2059,6 +2091,21 @@ mod tests {
 
 
     #[test]
+    fn a_format_7_file_is_read_without_checksums() {
+        let dictionary = Dictionary::from_json(DICTIONARY).unwrap();
+        let current = CompactIndex::from_bytes(write_index(&dictionary, MatchOptions::default()).unwrap()).unwrap();
+        // Format 7 is format 8 without the trailer.
+        let mut bytes = current.bytes.clone();
+        bytes.truncate(current.checked_len);
+        bytes[4..8].copy_from_slice(&UNCHECKED_VERSION.to_le_bytes());
+        let old = CompactIndex::from_bytes(bytes).unwrap();
+        assert!(current.has_checksums() && !old.has_checksums());
+        assert!(old.verify().is_ok(), "nothing to check");
+        let text = "Erdogan and ERDOĞAN met in Москве.";
+        assert_eq!(old.matcher_for(text).unwrap().find(), current.matcher_for(text).unwrap().find());
+    }
+
+    #[test]
     fn the_index_finds_what_the_full_matcher_finds() {
         let dictionary = Dictionary::from_json(DICTIONARY).unwrap();
         let index = CompactIndex::from_bytes(write_index(&dictionary, MatchOptions::default()).unwrap()).unwrap();
@@ -2224,11 +2271,11 @@ mod tests {
 
     #[test]
     fn damage_anywhere_is_found_by_the_checksums_and_said_where() {
-        // Over a MiB, so that the file has several checksums.
+        // About 1.3 MB: twenty stretches of 64 KiB, each with its checksum.
         let entities: Vec<String> = (0..16_000).map(|i| format!(r#"{{"id":"e{i}","name":"Place{i} Town","type":"city","summary":"Place{i} lies {} km from Place{}, founded in {}."}}"#, i * 37 % 1000, i + 1, 1000 + i % 900)).collect();
         let dictionary = Dictionary::from_json(&format!(r#"{{"entities":[{}]}}"#, entities.join(","))).unwrap();
         let bytes = write_index(&dictionary, MatchOptions::default()).unwrap();
-        assert!(bytes.len() > CHECKED_CHUNK, "{} bytes", bytes.len());
+        assert!(bytes.len() > 16 * CHECKED_CHUNK, "{} bytes", bytes.len());
         let index = CompactIndex::from_bytes(bytes.clone()).unwrap();
         assert!(index.verify().is_ok());
         let summary = crate::matcher::find_bytes(&bytes, b"lies 185 km").unwrap();
@@ -2246,6 +2293,10 @@ mod tests {
             let error = CompactIndex::from_bytes(damaged).unwrap().verify().unwrap_err().to_string();
             assert!(error.starts_with("the index file is damaged between bytes") && error.contains(part) && error.contains("make it again"), "{what}: {error}");
             let range: Vec<usize> = error.split(' ').filter_map(|word| word.trim_end_matches(',').parse().ok()).take(2).collect();
+            // The stretch's checksum may be what was damaged: its place is said too.
+            let checksum_at = index.checked_len + (at.min(index.checked_len - 1) / CHECKED_CHUNK) * 8;
+            let checksum_at = if at < index.checked_len { checksum_at } else { index.checked_len };
+            assert!(error.contains(&format!("(or in their checksum, at byte {checksum_at})")), "{what}: {error}");
             let damaged_at = if at < index.checked_len { at } else { 0 };
             assert!(range.len() == 2 && range[0] <= damaged_at && damaged_at < range[1] && range[1] - range[0] <= CHECKED_CHUNK, "{what} at {at}: {error}");
         }

@@ -160,11 +160,8 @@ impl Automaton {
         let nfa = nfa_builder.build(patterns)?;
         #[cfg(not(target_arch = "wasm32"))]
         let dfa = || dfa::Builder::new().match_kind(MatchKind::Standard).build_from_noncontiguous(&nfa);
-        let contiguous = || {
-            let mut builder = contiguous::Builder::new();
-            builder.prefilter(false);
-            builder.match_kind(MatchKind::Standard).build_from_noncontiguous(&nfa)
-        };
+        // (Built from the NFA, it has no prefilter either.)
+        let contiguous = || contiguous::Builder::new().match_kind(MatchKind::Standard).build_from_noncontiguous(&nfa);
         Ok(match kind {
             #[cfg(not(target_arch = "wasm32"))]
             Some(AhoCorasickKind::DFA) => Automaton::Dfa(dfa()?),
@@ -360,9 +357,7 @@ impl Matcher {
 
     /// Like [`Matcher::find`], but says why a text was refused.
     pub fn try_find(&self, text: &str) -> Result<Vec<Mention>, MatchError> {
-        if text.len() > MAX_TEXT_BYTES {
-            return Err(MatchError { message: format!("the text is {} bytes; the limit is {MAX_TEXT_BYTES}", text.len()) });
-        }
+        check_text_length(text)?;
         let folded = Folded::new(text, self.fold);
         Ok(self.find_folded(text, &folded))
     }
@@ -385,9 +380,7 @@ impl Matcher {
     /// does within one. Joining their `find` answers instead loses a name
     /// inside a mention that another matcher's overlapping one beat.
     pub fn find_overlapping(&self, text: &str) -> Result<Vec<Mention>, MatchError> {
-        if text.len() > MAX_TEXT_BYTES {
-            return Err(MatchError { message: format!("the text is {} bytes; the limit is {MAX_TEXT_BYTES}", text.len()) });
-        }
+        check_text_length(text)?;
         let folded = Folded::new(text, self.fold);
         Ok(self.find_folded_span(text, &folded, 0..folded.text.len(), Overlaps::Keep))
     }
@@ -471,6 +464,14 @@ impl Matcher {
         }
         Some(Mention { start: from.utf16, end: to.utf16, byte_start: from.byte, byte_end: to.byte, entities })
     }
+}
+
+/// Refuses a text longer than the offsets can count (2 GiB).
+fn check_text_length(text: &str) -> Result<(), MatchError> {
+    if text.len() > MAX_TEXT_BYTES {
+        return Err(MatchError { message: format!("the text is {} bytes; the limit is {MAX_TEXT_BYTES}", text.len()) });
+    }
+    Ok(())
 }
 
 /// How far back from a name `in_web_address` looks for the start of its

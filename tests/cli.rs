@@ -74,6 +74,10 @@ fn check_reads_a_compact_index_against_its_checksums() {
     let output = run(&["check", &index], b"");
     assert!(output.status.success(), "{}", stderr_of(&output));
     assert!(String::from_utf8_lossy(&output.stdout).contains("ok, a compact index of 3 entities, 3 names; its checksums match"));
+    // From standard input too, told apart by its first bytes.
+    let output = run(&["check", "-"], &std::fs::read(&index).unwrap());
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("-: ok, a compact index of 3 entities"));
     // One letter of a canonical name changed.
     let mut bytes = std::fs::read(&index).unwrap();
     let at = bytes.windows(4).position(|window| window == b"Baku").expect("a canonical name");
