@@ -127,8 +127,8 @@ try {
   console.log(`| add the index on the options page (read, check, store) | ${rows.added} |`);
   console.log(`| first answer of a stopped service worker, bundled dictionary only | ${ms(median(rows.bundledOnly))} |`);
   console.log(`| first answer of a stopped service worker, with the index | ${ms(median(rows.cold))} |`);
-  console.log(`| the bundled dictionary turned off, until the options page shows the new count | ${median(rows.bundledOff)} |`);
-  console.log(`| ... and on again | ${median(rows.bundledOn)} |`);
+  console.log(`| the bundled dictionary turned off, until the options page shows the new count | ${ms(median(rows.bundledOff))} |`);
+  console.log(`| ... and on again | ${ms(median(rows.bundledOn))} |`);
   console.log('');
   console.log('| text | characters | mentions | first match request | later requests (median of 5) |');
   console.log('|---|--:|--:|--:|--:|');

@@ -947,6 +947,36 @@ describe('compact indexes', () => {
     assert.deepEqual(again.problems, []);
     await again.page.close();
 
+    // An index the engine no longer takes (here one from a format before
+    // the versions this build reads, as after an update) costs only
+    // itself: the other dictionaries still highlight, and the options
+    // page says which one is not in use and why.
+    await options.evaluate(async () => {
+      const { dictionaries } = await chrome.storage.local.get('dictionaries');
+      const id = dictionaries.added.find((meta) => meta.format === 'compact').id;
+      const db = await new Promise((resolve, reject) => {
+        const request = indexedDB.open('entity-highlighter');
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      const store = db.transaction('compact-indexes', 'readwrite').objectStore('compact-indexes');
+      const bytes = new Uint8Array(await new Promise((resolve) => { store.get(id).onsuccess = (event) => resolve(event.target.result); }));
+      new DataView(bytes.buffer).setUint32(4, 6, true);
+      await new Promise((resolve) => { store.put(bytes.buffer, id).onsuccess = resolve; });
+      db.close();
+    });
+    const stop = await context.newCDPSession(control);
+    await stop.send('ServiceWorker.enable');
+    await stop.send('ServiceWorker.stopAllWorkers');
+    await stop.detach();
+    const older = await openTab('extension-plain.html');
+    const olderPieces = await waitForHighlights(older.page, (p) => p.includes('South Caucasus'));
+    assert.ok(!olderPieces.includes('Talks in the South Caucasus'), `pieces: ${olderPieces}`);
+    await older.page.close();
+    await options.reload();
+    await status.filter({ hasText: '“Test talks (compact)” is not in use: index format version 6, made by an older build' }).waitFor();
+    assert.match(await status.textContent(), /^Highlighting with 1,788 entities from 1 dictionary\. .*remove it and add it again\.$/);
+
     // Removed: gone from IndexedDB too, and the page back to the bundled
     // dictionary's mentions.
     await options.bringToFront();

@@ -30,7 +30,7 @@
 // the JSON ones merged, one for each compact index, answering together
 // through lib/combined-matcher.js) and reused for every tab; when the
 // dictionaries change, only the engines of parts that changed are built
-// again (see Part below). The browser
+// again (see SharedEngine below). The browser
 // may stop this worker at any time; the next message simply builds it
 // again (listeners are registered at the top level so the browser can
 // wake the worker for them).
@@ -42,33 +42,29 @@ import {
   api, BUNDLED_PATH, errorToJson, isDictionaryKey, isSite, loadPart, patternSite, planParts, readActiveList, readSites, SITES_KEY, sitePattern, WASM_PATH,
 } from './lib/store.js';
 
-/** @type {Promise<{ matcher: import('../core/index.js').LocalMatcher | CombinedMatcher, parts: Part[], info: object, revision: number, freed?: boolean }> | null} */
+/** @type {Promise<{ matcher: import('../core/index.js').LocalMatcher | CombinedMatcher, engines: SharedEngine[], info: object, revision: number, generation: number, freed?: boolean }> | null} */
 let current = null;
-/** Built matchers replaced by a newer one, released once that one is ready. */
+/** Builds replaced by a newer one, let go of once a newer one is ready. */
 const retired = [];
+/** Builds are numbered as they start; the newest that finished. */
+let generations = 0;
+let newestReady = 0;
 
 /**
- * One engine and what it holds (a part from planParts, lib/store.js):
- * `{ key, matcher, info, entries, skipped, users }`. An engine serves every
- * build whose dictionaries include the same part, so that a change to one
- * dictionary builds only its own part again: turning the bundled
- * dictionary off no longer reads a large compact index from IndexedDB and
- * opens it a second time (with both copies in memory until the old one
- * was freed). `users` counts the builds holding it, finished or not; the
- * last to let go frees it.
- * @typedef {{ key: string, matcher: import('../core/index.js').LocalMatcher, info: object, entries: object[], skipped: number, users: number }} Part
+ * An engine for one part of the active dictionaries (a plan from
+ * planParts, lib/store.js), shared by every build whose dictionaries have
+ * the same part, so that a change to one dictionary builds only its own
+ * part again: turning the bundled dictionary off no longer reads a large
+ * compact index from IndexedDB and opens a second copy of it. Kept by key
+ * from the moment its opening starts, so that builds that overlap wait for
+ * one opening rather than each making their own. `users` counts the
+ * builds holding it, finished or not; the last to let go frees it.
+ * `opened` resolves to `{ matcher, info, entries, skipped }`, or null when
+ * the part's data is gone.
+ * @typedef {{ key: string, users: number, opened: Promise<{ matcher: import('../core/index.js').LocalMatcher, info: object, entries: object[], skipped: number } | null> }} SharedEngine
  */
-/** @type {Map<string, Part>} engines alive, by part key */
+/** @type {Map<string, SharedEngine>} engines alive or opening, by part key */
 const engines = new Map();
-
-function release(parts) {
-  for (const part of parts) {
-    part.users -= 1;
-    if (part.users > 0) continue;
-    if (engines.get(part.key) === part) engines.delete(part.key);
-    part.matcher.free();
-  }
-}
 
 async function fetchBundled() {
   const response = await fetch(api.runtime.getURL(BUNDLED_PATH));
@@ -76,14 +72,7 @@ async function fetchBundled() {
   return response.text();
 }
 
-/** The engine for `plan` (a part), the one alive if there is one, taken
- * for one more user; null for a part whose data is gone. */
-async function takePart(plan, active) {
-  const alive = engines.get(plan.key);
-  if (alive) {
-    alive.users += 1;
-    return alive;
-  }
+async function openEngine(plan, active) {
   const source = await loadPart(plan, active, { fetchBundled, readCompact: readCompactIndexes });
   if (!source) return null;
   const matcher = await createLocalMatcher({ dictionary: source.json ?? source.bytes, wasmUrl: api.runtime.getURL(WASM_PATH) });
@@ -97,47 +86,86 @@ async function takePart(plan, active) {
   // What only an engine can count: a JSON dictionary passed through
   // unparsed (the only JSON one), and a compact index.
   const entries = source.entries.map((entry) => (entry.entities === null ? { ...entry, entities: info.entityCount } : entry));
-  // A build that finished meanwhile may have made the same part.
-  const raced = engines.get(plan.key);
-  if (raced) {
-    matcher.free();
-    raced.users += 1;
-    return raced;
+  return { matcher, info, entries, skipped: source.skipped };
+}
+
+/** The shared engine for `plan` (its titles from `active`), taken for one
+ * more user. */
+function takeEngine(plan, active) {
+  let shared = engines.get(plan.key);
+  if (!shared) {
+    shared = { key: plan.key, users: 0, opened: openEngine(plan, active) };
+    engines.set(plan.key, shared);
+    // A failed opening is not kept: the next build tries again.
+    const failed = shared;
+    failed.opened.catch(() => {
+      if (engines.get(failed.key) === failed) engines.delete(failed.key);
+    });
   }
-  const part = { key: plan.key, matcher, info, entries, skipped: source.skipped, users: 1 };
-  engines.set(plan.key, part);
-  return part;
+  shared.users += 1;
+  return shared;
+}
+
+function letGo(taken) {
+  for (const shared of taken) {
+    shared.users -= 1;
+    if (shared.users > 0) continue;
+    if (engines.get(shared.key) === shared) engines.delete(shared.key);
+    shared.opened.then((opened) => opened?.matcher.free(), () => {});
+  }
 }
 
 async function build() {
+  const generation = ++generations;
   const { revision, active } = await readActiveList();
+  const taken = [];
   const parts = [];
+  // Indexes that could not be opened (one stored by an older build the
+  // engine refuses, bytes damaged since): the others still highlight.
+  const failed = [];
   let matcher;
   let engineInfo;
   try {
     for (const plan of planParts(active)) {
-      const part = await takePart(plan, active);
-      if (part) parts.push(part);
+      const shared = takeEngine(plan, active);
+      taken.push(shared);
+      let opened;
+      try {
+        opened = await shared.opened;
+      } catch (error) {
+        if (!plan.compact) throw error;
+        const [id] = plan.ids;
+        failed.push({ id, title: active.find((dictionary) => dictionary.id === id)?.title ?? id, message: String(error?.message ?? error) });
+        continue;
+      }
+      if (opened) parts.push(opened);
     }
     // Every active dictionary's data gone: nothing is found.
-    if (parts.length === 0) parts.push(await takePart({ key: 'json:', compact: false, ids: [] }, active));
+    if (parts.length === 0) {
+      const empty = takeEngine({ key: 'json:', compact: false, ids: [] }, active);
+      taken.push(empty);
+      parts.push(await empty.opened);
+    }
     matcher = parts.length === 1 ? parts[0].matcher : new CombinedMatcher(parts.map((part) => part.matcher), parts.map((part) => part.info));
     engineInfo = await matcher.info();
   } catch (error) {
     // Engines hold WASM memory until freed.
-    release(parts);
+    letGo(taken);
     throw error;
   }
   // Listed in dictionary order, each from the part that holds it.
   const entries = new Map(parts.flatMap((part) => part.entries.map((entry) => [entry.id, entry])));
   const dictionaries = active.filter(({ id }) => entries.has(id)).map(({ id, title }) => ({ ...entries.get(id), title }));
   const skipped = parts.reduce((sum, part) => sum + part.skipped, 0);
-  const info = { ...engineInfo, dictionaries, skipped, revision };
-  for (const old of retired.splice(0)) {
-    old.freed = true;
-    release(old.parts);
-  }
-  return { matcher, parts, info, revision };
+  const info = { ...engineInfo, dictionaries, skipped, failed, revision };
+  newestReady = Math.max(newestReady, generation);
+  for (const old of retired.splice(0)) retire(old);
+  return { matcher, engines: taken, info, revision, generation };
+}
+
+function retire(built) {
+  built.freed = true;
+  letGo(built.engines);
 }
 
 /** The matcher for the current dictionaries; `revision`, when given, is
@@ -165,7 +193,10 @@ function invalidate() {
   const old = current;
   current = null;
   old?.then((built) => {
-    if (!built.error) retired.push(built);
+    if (built.error) return;
+    // A newer build that is ready already will not come back for it.
+    if (built.generation < newestReady) retire(built);
+    else retired.push(built);
   });
 }
 

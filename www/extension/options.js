@@ -117,12 +117,14 @@ async function showStatus(revision) {
     answer = { error: { message: String(error?.message ?? error) } };
   }
   const failed = !answer || answer.error;
-  statusLine.classList.toggle('bad', Boolean(failed));
+  // Indexes the background could not open; the others still highlight.
+  const unusable = failed ? [] : answer.info.failed ?? [];
+  statusLine.classList.toggle('bad', Boolean(failed) || unusable.length > 0);
   let text;
   if (failed) {
     text = `The active dictionaries could not be loaded: ${answer?.error?.message ?? 'no answer'}`;
   } else if (answer.info.dictionaries.length === 0) {
-    text = 'No dictionary is active: nothing is highlighted.';
+    text = unusable.length > 0 ? 'Nothing is highlighted.' : 'No dictionary is active: nothing is highlighted.';
   } else {
     const { entityCount, dictionaries, skipped } = answer.info;
     text = `Highlighting with ${entityCount.toLocaleString()} entities from ${dictionaries.length} ${dictionaries.length === 1 ? 'dictionary' : 'dictionaries'}.`;
@@ -131,6 +133,7 @@ async function showStatus(revision) {
       text += ` ${skipped.toLocaleString()} ${skipped === 1 ? 'entity was' : 'entities were'} skipped because an earlier dictionary has the same id (${where}).`;
     }
   }
+  for (const { title, message } of unusable) text += ` “${title}” is not in use: ${message}; remove it and add it again.`;
   statusLine.textContent = statusNote ? `${statusNote} ${text}` : text;
   statusNote = '';
 }

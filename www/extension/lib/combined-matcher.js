@@ -7,7 +7,10 @@ import { rankCandidates } from '../../core/internal/rank.js';
 
 /**
  * Merges the answers of several engines for one text into one answer, as
- * one dictionary holding all their names would give: mentions never
+ * one dictionary holding all their names would give (given that they fold
+ * text alike: an index written with --keep-diacritics keeps its own rule
+ * beside JSON dictionaries that fold diacritics; and an entity in two
+ * dictionaries is two entities to candidate ranking): mentions never
  * overlap, the one starting first wins, then the longer, and where two
  * dictionaries name the same stretch of text their candidates are joined,
  * the earlier dictionary's first. An entity id an earlier dictionary's
@@ -61,8 +64,8 @@ export function mergeAnswers(answers, bases) {
 }
 
 export class CombinedMatcher {
-  /** `matchers`: LocalMatchers in dictionary order; `infos`: what each
-   * one's info() gave. */
+  /** `matchers`: LocalMatchers in dictionary order, borrowed (their owner
+   * frees them); `infos`: what each one's info() gave. */
   constructor(matchers, infos) {
     this.matchers = matchers;
     this.bases = [];
@@ -91,7 +94,7 @@ export class CombinedMatcher {
     return mergeAnswers(this.matchers.map((matcher) => matcher.matchOverlappingNow(text)), this.bases);
   }
 
-  free() {
-    for (const matcher of this.matchers) matcher.free();
-  }
+  // No free(): the matchers are borrowed. The background shares each
+  // engine between the builds whose dictionaries hold it and frees it
+  // when the last lets go.
 }
