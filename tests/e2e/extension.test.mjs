@@ -792,6 +792,36 @@ describe('the options page', () => {
   });
 });
 
+describe('a stored dictionary this build refuses', () => {
+  before(turnSiteOn);
+
+  test('costs only itself: the others still highlight, and the options page says which one and why', async () => {
+    const { page, problems } = await openTab('extension-plain.html');
+    await waitForHighlights(page, (p) => p.includes('South Caucasus'));
+    const options = await context.newPage();
+    await options.goto(`chrome-extension://${extensionId}/options.html`);
+    const status = options.locator('#status');
+    await status.filter({ hasText: 'Highlighting with 1,788 entities from 1 dictionary.' }).waitFor();
+    // As an older, less strict build might have stored it: an entity
+    // without a name, type or summary.
+    await inExtension(async () => {
+      const { dictionaries } = await chrome.storage.local.get('dictionaries');
+      const index = dictionaries ?? { revision: 0, bundledActive: true, added: [] };
+      const meta = { id: 'stale', title: 'Stale newsroom', entityCount: 1, bytes: 26, source: { kind: 'file', name: 'stale.json' }, addedAt: Date.now(), active: true };
+      await chrome.storage.local.set({ 'dictionary:stale': '{"entities":[{"id":"x"}]}', dictionaries: { ...index, revision: index.revision + 1, added: [...index.added, meta] } });
+    });
+    await status.filter({ hasText: '“Stale newsroom” is not in use: the dictionary was refused' }).waitFor();
+    assert.match(await status.textContent(), /^Highlighting with 1,788 entities from 1 dictionary\. .*entities\[0\].*remove it and add it again\.$/s);
+    assert.equal(await status.evaluate((element) => element.classList.contains('bad')), true);
+    const answer = await inExtension(() => chrome.runtime.sendMessage({ type: 'match', text: 'Talks in Baku.' }));
+    assert.deepEqual(Object.values(answer.entities).map((record) => record.id), ['city:baku-az']);
+    await options.getByRole('button', { name: 'Remove Stale newsroom' }).click();
+    await options.waitForFunction(() => /^Removed “Stale newsroom”\. Highlighting with 1,788 entities from 1 dictionary\.$/.test(document.getElementById('status').textContent));
+    assert.deepEqual(problems, []);
+    await Promise.all([options.close(), page.close()]);
+  });
+});
+
 describe('compact indexes', () => {
   // A compact index (.ehx, from the command-line tool) is how a reader
   // brings a dictionary of millions of names; its engine answers beside

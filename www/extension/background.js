@@ -59,9 +59,10 @@ let newestReady = 0;
  * from the moment its opening starts, so that builds that overlap wait for
  * one opening rather than each making their own. `users` counts the
  * builds holding it, finished or not; the last to let go frees it.
- * `opened` resolves to `{ matcher, info, entries, skipped }`, or null when
- * the part's data is gone.
- * @typedef {{ key: string, users: number, opened: Promise<{ matcher: import('../core/index.js').LocalMatcher, info: object, entries: object[], skipped: number } | null> }} SharedEngine
+ * `opened` resolves to `{ matcher, info, entries, skipped, failed? }`
+ * (`failed`: JSON dictionaries of the part left out, see openEngine), or
+ * null when the part's data is gone.
+ * @typedef {{ key: string, users: number, opened: Promise<{ matcher: import('../core/index.js').LocalMatcher, info: object, entries: object[], skipped: number, failed?: { id: string, message: string }[] } | null> }} SharedEngine
  */
 /** @type {Map<string, SharedEngine>} engines alive or opening, by part key */
 const engines = new Map();
@@ -72,7 +73,36 @@ async function fetchBundled() {
   return response.text();
 }
 
+/**
+ * Opens the engine for `plan`. When the JSON dictionaries merged fail (one
+ * stored by an older build that this one refuses, or whose text was
+ * damaged), each is tried alone, the ones refused are left out and listed
+ * in `failed`, and the rest are merged again: one bad dictionary costs
+ * only itself. A compact index, or a lone JSON dictionary, that fails
+ * rejects.
+ */
 async function openEngine(plan, active) {
+  try {
+    return await openPlan(plan, active);
+  } catch (error) {
+    if (plan.compact || plan.ids.length < 2) throw error;
+    const failed = [];
+    for (const id of plan.ids) {
+      try {
+        (await openPlan({ ...plan, ids: [id] }, active))?.matcher.free();
+      } catch (alone) {
+        failed.push({ id, message: String(alone?.message ?? alone) });
+      }
+    }
+    // Each passes alone: it is the merge that fails, which no dictionary
+    // can be blamed for.
+    if (failed.length === 0) throw error;
+    const rest = await openPlan({ ...plan, ids: plan.ids.filter((id) => !failed.some((refused) => refused.id === id)) }, active);
+    return rest && { ...rest, failed };
+  }
+}
+
+async function openPlan(plan, active) {
   const source = await loadPart(plan, active, { fetchBundled, readCompact: readCompactIndexes });
   if (!source) return null;
   const matcher = await createLocalMatcher({ dictionary: source.json ?? source.bytes, wasmUrl: api.runtime.getURL(WASM_PATH) });
@@ -97,9 +127,9 @@ function takeEngine(plan, active) {
     shared = { key: plan.key, users: 0, opened: openEngine(plan, active) };
     engines.set(plan.key, shared);
     // A failed opening is not kept: the next build tries again.
-    const failed = shared;
-    failed.opened.catch(() => {
-      if (engines.get(failed.key) === failed) engines.delete(failed.key);
+    const opening = shared;
+    opening.opened.catch(() => {
+      if (engines.get(opening.key) === opening) engines.delete(opening.key);
     });
   }
   shared.users += 1;
@@ -120,8 +150,8 @@ async function build() {
   const { revision, active } = await readActiveList();
   const taken = [];
   const parts = [];
-  // Indexes that could not be opened (one stored by an older build the
-  // engine refuses, bytes damaged since): the others still highlight.
+  // Dictionaries that could not be used (stored by an older build that
+  // this one refuses, or damaged since): the others still highlight.
   const failed = [];
   let matcher;
   let engineInfo;
@@ -133,12 +163,11 @@ async function build() {
       try {
         opened = await shared.opened;
       } catch (error) {
-        if (!plan.compact) throw error;
-        const [id] = plan.ids;
-        failed.push({ id, title: active.find((dictionary) => dictionary.id === id)?.title ?? id, message: String(error?.message ?? error) });
+        for (const id of plan.ids) failed.push({ id, message: String(error?.message ?? error) });
         continue;
       }
       if (opened) parts.push(opened);
+      failed.push(...(opened?.failed ?? []));
     }
     // Every active dictionary's data gone: nothing is found.
     if (parts.length === 0) {
@@ -157,7 +186,8 @@ async function build() {
   const entries = new Map(parts.flatMap((part) => part.entries.map((entry) => [entry.id, entry])));
   const dictionaries = active.filter(({ id }) => entries.has(id)).map(({ id, title }) => ({ ...entries.get(id), title }));
   const skipped = parts.reduce((sum, part) => sum + part.skipped, 0);
-  const info = { ...engineInfo, dictionaries, skipped, failed, revision };
+  const titles = new Map(active.map(({ id, title }) => [id, title]));
+  const info = { ...engineInfo, dictionaries, skipped, failed: failed.map(({ id, message }) => ({ id, title: titles.get(id) ?? id, message })), revision };
   newestReady = Math.max(newestReady, generation);
   for (const old of retired.splice(0)) retire(old);
   return { matcher, engines: taken, info, revision, generation };

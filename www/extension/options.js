@@ -117,7 +117,7 @@ async function showStatus(revision) {
     answer = { error: { message: String(error?.message ?? error) } };
   }
   const failed = !answer || answer.error;
-  // Indexes the background could not open; the others still highlight.
+  // Dictionaries the background could not use; the others still highlight.
   const unusable = failed ? [] : answer.info.failed ?? [];
   statusLine.classList.toggle('bad', Boolean(failed) || unusable.length > 0);
   let text;
