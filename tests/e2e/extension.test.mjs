@@ -813,6 +813,7 @@ describe('a stored dictionary this build refuses', () => {
     await status.filter({ hasText: '“Stale newsroom” is not in use: the dictionary was refused' }).waitFor();
     assert.match(await status.textContent(), /^Highlighting with 1,788 entities from 1 dictionary\. .*entities\[0\].*remove it and add it again\.$/s);
     assert.equal(await status.evaluate((element) => element.classList.contains('bad')), true);
+    await screenshot(options, 'extension-options-not-in-use');
     const answer = await inExtension(() => chrome.runtime.sendMessage({ type: 'match', text: 'Talks in Baku.' }));
     assert.deepEqual(Object.values(answer.entities).map((record) => record.id), ['city:baku-az']);
     await options.getByRole('button', { name: 'Remove Stale newsroom' }).click();

@@ -133,7 +133,8 @@ async function showStatus(revision) {
       text += ` ${skipped.toLocaleString()} ${skipped === 1 ? 'entity was' : 'entities were'} skipped because an earlier dictionary has the same id (${where}).`;
     }
   }
-  for (const { title, message } of unusable) text += ` “${title}” is not in use: ${message}; remove it and add it again.`;
+  // The engine lists a refusal's problems a line each; the status is one line.
+  for (const { title, message } of unusable) text += ` “${title}” is not in use: ${message.replace(/\s*\n\s*/g, '; ')}; remove it and add it again.`;
   statusLine.textContent = statusNote ? `${statusNote} ${text}` : text;
   statusNote = '';
 }
