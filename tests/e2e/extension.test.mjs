@@ -813,6 +813,9 @@ describe('a stored dictionary this build refuses', () => {
     await status.filter({ hasText: '“Stale newsroom” is not in use: the dictionary was refused' }).waitFor();
     assert.match(await status.textContent(), /^Highlighting with 1,788 entities from 1 dictionary\. .*entities\[0\].*remove it and add it again\.$/s);
     assert.equal(await status.evaluate((element) => element.classList.contains('bad')), true);
+    // Its row says so too; the bundled one's does not.
+    assert.match(await options.locator('#meta-stale').textContent(), / · not in use: see below$/);
+    assert.doesNotMatch(await options.locator('#meta-bundled').textContent(), /not in use/);
     await screenshot(options, 'extension-options-not-in-use');
     const answer = await inExtension(() => chrome.runtime.sendMessage({ type: 'match', text: 'Talks in Baku.' }));
     assert.deepEqual(Object.values(answer.entities).map((record) => record.id), ['city:baku-az']);

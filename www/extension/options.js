@@ -133,6 +133,16 @@ async function showStatus(revision) {
       text += ` ${skipped.toLocaleString()} ${skipped === 1 ? 'entity was' : 'entities were'} skipped because an earlier dictionary has the same id (${where}).`;
     }
   }
+  // Each such dictionary's own row says so too (its checkbox is described
+  // by that line, so a screen reader hears it there).
+  for (const { id } of unusable) {
+    const details = document.getElementById(`meta-${id}`);
+    if (!details || details.querySelector('.not-in-use')) continue;
+    const note = document.createElement('span');
+    note.className = 'not-in-use';
+    note.textContent = ' · not in use: see below';
+    details.append(note);
+  }
   // The engine lists a refusal's problems a line each; the status is one line.
   for (const { title, message } of unusable) text += ` “${title}” is not in use: ${message.replace(/\s*\n\s*/g, '; ')}; remove it and add it again.`;
   statusLine.textContent = statusNote ? `${statusNote} ${text}` : text;
