@@ -7,6 +7,7 @@ import path from 'node:path';
 import { CombinedMatcher, mergeAnswers } from '../../www/extension/lib/combined-matcher.js';
 import { LocalMatcher } from '../../www/core/internal/local-matcher.js';
 import { Engine, initSync } from '../../www/pkg/entity_highlighter.js';
+import { random } from './hostile/generate.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -88,18 +89,6 @@ test('merging answers: entity numbers of later dictionaries are moved past the e
   assert.deepEqual([...merged.triples], [0, 3, 7, 5, 8, 57]);
   assert.deepEqual(Object.keys(merged.entities).map(Number).sort((a, b) => a - b), [7, 57]);
 });
-
-/** A small deterministic random source (mulberry32). */
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** An answer as [start, end, candidate ids in the order given] per mention. */
 function mentionsOf({ triples, entities }) {
