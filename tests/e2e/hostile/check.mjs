@@ -120,33 +120,77 @@ export function cardHost(doc = document) {
  * Builds `builder(root, args)` once and highlights it `runs` times (clearing
  * in between, which restores it exactly). Returns, in ms, the best time to
  * highlight() resolving (`elapsed`: everything the reader waits for,
- * including the browser's restyling between slices) and the best sum of
- * the highlighter's own stages (`own`: extraction, matching, DOM changes).
+ * including the browser's restyling between slices), the best sum of
+ * the highlighter's own stages (`own`: extraction, matching, DOM changes),
+ * the best of the first two (`reading`) and of the last (`domChanges`).
  * The best of a few runs is the least disturbed by other work on the
- * machine.
+ * machine. A builder that names the text nodes holding its names
+ * (`named`) also gets, in wrap mode, `floor`: bareWrapping() of them.
  */
 export async function timeHighlight(root, { builder, args, mode, runs = 3 }) {
   root.replaceChildren();
-  await window.hostile[builder](root, args);
+  const built = await window.hostile[builder](root, args);
   await nextFrame();
   await nextFrame();
+  const floor = built.named && mode === 'wrap' ? await bareWrapping(built.named, runs) : null;
   const dictionary = await bundledDictionary();
   window.highlighter?.destroy();
   const highlighter = await window.core.createHighlighter({ root, mode, dictionary, cards: false });
   window.highlighter = highlighter;
   let elapsed = Infinity;
   let own = Infinity;
+  let reading = Infinity;
+  let domChanges = Infinity;
   let mentions = 0;
   for (let run = 0; run < runs; run++) {
     const began = performance.now();
     const { mentions: found, timings } = await highlighter.highlight();
     elapsed = Math.min(elapsed, performance.now() - began);
     own = Math.min(own, timings.extraction + timings.matching + timings.domChanges);
+    reading = Math.min(reading, timings.extraction + timings.matching);
+    domChanges = Math.min(domChanges, timings.domChanges);
     mentions = found.length;
     highlighter.clear();
     await nextFrame();
   }
   highlighter.destroy();
   root.replaceChildren();
-  return { elapsed, own, mentions };
+  return { elapsed, own, reading, domChanges, floor, mentions };
+}
+
+/**
+ * The browser's own cost of the changes wrap mode makes, with none of the
+ * highlighter's work: each text node in `nodes` cut short, and a span
+ * holding the next few characters and a text node with the rest put
+ * after it, as wrapping one mention in it does. Best of `runs` in ms, each
+ * undone after. In Chromium each change costs time in proportion to how
+ * deep its node lies, so on a deep page this floor grows faster than the
+ * page does.
+ */
+export async function bareWrapping(nodes, runs = 3) {
+  let best = Infinity;
+  for (let run = 0; run < runs; run++) {
+    const made = [];
+    const began = performance.now();
+    for (const node of nodes) {
+      const doc = node.ownerDocument;
+      const original = node.data;
+      node.data = original.slice(0, 1);
+      const span = doc.createElement('span');
+      span.append(original.slice(1, 6));
+      const rest = doc.createTextNode(original.slice(6));
+      const fragment = doc.createDocumentFragment();
+      fragment.append(span, rest);
+      node.parentNode.insertBefore(fragment, node.nextSibling);
+      made.push({ node, original, span, rest });
+    }
+    best = Math.min(best, performance.now() - began);
+    for (const { node, original, span, rest } of made) {
+      span.remove();
+      rest.remove();
+      node.data = original;
+    }
+    await nextFrame();
+  }
+  return best;
 }

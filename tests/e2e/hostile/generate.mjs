@@ -81,19 +81,22 @@ export function article(root, { paragraphs = 100, seed = 7 } = {}) {
  * a little text, with a name every tenth level. Chromium's renderer itself
  * crashes on a few thousand nested boxes, so all but every `boxEvery`-th
  * level are `display: contents`: the DOM is `depth` deep, its box tree
- * `depth / boxEvery`.
+ * `depth / boxEvery`. Returns the names expected and the text nodes
+ * holding them (`named`).
  */
 export function deepNesting(root, { depth = 10_000, boxEvery = 25 } = {}) {
   const doc = root.ownerDocument;
   const tags = ['div', 'span', 'section', 'b', 'em'];
   let parent = root;
   const expected = [];
+  const named = [];
   for (let level = 0; level < depth; level++) {
     const child = doc.createElement(level % boxEvery === 0 ? 'span' : tags[level % tags.length]);
     if (level % boxEvery !== 0) child.style.display = 'contents';
     if (level % 10 === 0) {
       const name = NAMES[(level / 10) % NAMES.length];
-      child.append(doc.createTextNode(` level ${level} ${name} `));
+      named.push(doc.createTextNode(` level ${level} ${name} `));
+      child.append(named.at(-1));
       expected.push(name);
     } else {
       child.append(doc.createTextNode(' · '));
@@ -101,9 +104,10 @@ export function deepNesting(root, { depth = 10_000, boxEvery = 25 } = {}) {
     parent.append(child);
     parent = child;
   }
-  parent.append(doc.createTextNode(' the bottom: Paris.'));
+  named.push(doc.createTextNode(' the bottom: Paris.'));
+  parent.append(named.at(-1));
   expected.push('Paris');
-  return { expected };
+  return { expected, named };
 }
 
 /**
