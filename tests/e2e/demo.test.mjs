@@ -582,7 +582,7 @@ test('serve.mjs serves only the allowed folders, with the right types', async ()
   assert.equal((await get('/www/demo/demo.js', 'POST')).status, 405);
 });
 
-test('a compact index loads from an address with a progress bar', async () => {
+test('a compact index loads from an address with a progress bar; a damaged one is refused, saying where', async () => {
   // The index of the bundled dictionary, made by the command-line tool.
   const { execFileSync } = await import('node:child_process');
   const { mkdirSync } = await import('node:fs');
@@ -609,6 +609,24 @@ test('a compact index loads from an address with a progress bar', async () => {
     assert.ok(await page.evaluate(() => window.progressSeen), 'the progress bar was shown');
     await screenshot(page, 'demo-index-in-worker');
     assert.ok(await page.locator('#dictionary-progress-row').isHidden(), 'and hidden again');
+
+    // The same file with one bit flipped in its middle, chosen from disk:
+    // refused, saying where (opening alone would take it, and show
+    // whatever the damage made of its records), and the index stays.
+    const { readFileSync } = await import('node:fs');
+    const damaged = readFileSync(path.join(root, 'www/dist/test/world-news.ehx'));
+    const middle = damaged.length >> 1;
+    damaged[middle] ^= 0x04;
+    await page.setInputFiles('#dictionary-file', { name: 'damaged.ehx', mimeType: 'application/octet-stream', buffer: damaged });
+    await page.locator('#dictionary-error', { hasText: 'damaged.ehx' }).waitFor({ timeout: 20_000 });
+    const said = await page.textContent('#dictionary-error');
+    const where = /the index file is damaged between bytes (\d+) and (\d+)/.exec(said);
+    assert.ok(where, said);
+    assert.ok(Number(where[1]) <= middle && middle < Number(where[2]), `${middle} lies in ${where[1]}..${where[2]}`);
+    await page.locator('#dictionary-error').scrollIntoViewIfNeeded();
+    await screenshot(page, 'demo-damaged-index');
+    assert.equal(await mentionCount(page), before, 'the index in use stays');
+    assert.match(await page.textContent('#dict-source'), /^“world-news\.ehx” from /);
   } finally {
     await page.close();
   }

@@ -203,6 +203,46 @@ describe('matching in a worker', () => {
     await page.close();
   });
 
+  test('with verify, a damaged index is refused in the worker as in the page, saying where; without, it loads', async () => {
+    const { page } = await open();
+    const facts = await page.evaluate(async () => {
+      const bytes = new Uint8Array(await (await fetch('/www/dist/test/world-news.ehx')).arrayBuffer());
+      // One bit flipped in the middle of the file: opening, which reads
+      // only the header and bounds, cannot see it.
+      const damaged = bytes.slice();
+      damaged[damaged.length >> 1] ^= 0x04;
+      const attempt = async (dictionary, worker, verify) => {
+        try {
+          const highlighter = await window.core.createHighlighter({ root: document.getElementById('root'), dictionary, worker, verify });
+          const loaded = `loaded ${highlighter.worker ? 'in the worker' : 'in the page'}`;
+          highlighter.destroy();
+          return loaded;
+        } catch (error) {
+          return `${error.name} ${error.kind}: ${error.message}`;
+        }
+      };
+      return {
+        size: bytes.length,
+        damagedInPage: await attempt(damaged, false, true),
+        damagedInWorker: await attempt(damaged, true, true),
+        unchecked: await attempt(damaged, true, false),
+        sound: await attempt(bytes, true, true),
+        soundInPage: await attempt(bytes, false, true),
+        badOption: await attempt(bytes, false, 'yes'),
+      };
+    });
+    const middle = facts.size >> 1;
+    const where = /^HighlighterError dictionary: the index file is damaged between bytes (\d+) and (\d+)/.exec(facts.damagedInPage);
+    assert.ok(where, facts.damagedInPage);
+    assert.ok(Number(where[1]) <= middle && middle < Number(where[2]), `${middle} lies in ${where[1]}..${where[2]}`);
+    assert.equal(facts.damagedInWorker, facts.damagedInPage);
+    assert.equal(facts.unchecked, 'loaded in the worker');
+    assert.equal(facts.sound, 'loaded in the worker');
+    assert.equal(facts.soundInPage, 'loaded in the page');
+    assert.equal(facts.badOption, 'HighlighterError option: bad option: verify must be true or false');
+    await page.close();
+  });
+
   test('a dictionary given as a URL object, blob: included, loads in the worker as in the page', async () => {
     const { page, pageErrors } = await open();
     await fillWithArticle(page, 1);

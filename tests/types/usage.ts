@@ -21,8 +21,8 @@ function engineExample(json: string, index: Uint8Array): string[] {
 }
 
 async function workerExample(root: Element): Promise<boolean> {
-  const inWorker = await createHighlighter({ root, dictionary: '/names.ehx', worker: true });
-  const shared = await createWorkerMatcher({ dictionary: '/names.ehx' });
+  const inWorker = await createHighlighter({ root, dictionary: '/names.ehx', worker: true, verify: true });
+  const shared = await createWorkerMatcher({ dictionary: '/names.ehx', verify: true });
   if (shared) {
     const other = await createHighlighter({ root, matcher: shared });
     const stream = shared.openStream();

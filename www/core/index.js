@@ -11,10 +11,10 @@ import { paintSupported } from './internal/paint.js';
 
 export { createLocalMatcher, createWorkerMatcher, HighlighterError, OPT_OUT_ATTRIBUTE, paintSupported, WRAPPER_TAG };
 
-const OPTION_NAMES = new Set(['root', 'dictionary', 'mentions', 'types', 'skip', 'cards', 'theme', 'foldDiacritics', 'wasmUrl', 'matcher', 'mode', 'observe', 'onUpdate', 'onProgress', 'fetchTimeout', 'worker']);
+const OPTION_NAMES = new Set(['root', 'dictionary', 'mentions', 'types', 'skip', 'cards', 'theme', 'foldDiacritics', 'wasmUrl', 'matcher', 'mode', 'observe', 'onUpdate', 'onProgress', 'fetchTimeout', 'verify', 'worker']);
 // Fixed once a highlighter exists.
-const FIXED_OPTIONS = ['dictionary', 'wasmUrl', 'foldDiacritics', 'matcher', 'mode', 'root', 'onProgress', 'fetchTimeout', 'worker'];
-const ENGINE_OPTIONS = ['dictionary', 'wasmUrl', 'foldDiacritics', 'onProgress', 'fetchTimeout', 'worker'];
+const FIXED_OPTIONS = ['dictionary', 'wasmUrl', 'foldDiacritics', 'matcher', 'mode', 'root', 'onProgress', 'fetchTimeout', 'verify', 'worker'];
+const ENGINE_OPTIONS = ['dictionary', 'wasmUrl', 'foldDiacritics', 'onProgress', 'fetchTimeout', 'verify', 'worker'];
 const DEFAULT_SKIP = ['code', 'pre'];
 
 function optionError(message) {
@@ -53,6 +53,7 @@ function checkOptions(options, base) {
   }
   if (typeof merged.observe !== 'boolean') throw optionError('observe must be true or false');
   if (typeof merged.worker !== 'boolean') throw optionError('worker must be true or false');
+  if (merged.verify !== undefined && typeof merged.verify !== 'boolean') throw optionError('verify must be true or false');
   if (merged.onUpdate !== undefined && typeof merged.onUpdate !== 'function') throw optionError('onUpdate must be a function');
   if (merged.onProgress !== undefined && typeof merged.onProgress !== 'function') throw optionError('onProgress must be a function');
   if (merged.fetchTimeout !== undefined && !(typeof merged.fetchTimeout === 'number' && merged.fetchTimeout > 0 && Number.isFinite(merged.fetchTimeout))) {

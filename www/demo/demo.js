@@ -678,8 +678,10 @@ async function switchDictionary(dictionary, source, sourceLabel = `Your file “
   let next;
   try {
     // A dictionary of the reader's own may be large: it loads, compiles
-    // and matches in a worker, so the page stays responsive meanwhile.
-    next = await state.core.createHighlighter({ root: ui.article, ...(dictionary ? { dictionary, onProgress: showProgress, worker: true } : {}), ...currentOptions() });
+    // and matches in a worker, so the page stays responsive meanwhile. An
+    // index is checked against its checksums first (in the worker too):
+    // a file damaged on its way would otherwise show altered summaries.
+    next = await state.core.createHighlighter({ root: ui.article, ...(dictionary ? { dictionary, onProgress: showProgress, worker: true, verify: true } : {}), ...currentOptions() });
   } finally {
     showProgress(null);
   }

@@ -169,8 +169,9 @@ function pieceEnd(text, from, target) {
  * `practiceRounds`, how many rounds filled the wait, and
  * `practiceOnPageText`, how many of them also had the page's text.
  * With `verify`, a compact index is checked byte by byte against its
- * checksums before it is used (about 15 ms for 38 MB in V8): for a file taken
- * in for keeps, such as one the extension stores.
+ * checksums before it is used (about 15 ms for 38 MB in V8): for a file that
+ * may have been damaged on its way, such as one the extension stores or a
+ * reader loads in the demo.
  */
 export async function createLocalMatcher({ dictionary, wasmUrl, foldDiacritics = true, onProgress, fetchTimeout, practiceText, verify = false } = {}) {
   // The dictionary downloads while the module compiles: for a large one

@@ -5,7 +5,7 @@
 // still walking the DOM, and this worker matches each piece as it arrives.
 //
 // Messages in (one at a time, in order):
-//   { type: 'load', dictionary, wasmUrl, foldDiacritics, fetchTimeout, progress }
+//   { type: 'load', dictionary, wasmUrl, foldDiacritics, fetchTimeout, verify, progress }
 //       → { type: 'progress', loaded, total }* then { type: 'ready', info, timings }
 //   { type: 'practice-text', text } → nothing: while loading, the practice
 //                                     rounds use the page's text too
@@ -50,12 +50,12 @@ function describe(error) {
   return { kind: error?.kind ?? null, message: String(error?.message ?? error), problems, problemCount: Number.isSafeInteger(error?.problemCount) ? error.problemCount : problems.length };
 }
 
-async function load({ dictionary, dictionaryUrl, wasmUrl, foldDiacritics, fetchTimeout, progress }) {
+async function load({ dictionary, dictionaryUrl, wasmUrl, foldDiacritics, fetchTimeout, verify, progress }) {
   try {
     // A URL object in the page (blob: and data: too) is fetched as given.
     if (dictionaryUrl !== undefined) dictionary = new URL(dictionaryUrl);
     const onProgress = progress ? ({ loaded, total }) => postMessage({ type: 'progress', loaded, total }) : undefined;
-    matcher = await createLocalMatcher({ dictionary, wasmUrl, foldDiacritics, fetchTimeout, onProgress, practiceText });
+    matcher = await createLocalMatcher({ dictionary, wasmUrl, foldDiacritics, fetchTimeout, onProgress, practiceText, verify });
     postMessage({ type: 'ready', info: await matcher.info(), timings: matcher.timings });
   } catch (error) {
     postMessage({ type: 'error', load: true, error: describe(error) });

@@ -245,7 +245,7 @@ function absolute(url) {
  * in the page. A dictionary or WASM failure inside the worker rejects, as
  * it would in the page.
  */
-export async function createWorkerMatcher({ dictionary, wasmUrl, foldDiacritics = true, onProgress, fetchTimeout, practiceText, workerUrl = WORKER_URL } = {}) {
+export async function createWorkerMatcher({ dictionary, wasmUrl, foldDiacritics = true, onProgress, fetchTimeout, practiceText, verify = false, workerUrl = WORKER_URL } = {}) {
   let worker;
   try {
     worker = new Worker(workerUrl, { type: 'module', name: 'entity-highlighter' });
@@ -272,6 +272,7 @@ export async function createWorkerMatcher({ dictionary, wasmUrl, foldDiacritics 
       wasmUrl: absolute(wasmUrl),
       foldDiacritics,
       fetchTimeout,
+      verify,
       progress: typeof onProgress === 'function',
     });
     // For the worker's practice rounds, if it is still loading then.
