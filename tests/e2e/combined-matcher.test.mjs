@@ -67,13 +67,23 @@ const CASES = [
     want: [[0, 5, 'y'], [0, 5, 'x'], [9, 14, 'y']],
   },
   {
+    what: 'an entity two dictionaries hold is one to ranking: named alone through the later one\'s alias, it comes first where the earlier one is ambiguous',
+    // "Georgia" in the first dictionary: the state (number 0), then the
+    // country (1); the second holds the country too, with an alias the
+    // text names alone twice.
+    parts: [[[0, 7, 0, 'georgia-state'], [0, 7, 1, 'georgia-country']], [[10, 20, 0, 'georgia-country'], [25, 35, 0, 'georgia-country']]],
+    want: [[0, 7, 'georgia-country'], [0, 7, 'georgia-state'], [10, 20, 'georgia-country'], [25, 35, 'georgia-country']],
+    // All of its mentions carry the first dictionary's record.
+    oneRecord: { id: 'georgia-country', part: 0, number: 1 },
+  },
+  {
     what: 'no answer from any dictionary is no mention',
     parts: [[], []],
     want: [],
   },
 ];
 
-for (const { what, parts, want } of CASES) {
+for (const { what, parts, want, oneRecord } of CASES) {
   test(`merging answers: ${what}`, () => {
     const answers = parts.map(answer);
     // Each dictionary's entity numbers start after the ones before it.
@@ -81,6 +91,14 @@ for (const { what, parts, want } of CASES) {
     const merged = mergeAnswers(answers, bases);
     assert.deepEqual(rows(merged), want);
     for (let i = 2; i < merged.triples.length; i += 3) assert.ok(merged.entities[merged.triples[i]], 'every number has its record');
+    if (oneRecord) {
+      const carried = [];
+      for (let i = 2; i < merged.triples.length; i += 3) {
+        const record = merged.entities[merged.triples[i]];
+        if (record.id === oneRecord.id) carried.push(record === answers[oneRecord.part].entities[oneRecord.number]);
+      }
+      assert.deepEqual(carried, [true, true, true]);
+    }
   });
 }
 

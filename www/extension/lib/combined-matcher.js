@@ -9,12 +9,15 @@ import { rankCandidates } from '../../core/internal/rank.js';
  * Merges the answers of several engines for one text into one answer, as
  * one dictionary holding all their names would give (given that they fold
  * text alike: an index written with --keep-diacritics keeps its own rule
- * beside JSON dictionaries that fold diacritics; and an entity in two
- * dictionaries is two entities to candidate ranking): mentions never
- * overlap, the one starting first wins, then the longer, and where two
+ * beside JSON dictionaries that fold diacritics): mentions never overlap,
+ * the one starting first wins, then the longer, and where two
  * dictionaries name the same stretch of text their candidates are joined,
  * the earlier dictionary's first. An entity id an earlier dictionary's
- * candidate has there already is not repeated (ids name one entity).
+ * candidate has there already is not repeated (ids name one entity), and
+ * an entity two dictionaries hold is one entity throughout the text: its
+ * mentions all carry the earliest of its records the text names, so that
+ * candidate ranking counts them together (as merging JSON dictionaries
+ * keeps the first entity of an id).
  *
  * `answers[k]` is engine k's `{ triples, entities }` (entity numbers its
  * own) holding every occurrence that passes the rules, overlapping ones
@@ -57,6 +60,17 @@ export function mergeAnswers(answers, bases) {
       merged.push(run.start, run.end, number);
       entities[number] = record;
     }
+  }
+  // One number per id: the earliest dictionary's (bases grow with
+  // dictionary order) among those this text names.
+  const numberOfId = new Map();
+  for (let i = 2; i < merged.length; i += 3) {
+    const id = entities[merged[i]]?.id;
+    if (id !== undefined && !(numberOfId.get(id) <= merged[i])) numberOfId.set(id, merged[i]);
+  }
+  for (let i = 2; i < merged.length; i += 3) {
+    const id = entities[merged[i]]?.id;
+    if (id !== undefined) merged[i] = numberOfId.get(id);
   }
   const triples = Uint32Array.from(merged);
   rankCandidates(triples);
