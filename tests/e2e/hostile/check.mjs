@@ -125,14 +125,15 @@ export function cardHost(doc = document) {
  * the best of the first two (`reading`) and of the last (`domChanges`).
  * The best of a few runs is the least disturbed by other work on the
  * machine. A builder that names the text nodes holding its names
- * (`named`) also gets, in wrap mode, `floor`: bareWrapping() of them.
+ * (`named`) also gets, in wrap mode, `bareChanges`: timeBareChanges() of
+ * them (else null).
  */
 export async function timeHighlight(root, { builder, args, mode, runs = 3 }) {
   root.replaceChildren();
   const built = await window.hostile[builder](root, args);
   await nextFrame();
   await nextFrame();
-  const floor = built.named && mode === 'wrap' ? await bareWrapping(built.named, runs) : null;
+  const bareChanges = built.named && mode === 'wrap' ? await timeBareChanges(root, built.named, runs) : null;
   const dictionary = await bundledDictionary();
   window.highlighter?.destroy();
   const highlighter = await window.core.createHighlighter({ root, mode, dictionary, cards: false });
@@ -155,7 +156,7 @@ export async function timeHighlight(root, { builder, args, mode, runs = 3 }) {
   }
   highlighter.destroy();
   root.replaceChildren();
-  return { elapsed, own, reading, domChanges, floor, mentions };
+  return { elapsed, own, reading, domChanges, bareChanges, mentions };
 }
 
 /**
@@ -163,11 +164,12 @@ export async function timeHighlight(root, { builder, args, mode, runs = 3 }) {
  * highlighter's work: each text node in `nodes` cut short, and a span
  * holding the next few characters and a text node with the rest put
  * after it, as wrapping one mention in it does. Best of `runs` in ms, each
- * undone after. In Chromium each change costs time in proportion to how
- * deep its node lies, so on a deep page this floor grows faster than the
- * page does.
+ * undone after (it throws if `root` did not come back as it was). In
+ * Chromium each change costs time in proportion to how deep its node
+ * lies, so on a deep page this floor grows faster than the page does.
  */
-export async function bareWrapping(nodes, runs = 3) {
+export async function timeBareChanges(root, nodes, runs = 3) {
+  const before = { text: root.textContent, elements: root.getElementsByTagName('*').length };
   let best = Infinity;
   for (let run = 0; run < runs; run++) {
     const made = [];
@@ -192,5 +194,6 @@ export async function bareWrapping(nodes, runs = 3) {
     }
     await nextFrame();
   }
+  if (root.textContent !== before.text || root.getElementsByTagName('*').length !== before.elements) throw new Error('timeBareChanges left the page changed');
   return best;
 }
