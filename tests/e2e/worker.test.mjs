@@ -221,7 +221,24 @@ describe('matching in a worker', () => {
           return `${error.name} ${error.kind}: ${error.message}`;
         }
       };
+      // Fixed at creation, and meaningless with a matcher made elsewhere.
+      const refusals = [];
+      const sound = await window.core.createHighlighter({ root: document.getElementById('root'), dictionary: bytes });
+      try {
+        sound.setOptions({ verify: true });
+      } catch (error) {
+        refusals.push(error.message);
+      }
+      const matcher = await window.core.createLocalMatcher({ dictionary: bytes });
+      try {
+        await window.core.createHighlighter({ root: document.getElementById('root'), matcher, verify: true });
+      } catch (error) {
+        refusals.push(error.message);
+      }
+      sound.destroy();
+      matcher.free();
       return {
+        refusals,
         size: bytes.length,
         damagedInPage: await attempt(damaged, false, true),
         damagedInWorker: await attempt(damaged, true, true),
@@ -240,6 +257,10 @@ describe('matching in a worker', () => {
     assert.equal(facts.sound, 'loaded in the worker');
     assert.equal(facts.soundInPage, 'loaded in the page');
     assert.equal(facts.badOption, 'HighlighterError option: bad option: verify must be true or false');
+    assert.deepEqual(facts.refusals, [
+      'bad option: verify is fixed when the highlighter is created; create a new one',
+      'bad option: verify cannot be combined with matcher: the matcher holds its own dictionary',
+    ]);
     await page.close();
   });
 

@@ -107,8 +107,9 @@ export interface HighlighterOptions {
   worker?: boolean;
   /**
    * Matching done elsewhere (the extension's service worker): when given,
-   * no WASM is loaded in the page, and `dictionary`, `wasmUrl`,
-   * `foldDiacritics` and `worker` are refused.
+   * no WASM is loaded in the page, and the options about loading one
+   * (`dictionary`, `wasmUrl`, `foldDiacritics`, `onProgress`,
+   * `fetchTimeout`, `verify` and `worker`) are refused.
    */
   matcher?: Matcher;
 }

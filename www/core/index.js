@@ -53,7 +53,7 @@ function checkOptions(options, base) {
   }
   if (typeof merged.observe !== 'boolean') throw optionError('observe must be true or false');
   if (typeof merged.worker !== 'boolean') throw optionError('worker must be true or false');
-  if (merged.verify !== undefined && typeof merged.verify !== 'boolean') throw optionError('verify must be true or false');
+  if (typeof merged.verify !== 'boolean') throw optionError('verify must be true or false');
   if (merged.onUpdate !== undefined && typeof merged.onUpdate !== 'function') throw optionError('onUpdate must be a function');
   if (merged.onProgress !== undefined && typeof merged.onProgress !== 'function') throw optionError('onProgress must be a function');
   if (merged.fetchTimeout !== undefined && !(typeof merged.fetchTimeout === 'number' && merged.fetchTimeout > 0 && Number.isFinite(merged.fetchTimeout))) {
@@ -67,7 +67,7 @@ function checkOptions(options, base) {
   return { ...merged, root, skipSelector };
 }
 
-const DEFAULTS = { mentions: 'all', types: null, skip: DEFAULT_SKIP, cards: true, theme: 'auto', foldDiacritics: true, mode: 'wrap', observe: false, worker: false };
+const DEFAULTS = { mentions: 'all', types: null, skip: DEFAULT_SKIP, cards: true, theme: 'auto', foldDiacritics: true, mode: 'wrap', observe: false, verify: false, worker: false };
 
 /** The public face of a highlighter (see index.d.ts). */
 class PublicHighlighter {
