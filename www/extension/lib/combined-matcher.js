@@ -15,9 +15,10 @@ import { rankCandidates } from '../../core/internal/rank.js';
  * the earlier dictionary's first. An entity id an earlier dictionary's
  * candidate has there already is not repeated (ids name one entity), and
  * an entity two dictionaries hold is one entity throughout the text: its
- * mentions all carry the earliest of its records the text names, so that
- * candidate ranking counts them together (as merging JSON dictionaries
- * keeps the first entity of an id).
+ * mentions all carry the earliest dictionary's record among those the
+ * text names, so that candidate ranking counts them together. (A text
+ * that names it only through a later dictionary's name gets that
+ * dictionary's record.)
  *
  * `answers[k]` is engine k's `{ triples, entities }` (entity numbers its
  * own) holding every occurrence that passes the rules, overlapping ones
@@ -39,7 +40,7 @@ export function mergeAnswers(answers, bases) {
   });
   runs.sort((a, b) => a.start - b.start || b.end - a.end || a.part - b.part);
   const merged = [];
-  const entities = {};
+  const recordOf = new Map();
   let taken = null;
   let takenIds = null;
   for (const run of runs) {
@@ -58,19 +59,24 @@ export function mergeAnswers(answers, bases) {
       }
       const number = triples[i + 2] + bases[run.part];
       merged.push(run.start, run.end, number);
-      entities[number] = record;
+      recordOf.set(number, record);
     }
   }
   // One number per id: the earliest dictionary's (bases grow with
   // dictionary order) among those this text names.
   const numberOfId = new Map();
   for (let i = 2; i < merged.length; i += 3) {
-    const id = entities[merged[i]]?.id;
-    if (id !== undefined && !(numberOfId.get(id) <= merged[i])) numberOfId.set(id, merged[i]);
+    const id = recordOf.get(merged[i])?.id;
+    if (id === undefined) continue;
+    const known = numberOfId.get(id);
+    if (known === undefined || merged[i] < known) numberOfId.set(id, merged[i]);
   }
+  // Only the records the answer names go with it.
+  const entities = {};
   for (let i = 2; i < merged.length; i += 3) {
-    const id = entities[merged[i]]?.id;
+    const id = recordOf.get(merged[i])?.id;
     if (id !== undefined) merged[i] = numberOfId.get(id);
+    entities[merged[i]] = recordOf.get(merged[i]);
   }
   const triples = Uint32Array.from(merged);
   rankCandidates(triples);
