@@ -102,6 +102,7 @@ test('opens with the sample article highlighted, counts, timings and dictionary 
     }
     assert.match(timings.wasmStartup, / ms$/);
     assert.match(timings.dictionaryReady, / ms$/);
+    assert.ok(await page.locator('#timings-check-row').isHidden(), 'no index was checked for the bundled dictionary');
 
     assert.equal(await page.textContent('#dict-title'), 'World news');
     assert.match(await page.textContent('#dict-date'), /^\d{4}-\d{2}(-\d{2})?$/);
@@ -607,6 +608,10 @@ test('a compact index loads from an address with a progress bar; a damaged one i
     assert.equal(await mentionCount(page), before, 'the index finds what the JSON dictionary found');
     assert.match(await page.textContent('#dict-source'), /^“world-news\.ehx” from 127\.0\.0\.1:\d+ \(matched in a worker\)$/);
     assert.ok(await page.evaluate(() => window.progressSeen), 'the progress bar was shown');
+    // The index was checked on its way in; the timings say how long that
+    // took, as a part of getting the dictionary ready.
+    assert.match(await page.locator('#timings-check-row').textContent(), /^of which checking the index(\d[\d.,]* ms|under 0\.1 ms)$/);
+    await page.locator('#timings').scrollIntoViewIfNeeded();
     await screenshot(page, 'demo-index-in-worker');
     assert.ok(await page.locator('#dictionary-progress-row').isHidden(), 'and hidden again');
 

@@ -237,8 +237,17 @@ describe('matching in a worker', () => {
       }
       sound.destroy();
       matcher.free();
+      // The check's own time, apart from the rest of getting ready: null
+      // when nothing was checked.
+      const checkTimes = [];
+      for (const [create, verify] of [[window.core.createLocalMatcher, true], [window.core.createWorkerMatcher, true], [window.core.createLocalMatcher, false]]) {
+        const made = await create({ dictionary: bytes, verify });
+        checkTimes.push(made.timings.dictionaryCheck === null ? null : typeof made.timings.dictionaryCheck);
+        made.free();
+      }
       return {
         refusals,
+        checkTimes,
         size: bytes.length,
         damagedInPage: await attempt(damaged, false, true),
         damagedInWorker: await attempt(damaged, true, true),
@@ -257,6 +266,7 @@ describe('matching in a worker', () => {
     assert.equal(facts.sound, 'loaded in the worker');
     assert.equal(facts.soundInPage, 'loaded in the page');
     assert.equal(facts.badOption, 'HighlighterError option: bad option: verify must be true or false');
+    assert.deepEqual(facts.checkTimes, ['number', 'number', null]);
     assert.deepEqual(facts.refusals, [
       'bad option: verify is fixed when the highlighter is created; create a new one',
       'bad option: verify cannot be combined with matcher: the matcher holds its own dictionary',

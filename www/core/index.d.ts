@@ -162,7 +162,7 @@ export interface WorkerMatcher extends Matcher {
   openStream(): MatchStream & { finishInParts(): { next(): Promise<{ triples: Uint32Array; entities: Record<number, EntityRecord>; last: boolean }> } };
   /** As LocalMatcher's, measured in the worker, plus `workerStartup`: the
    * rest of the time from starting the worker to its being ready. */
-  timings: { wasmStartup: number; dictionaryReady: number; dictionaryBuild: number; dictionaryBytes: number; practiceRounds: number; practiceOnPageText: number; workerStartup: number };
+  timings: { wasmStartup: number; dictionaryReady: number; dictionaryBuild: number; dictionaryCheck: number | null; dictionaryBytes: number; practiceRounds: number; practiceOnPageText: number; workerStartup: number };
   /** Stops the worker; a highlighter never frees a matcher it was given,
    * so whoever created a shared one frees it. */
   free(): void;
@@ -181,11 +181,13 @@ export interface LocalMatcher extends Matcher {
   /** WASM start-up and dictionary times of its creation, in ms: the
    * download and WASM start-up run together, and `dictionaryReady` runs
    * from their start to the engine's being ready (start-up included),
-   * `dictionaryBuild` from the bytes' arrival; the dictionary's size in
-   * bytes; `practiceRounds`, the practice rounds (Engine.warmUp) that
+   * `dictionaryBuild` from the bytes' arrival, `dictionaryCheck` the part
+   * of it spent checking an index (`verify`; null if nothing was checked,
+   * a JSON dictionary included); the dictionary's
+   * size in bytes; `practiceRounds`, the practice rounds (Engine.warmUp) that
    * filled a long download so the first page runs optimised code, and
    * `practiceOnPageText`, how many of them also ran on `practiceText`. */
-  timings: { wasmStartup: number; dictionaryReady: number; dictionaryBuild: number; dictionaryBytes: number; practiceRounds: number; practiceOnPageText: number };
+  timings: { wasmStartup: number; dictionaryReady: number; dictionaryBuild: number; dictionaryCheck: number | null; dictionaryBytes: number; practiceRounds: number; practiceOnPageText: number };
   /** Releases the engine's memory. */
   free(): void;
 }
@@ -229,6 +231,10 @@ export interface Timings {
    * from the start of the fetch; WASM starts during the download, so this
    * includes `wasmStartup`. */
   dictionaryReady: number;
+  /** First pass only: the part of `dictionaryReady` spent checking an
+   * index against its checksums (the `verify` option; null if nothing was
+   * checked). */
+  dictionaryCheck?: number | null;
   /** Collecting the page's text into one buffer. */
   extraction: number;
   /** Finding mentions in WASM (with a worker: the wait for its answer

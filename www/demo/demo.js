@@ -419,7 +419,8 @@ function renderTimings(timings) {
   let total = 0;
   for (const dd of ui.timings.querySelectorAll('dd[data-stage]')) {
     const stage = dd.dataset.stage;
-    if (stage === 'total') continue;
+    // (The index check, a part of dictionaryReady, has its own row below.)
+    if (stage === 'total' || stage === 'dictionaryCheck') continue;
     const value = Number(timings?.[stage]);
     // WASM starts while the dictionary downloads: dictionaryReady already
     // holds that time, so the total counts the longer of the two.
@@ -428,6 +429,11 @@ function renderTimings(timings) {
     dd.classList.toggle('is-cached', text === null);
     dd.textContent = text ?? 'cached';
   }
+  // Shown only for the pass that loaded a checked index; a small index is
+  // checked faster than the page's clock can tell.
+  const checkRow = ui.timings.querySelector('#timings-check-row');
+  checkRow.hidden = typeof timings?.dictionaryCheck !== 'number';
+  if (!checkRow.hidden) checkRow.querySelector('dd').textContent = formatMs(timings.dictionaryCheck) ?? 'under 0.1 ms';
   const waited = Math.max(Number(timings?.wasmStartup) || 0, Number(timings?.dictionaryReady) || 0);
   total += waited;
   ui.timings.querySelector('dd[data-stage="total"]').textContent = formatMs(total) ?? '0 ms';

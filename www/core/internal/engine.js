@@ -214,23 +214,25 @@ function loneSurrogateAt(value, path = '', depth = 0) {
   return null;
 }
 
-/** Builds an engine; a refused dictionary becomes a HighlighterError with
- * every problem and where it is, and the URL it came from. With `verify`,
- * a compact index has every byte checked against its checksums, which
- * opening one does not do (see Engine.verify). */
+/** Builds an engine: `{ engine, checkMs }`. A refused dictionary becomes
+ * a HighlighterError with every problem and where it is, and the URL it
+ * came from. With `verify`, a compact index has every byte checked
+ * against its checksums, which opening one does not do (see
+ * Engine.verify); `checkMs` is the time that took, null when nothing was
+ * checked. */
 export function buildEngine({ json, index, url, object }, foldDiacritics, verify = false) {
   try {
-    if (!index) return new Engine(json, { foldDiacritics });
+    if (!index) return { engine: new Engine(json, { foldDiacritics }), checkMs: null };
     const engine = Engine.fromIndex(index);
-    if (verify) {
-      try {
-        engine.verify();
-      } catch (error) {
-        engine.free();
-        throw error;
-      }
+    if (!verify) return { engine, checkMs: null };
+    const began = performance.now();
+    try {
+      engine.verify();
+    } catch (error) {
+      engine.free();
+      throw error;
     }
-    return engine;
+    return { engine, checkMs: performance.now() - began };
   } catch (error) {
     let problems = Array.isArray(error?.problems) ? error.problems : [];
     let problemCount = Number.isSafeInteger(error?.problemCount) ? error.problemCount : problems.length;
