@@ -183,9 +183,9 @@ export interface LocalMatcher extends Matcher {
    * from their start to the engine's being ready (start-up included),
    * `dictionaryBuild` from the bytes' arrival, `dictionaryCheck` the part
    * of it spent checking an index (`verify`; null if nothing was checked,
-   * a JSON dictionary included); the dictionary's
-   * size in bytes; `practiceRounds`, the practice rounds (Engine.warmUp) that
-   * filled a long download so the first page runs optimised code, and
+   * a JSON dictionary included); the dictionary's size in bytes;
+   * `practiceRounds`, the practice rounds (Engine.warmUp) that filled a
+   * long download so the first page runs optimised code, and
    * `practiceOnPageText`, how many of them also ran on `practiceText`. */
   timings: { wasmStartup: number; dictionaryReady: number; dictionaryBuild: number; dictionaryCheck: number | null; dictionaryBytes: number; practiceRounds: number; practiceOnPageText: number };
   /** Releases the engine's memory. */

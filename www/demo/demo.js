@@ -419,8 +419,7 @@ function renderTimings(timings) {
   let total = 0;
   for (const dd of ui.timings.querySelectorAll('dd[data-stage]')) {
     const stage = dd.dataset.stage;
-    // (The index check, a part of dictionaryReady, has its own row below.)
-    if (stage === 'total' || stage === 'dictionaryCheck') continue;
+    if (stage === 'total') continue;
     const value = Number(timings?.[stage]);
     // WASM starts while the dictionary downloads: dictionaryReady already
     // holds that time, so the total counts the longer of the two.
